@@ -1,0 +1,296 @@
+"""The public face of the engine: one realization of the puddle network and its R(T).
+
+>>> from puddles import Network
+>>> net = Network.generate(50, w=0.4, w2=0.1, seed=1)
+>>> R = net.rt_curve([0.5, 1.0, 1.5], tc_mean=1.0, sigma=0.2)   # R/R_N
+
+A :class:`Network` wraps a :class:`puddles.cluster.Cluster` (which bonds can
+superconduct and their standardised Tc) and its :class:`puddles.transport.UniversalCurve`.
+Everything that depends on ``Tc_mean`` and ``sigma`` only goes through the reduced
+temperature ``x = (T - Tc_mean)/sigma``, so once a network is solved a new
+``(Tc_mean, sigma)`` is a lookup, not a solve. Temperatures are in the user's unit (K
+by convention) and resistances are reported as R/R_N, R_N = R0 (N-1)/N.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import networkx as nx
+import numpy as np
+
+from . import lattice
+from .cluster import BROKEN, FILAMENT, KIND_NAMES, MATRIX, PUDDLE, Cluster, Realization
+from .percolation import percolation_index, spanning_bonds
+from .solver import solve_lattice
+from .transport import DEFAULT_TOL, UniversalCurve
+
+__all__ = ["Network", "BondStates", "realization"]
+
+
+def _check_temperatures(T, name="T") -> np.ndarray:
+    try:
+        T = np.asarray(T, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be numbers (temperatures >= 0), got {T!r}") from None
+    if np.isnan(T).any() or (T < 0).any():
+        raise ValueError(f"{name} must be finite temperatures >= 0")
+    return T
+
+
+def _check_tc(tc_mean, sigma) -> tuple[float, float]:
+    try:
+        tc_mean, sigma = float(tc_mean), float(sigma)
+    except (TypeError, ValueError):
+        raise ValueError("tc_mean and sigma must be numbers") from None
+    if not np.isfinite(tc_mean):
+        raise ValueError(f"tc_mean must be a finite temperature, got {tc_mean}")
+    if not (np.isfinite(sigma) and sigma > 0):
+        raise ValueError(f"sigma (width of the Tc distribution) must be > 0, got {sigma}")
+    return tc_mean, sigma
+
+
+@lru_cache(maxsize=8)
+def realization(n: int, seed: int, puddle_diameter=10.0, puddle_centres="skeleton", growth=None) -> Realization:
+    """Shared, cached :class:`~puddles.cluster.Realization` (one per distinct argument set)."""
+    return Realization(n, seed, puddle_diameter=puddle_diameter, puddle_centres=puddle_centres, growth=growth)
+
+
+@dataclass(frozen=True)
+class BondStates:
+    """State of every bond at one temperature (arrays in the documented bond order).
+
+    Attributes
+    ----------
+    T : float
+        Temperature.
+    kind : ndarray of int8
+        0 matrix, 1 filament, 2 puddle, 3 broken filament (see ``KIND_NAMES``).
+    superconducting : ndarray of bool
+        True where ``T < Tc`` of the bond.
+    spanning : ndarray of bool
+        Superconducting bonds of the cluster joining the two leads (all False if none).
+    tc : ndarray of float
+        Local Tc (``-inf`` where the bond never superconducts).
+    """
+
+    T: float
+    kind: np.ndarray
+    superconducting: np.ndarray
+    spanning: np.ndarray
+    tc: np.ndarray
+
+    KIND_NAMES = KIND_NAMES
+
+    @property
+    def percolating(self) -> bool:
+        """True when a superconducting path joins the leads (R = 0)."""
+        return bool(self.spanning.any())
+
+    def counts(self) -> dict[str, int]:
+        """Number of bonds of each kind, and of superconducting bonds."""
+        out = {name: int((self.kind == code).sum()) for code, name in enumerate(KIND_NAMES)}
+        out["superconducting"] = int(self.superconducting.sum())
+        return out
+
+
+class Network:
+    """One realization of the superconducting-puddle network (spec sections 1-7).
+
+    Build it with :meth:`generate`. The object is immutable in its parameters; solved
+    values are cached on it, so repeated questions are cheap.
+    """
+
+    def __init__(self, cluster: Cluster, *, seed: int, realization: Realization | None = None, backend=None):
+        self.cluster = cluster
+        self.n = cluster.n
+        self.seed = seed
+        self._realization = realization
+        self.k_perc = percolation_index(self.n, cluster.order)
+        self.curve = UniversalCurve(self.n, cluster.order, cluster.z_sorted, self.k_perc, backend=backend)
+
+    @classmethod
+    def generate(
+        cls,
+        n: int,
+        w: float,
+        w2: float,
+        *,
+        seed: int,
+        puddle_diameter=10.0,
+        puddle_centres: str = "skeleton",
+        growth=None,
+        backend=None,
+    ) -> "Network":
+        """Grow the skeleton, add puddles up to ``w``, break filaments with ``w2``.
+
+        Parameters
+        ----------
+        n : int
+            Lattice size (nodes per side), 2..2000.
+        w : float
+            Superconducting weight: fraction of bonds in the skeleton or in a puddle,
+            in [w_skeleton, 1]. A ``ValueError`` names w_skeleton when ``w`` is below it.
+        w2 : float
+            Probability that a filament bond not covered by a puddle is broken, [0, 1].
+        seed : int
+            Master seed of every random draw (common random numbers).
+        puddle_diameter : float or "random"
+            Puddle diameter D in bonds (default 10), or "random" for D ~ U[5, 30].
+        puddle_centres : {"skeleton", "anywhere"}
+            Where puddle centres are drawn.
+        growth : (m, particles, offset), optional
+            DLA settings (default ceil(2.5 n), round(0.8 m^2), floor((m - n)/2)).
+        backend : {"cholmod", "splu"}, optional
+            Sparse solver.
+        """
+        growth = tuple(growth) if growth is not None else None
+        real = realization(lattice.validate_size(n), seed, puddle_diameter, puddle_centres, growth)
+        return cls(real.cluster(w, w2), seed=real.seed, realization=real, backend=backend)
+
+    def with_params(self, *, w=None, w2=None) -> "Network":
+        """The same realization (same seed and draws) at another ``w`` and/or ``w2``."""
+        if self._realization is None:
+            raise ValueError("this network was not built by Network.generate; it has no realization to reuse")
+        c = self.cluster
+        return Network(
+            self._realization.cluster(c.w if w is None else w, c.w2 if w2 is None else w2),
+            seed=self.seed,
+            realization=self._realization,
+            backend=self.curve.backend,
+        )
+
+    # -- parameters --------------------------------------------------------------------
+    @property
+    def w(self) -> float:
+        return self.cluster.w
+
+    @property
+    def w2(self) -> float:
+        return self.cluster.w2
+
+    @property
+    def w_skeleton(self) -> float:
+        return self.cluster.w_skeleton
+
+    @property
+    def percolates(self) -> bool:
+        """True when the cluster joins the leads at low enough temperature (for some Tc values)."""
+        return self.k_perc is not None
+
+    # -- resistance ------------------------------------------------------------------
+    def universal_curve(self, x, *, tol: float | None = DEFAULT_TOL) -> np.ndarray:
+        """``F(x) = R/R_N`` at reduced temperature ``x = (T - Tc_mean)/sigma``.
+
+        ``tol=None`` solves exactly at every distinct number of superconducting bonds;
+        a float uses the adaptive table, with interpolation error at most ``tol``.
+        """
+        return self.curve(x, tol=tol)
+
+    def rt_curve(self, T, tc_mean: float, sigma: float, *, tol: float | None = DEFAULT_TOL) -> np.ndarray:
+        """R(T)/R_N at temperatures ``T`` (>= 0).
+
+        Parameters
+        ----------
+        T : array_like
+            Temperatures (same unit as ``tc_mean`` and ``sigma``, e.g. K).
+        tc_mean, sigma : float
+            Mean and standard deviation (> 0) of the local Tc distribution.
+        tol : float or None
+            None: exact network solves at every temperature (cached per distinct
+            number of superconducting bonds). Float (default 5e-3): served from the
+            adaptively sampled universal curve with error at most ``tol`` (R_N units).
+        """
+        T = _check_temperatures(T)
+        tc_mean, sigma = _check_tc(tc_mean, sigma)
+        return self.curve((T - tc_mean) / sigma, tol=tol)
+
+    def resistance(self, T: float, tc_mean: float, sigma: float) -> float:
+        """Exact R(T)/R_N at one temperature."""
+        return float(self.rt_curve(np.atleast_1d(T), tc_mean, sigma, tol=None)[0])
+
+    def percolation_temperature(self, tc_mean: float, sigma: float) -> float:
+        """Highest T at which a superconducting path joins the leads; NaN if none at T >= 0."""
+        tc_mean, sigma = _check_tc(tc_mean, sigma)
+        if self.k_perc is None:
+            return float("nan")
+        tp = tc_mean + sigma * self.cluster.z_sorted[self.k_perc - 1]
+        return float(tp) if tp > 0 else float("nan")
+
+    def plateau(self, tc_mean: float, sigma: float) -> float:
+        """Exact low-temperature limit R(T -> 0+)/R_N (0 when the cluster percolates)."""
+        tc_mean, sigma = _check_tc(tc_mean, sigma)
+        k = self.curve.k_of_x(-tc_mean / sigma)  # at T -> 0+ every bond with Tc > 0 superconducts
+        return float(self.curve.exact(k))
+
+    # -- bond-level views ------------------------------------------------------------
+    def bond_states(self, T: float, tc_mean: float, sigma: float) -> BondStates:
+        """Kind, superconducting state, spanning cluster and Tc of every bond at ``T``."""
+        T = float(_check_temperatures(T))
+        tc_mean, sigma = _check_tc(tc_mean, sigma)
+        tc = self.cluster.tc(tc_mean, sigma)
+        sc = T < tc
+        return BondStates(T, self.cluster.kind, sc, spanning_bonds(self.n, sc), tc)
+
+    def solve(self, T: float, tc_mean: float, sigma: float, *, potentials=True, currents=True):
+        """Full solution at ``T``: node potentials and bond currents for V = 1 (units of 1/R0).
+
+        Returns a :class:`puddles.solver.Solution` whose ``resistance`` is in units of R0.
+        """
+        states = self.bond_states(T, tc_mean, sigma)
+        r = np.where(states.superconducting, 0.0, 1.0)
+        return solve_lattice(self.n, r, potentials=potentials, currents=currents, backend=self.curve.backend)
+
+    def to_networkx(self, T: float | None = None, tc_mean: float | None = None, sigma: float | None = None) -> nx.Graph:
+        """The lattice as a ``networkx.Graph``.
+
+        Nodes are ``(r, c)`` tuples with attributes ``pos=(c, -r)`` (for drawing) and
+        ``lead`` ("left", "right" or None). Edges carry ``index`` (bond order), ``kind``
+        (name), ``z`` and ``puddle``; with ``tc_mean`` and ``sigma`` also ``tc``, and with
+        ``T`` too, ``superconducting`` and ``resistance`` (0 or 1, units of R0).
+        """
+        n = self.n
+        g = nx.Graph(n=n, w=self.w, w2=self.w2, seed=self.seed)
+        for r in range(n):
+            for c in range(n):
+                lead = "left" if c == 0 else ("right" if c == n - 1 else None)
+                g.add_node((r, c), pos=(c, -r), lead=lead)
+        a, b = lattice.bond_endpoints(n)
+        kind = self.cluster.kind
+        tc = self.cluster.tc(*_check_tc(tc_mean, sigma)) if tc_mean is not None and sigma is not None else None
+        sc = (float(_check_temperatures(T)) < tc) if (tc is not None and T is not None) else None
+        for i in range(a.size):
+            attrs = dict(index=i, kind=KIND_NAMES[kind[i]], z=float(self.cluster.z[i]), puddle=int(self.cluster.puddle[i]))
+            if tc is not None:
+                attrs["tc"] = float(tc[i])
+            if sc is not None:
+                attrs["superconducting"] = bool(sc[i])
+                attrs["resistance"] = 0.0 if sc[i] else 1.0
+            g.add_edge(divmod(int(a[i]), n), divmod(int(b[i]), n), **attrs)
+        return g
+
+    def summary(self, tc_mean: float | None = None, sigma: float | None = None) -> dict:
+        """Key numbers of the network; Tp and the plateau need ``tc_mean`` and ``sigma``."""
+        c = self.cluster
+        out = dict(
+            n=self.n,
+            seed=self.seed,
+            w_skeleton=c.w_skeleton,
+            w=c.w,
+            w_actual=c.w_actual,
+            w2=c.w2,
+            n_puddles=c.n_puddles,
+            n_filament=int((c.kind == FILAMENT).sum()),
+            n_puddle_bonds=int((c.kind == PUDDLE).sum()),
+            n_broken=int((c.kind == BROKEN).sum()),
+            n_matrix=int((c.kind == MATRIX).sum()),
+            percolates=self.percolates,
+        )
+        if tc_mean is not None and sigma is not None:
+            out["tp"] = self.percolation_temperature(tc_mean, sigma)
+            out["plateau"] = self.plateau(tc_mean, sigma)
+        return out
+
+    def __repr__(self) -> str:
+        return f"Network(n={self.n}, w={self.w:.3f}, w2={self.w2:.3f}, seed={self.seed}, percolates={self.percolates})"

@@ -1,0 +1,198 @@
+"""The universal resistive transition F of one cluster, computed exactly and cached.
+
+With common random numbers (spec section 6) the superconducting bonds at temperature T
+are the first ``k`` bonds of one fixed order (decreasing ``z``), with
+``k = #{z > (T - Tc_mean)/sigma}``. So ``R(T)/R_N = G(k)`` for one function ``G`` of the
+integer ``k``, and ``F(x) = G(k(x))``. This module evaluates ``G`` exactly, one network
+solve per distinct ``k``, and knows what needs no solve at all: ``G(0) = 1`` (uniform
+lattice), ``G(k) = 0`` for ``k >= k_p`` (the leads are joined; ``k_p`` from
+:func:`puddles.percolation.percolation_index`).
+
+Sampling of F (documented contract)
+-----------------------------------
+:meth:`UniversalCurve.table` samples ``G`` adaptively on integer ``k``: it starts from a
+uniform grid of ``k`` and bisects every interval whose two end values differ by more
+than ``tol`` (in units of R_N) until every interval either meets ``tol`` or has width
+one. Between samples ``G`` is interpolated linearly in ``k``. Because ``G`` is
+non-increasing in ``k`` (Rayleigh monotonicity), the true value lies between the two
+bracketing samples, so the interpolation error is bounded by the local gap and hence
+by ``tol`` everywhere; :meth:`UniversalCurve.error_bound` returns that bound pointwise.
+
+Independent solves run in a small process pool (both cores of a laptop) when there are
+enough of them to repay the start-up; set ``PUDDLES_WORKERS=1`` to stay in-process.
+"""
+
+from __future__ import annotations
+
+import atexit
+import multiprocessing
+import os
+import threading
+from concurrent.futures import ProcessPoolExecutor
+
+import numpy as np
+
+from . import lattice
+from .solver import solve_lattice
+
+__all__ = ["UniversalCurve", "prefix_resistance", "workers", "DEFAULT_TOL"]
+
+#: Default interpolation tolerance of the sampled universal curve, in units of R_N.
+DEFAULT_TOL = 5e-3
+
+_pool: ProcessPoolExecutor | None = None
+_pool_lock = threading.Lock()
+
+
+def workers() -> int:
+    """Number of worker processes used for batches of solves (env ``PUDDLES_WORKERS``)."""
+    env = os.environ.get("PUDDLES_WORKERS")
+    if env:
+        try:
+            return max(1, int(env))
+        except ValueError:
+            raise ValueError(f"PUDDLES_WORKERS must be a positive integer, got {env!r}") from None
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+def _get_pool() -> ProcessPoolExecutor:
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            # forkserver: safe inside Jupyter/Voila kernels, whose threads make plain fork risky.
+            ctx = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
+            _pool = ProcessPoolExecutor(max_workers=workers(), mp_context=ctx)
+            atexit.register(_pool.shutdown, wait=False, cancel_futures=True)
+        return _pool
+
+
+def prefix_resistance(n: int, order: np.ndarray, k: int, backend: str | None = None) -> float:
+    """``R/R_N`` of the lattice whose superconducting bonds are ``order[:k]``, others R0."""
+    r = np.ones(lattice.n_bonds(n))
+    r[order[:k]] = 0.0
+    return solve_lattice(n, r, backend=backend).resistance / lattice.normal_resistance(n)
+
+
+def _solve_batch(n: int, order: np.ndarray, ks: list[int], backend: str | None) -> list[float]:
+    return [prefix_resistance(n, order, k, backend) for k in ks]
+
+
+class UniversalCurve:
+    """Exact, cached ``G(k) = R/R_N`` of one cluster, and the universal curve ``F(x)``.
+
+    Parameters
+    ----------
+    n : int
+        Lattice size.
+    order : ndarray of int
+        Bonds that can superconduct, in decreasing ``z``.
+    z_sorted : ndarray of float
+        Their ``z`` (non-increasing).
+    k_perc : int or None
+        Prefix length that first joins the leads (None: never).
+    backend : str, optional
+        Sparse solver backend.
+    """
+
+    def __init__(self, n, order, z_sorted, k_perc, backend=None):
+        self.n = n
+        self.order = np.asarray(order)
+        self.z_sorted = np.asarray(z_sorted, dtype=float)
+        self.k_perc = k_perc
+        self.backend = backend
+        self.k_max = int(self.order.size) if k_perc is None else int(k_perc)
+        self._g: dict[int, float] = {0: 1.0}
+        if k_perc is not None:
+            self._g[int(k_perc)] = 0.0
+        self.n_solves = 0
+        self._table_tol = np.inf
+        self._table: tuple[np.ndarray, np.ndarray] | None = None
+
+    # -- exact values ---------------------------------------------------------------
+    def k_of_x(self, x) -> np.ndarray:
+        """Number of superconducting bonds at reduced temperature ``x``."""
+        return np.searchsorted(-self.z_sorted, -np.asarray(x, dtype=float), side="left")
+
+    def exact(self, ks) -> np.ndarray:
+        """Exact ``G(k)`` for an array of prefix lengths (solving only what is not cached)."""
+        ks = np.asarray(ks, dtype=np.int64)
+        if ks.size and (ks.min() < 0 or ks.max() > self.order.size):
+            raise ValueError(f"k must lie in [0, {self.order.size}]")
+        capped = np.minimum(ks, self.k_max)  # beyond k_perc the leads stay joined: G = 0
+        missing = sorted({int(k) for k in np.unique(capped)} - self._g.keys())
+        if missing:
+            self._solve(missing)
+        return np.array([self._g[int(k)] for k in capped.ravel()], dtype=float).reshape(ks.shape)
+
+    def _solve(self, ks: list[int]) -> None:
+        n_workers = workers()
+        # A pool only pays off for a batch of non-trivial solves.
+        if n_workers > 1 and len(ks) >= 2 * n_workers and self.n >= 60:
+            # Interleave so that every chunk mixes expensive (small k) and cheap solves.
+            n_chunks = min(len(ks), 4 * n_workers)
+            chunks = [ks[i::n_chunks] for i in range(n_chunks)]
+            pool = _get_pool()
+            futures = [pool.submit(_solve_batch, self.n, self.order[: max(c)], c, self.backend) for c in chunks]
+            for chunk, fut in zip(chunks, futures):
+                self._g.update(zip(chunk, fut.result()))
+        else:
+            self._g.update(zip(ks, _solve_batch(self.n, self.order, ks, self.backend)))
+        self.n_solves += len(ks)
+
+    def __call__(self, x, *, tol: float | None = DEFAULT_TOL) -> np.ndarray:
+        """``F(x) = R/R_N`` at reduced temperatures ``x = (T - Tc_mean)/sigma``.
+
+        Parameters
+        ----------
+        x : array_like
+            Reduced temperatures.
+        tol : float or None
+            None: exact solve at every distinct ``k(x)``. Otherwise: interpolation of the
+            adaptive table with error at most ``tol`` (units of R_N).
+        """
+        x = np.asarray(x, dtype=float)
+        k = self.k_of_x(x)
+        if tol is None:
+            return self.exact(k)
+        kk, gg = self.table(tol)
+        return np.interp(np.minimum(k, self.k_max), kk, gg)
+
+    # -- adaptive table -------------------------------------------------------------
+    def table(self, tol: float = DEFAULT_TOL, *, initial: int = 16) -> tuple[np.ndarray, np.ndarray]:
+        """Adaptive samples ``(k, G(k))`` of the curve, interpolation error <= ``tol``.
+
+        Parameters
+        ----------
+        tol : float
+            Largest allowed gap between neighbouring samples, in units of R_N (> 0).
+        initial : int
+            Size of the starting uniform grid in ``k``.
+
+        Returns
+        -------
+        k, g : ndarray
+            Increasing sample positions (always including 0 and ``k_max``) and exact values.
+        """
+        if not (tol > 0 and np.isfinite(tol)):
+            raise ValueError(f"tol must be a positive number (units of R_N), got {tol!r}")
+        if self._table is not None and tol >= self._table_tol:
+            return self._table
+        grid = np.unique(np.linspace(0, self.k_max, initial + 1).round().astype(np.int64))
+        self.exact(grid)
+        while True:
+            kk = np.array(sorted(k for k in self._g if k <= self.k_max))
+            gg = np.array([self._g[k] for k in kk])
+            bad = (np.abs(np.diff(gg)) > tol) & (np.diff(kk) > 1)
+            if not bad.any():
+                break
+            self.exact((kk[:-1][bad] + kk[1:][bad]) // 2)
+        self._table, self._table_tol = (kk, gg), tol
+        return self._table
+
+    def error_bound(self, x, tol: float = DEFAULT_TOL) -> np.ndarray:
+        """Pointwise bound on ``|F_table(x) - F_exact(x)|``: the gap of the bracketing samples."""
+        kk, gg = self.table(tol)
+        k = np.minimum(self.k_of_x(x), self.k_max)
+        hi = np.clip(np.searchsorted(kk, k, side="left"), 0, kk.size - 1)
+        lo = np.clip(np.searchsorted(kk, k, side="right") - 1, 0, kk.size - 1)
+        return np.abs(gg[lo] - gg[hi])
