@@ -199,8 +199,9 @@ class Network:
             Mean and standard deviation (> 0) of the local Tc distribution.
         tol : float or None
             None: exact network solves at every temperature (cached per distinct
-            number of superconducting bonds). Float (default 5e-3): served from the
-            adaptively sampled universal curve with error at most ``tol`` (R_N units).
+            number of superconducting bonds). Float: served from the
+            adaptively sampled universal curve with error at most ``tol`` (R_N units,
+            default 0.01).
         """
         T = _check_temperatures(T)
         tc_mean, sigma = _check_tc(tc_mean, sigma)

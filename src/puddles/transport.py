@@ -29,6 +29,7 @@ import multiprocessing
 import os
 import threading
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
 import numpy as np
 
@@ -38,7 +39,7 @@ from .solver import solve_lattice
 __all__ = ["UniversalCurve", "prefix_resistance", "workers", "DEFAULT_TOL"]
 
 #: Default interpolation tolerance of the sampled universal curve, in units of R_N.
-DEFAULT_TOL = 5e-3
+DEFAULT_TOL = 1e-2
 
 _pool: ProcessPoolExecutor | None = None
 _pool_lock = threading.Lock()
@@ -59,11 +60,20 @@ def _get_pool() -> ProcessPoolExecutor:
     global _pool
     with _pool_lock:
         if _pool is None:
-            # forkserver: safe inside Jupyter/Voila kernels, whose threads make plain fork risky.
-            ctx = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
+            # fork: workers start in milliseconds and need no `if __name__ == "__main__"` guard in
+            # user scripts; they only run numpy/scipy, so a kernel's other threads are no hazard.
+            ctx = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
             _pool = ProcessPoolExecutor(max_workers=workers(), mp_context=ctx)
             atexit.register(_pool.shutdown, wait=False, cancel_futures=True)
         return _pool
+
+
+def _reset_pool() -> None:
+    global _pool
+    with _pool_lock:
+        if _pool is not None:
+            _pool.shutdown(wait=False, cancel_futures=True)
+        _pool = None
 
 
 def prefix_resistance(n: int, order: np.ndarray, k: int, backend: str | None = None) -> float:
@@ -131,10 +141,15 @@ class UniversalCurve:
             # Interleave so that every chunk mixes expensive (small k) and cheap solves.
             n_chunks = min(len(ks), 4 * n_workers)
             chunks = [ks[i::n_chunks] for i in range(n_chunks)]
-            pool = _get_pool()
-            futures = [pool.submit(_solve_batch, self.n, self.order[: max(c)], c, self.backend) for c in chunks]
-            for chunk, fut in zip(chunks, futures):
-                self._g.update(zip(chunk, fut.result()))
+            try:
+                pool = _get_pool()
+                futures = [pool.submit(_solve_batch, self.n, self.order[: max(c)], c, self.backend) for c in chunks]
+                for chunk, fut in zip(chunks, futures):
+                    self._g.update(zip(chunk, fut.result()))
+            except BrokenProcessPool:
+                _reset_pool()  # a killed worker must not take the engine down: finish in-process
+                ks = [k for k in ks if k not in self._g]
+                self._g.update(zip(ks, _solve_batch(self.n, self.order, ks, self.backend)))
         else:
             self._g.update(zip(ks, _solve_batch(self.n, self.order, ks, self.backend)))
         self.n_solves += len(ks)

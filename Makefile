@@ -1,0 +1,35 @@
+# Two entry points for a fresh machine (see README):  make dashboard  |  make test
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+PORT   ?= 8866
+
+.PHONY: dashboard test bench setup system-deps clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+# Reinstall when the package metadata changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e ".[test]"
+	@# CHOLMOD is an optional accelerator: it builds only where SuiteSparse headers exist.
+	-$(BIN)/pip install -q -e ".[fast]" || echo "note: scikit-sparse (CHOLMOD) not built; using scipy's solver"
+	touch $@
+
+setup: $(VENV)/.installed
+
+system-deps:
+	@bash scripts/install-system-deps
+
+dashboard: system-deps setup
+	$(BIN)/python -m puddles.app.serve --port $(PORT)
+
+test: system-deps setup
+	$(BIN)/python -m pytest
+
+bench: setup
+	$(BIN)/python benchmarks/run_all.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis test-artifacts
