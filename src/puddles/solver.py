@@ -200,15 +200,12 @@ def solve_graph(
 
     ia, ib = idx[ga], idx[gb]
     both = (ia >= 0) & (ib >= 0)
-    diag = np.zeros(n_unk)
-    np.add.at(diag, ia[ia >= 0], g[ia >= 0])
-    np.add.at(diag, ib[ib >= 0], g[ib >= 0])
-    rhs = np.zeros(n_unk)
+    has_a, has_b = ia >= 0, ib >= 0
+    diag = np.bincount(ia[has_a], g[has_a], n_unk) + np.bincount(ib[has_b], g[has_b], n_unk)
     # Bonds from an unknown to the left lead (V = 1) feed the right-hand side.
-    to_left_a = (ia >= 0) & (gb == lab_l)
-    to_left_b = (ib >= 0) & (ga == lab_l)
-    np.add.at(rhs, ia[to_left_a], g[to_left_a])
-    np.add.at(rhs, ib[to_left_b], g[to_left_b])
+    to_left_a = has_a & (gb == lab_l)
+    to_left_b = has_b & (ga == lab_l)
+    rhs = np.bincount(ia[to_left_a], g[to_left_a], n_unk) + np.bincount(ib[to_left_b], g[to_left_b], n_unk)
 
     sup_v = np.zeros(n_super)  # super-node potentials (floating ones fixed below)
     sup_v[lab_l] = 1.0
