@@ -1,0 +1,670 @@
+"""The dashboard: sliders that rebuild the network and redraw R(T), the cluster map and mu(n).
+
+Layout (one page, no scrolling at 1280 x 800): three tabs - *Network* (controls, R(T),
+cluster map), *Thermodynamics* (mu(n), kappa^-1(n), lever rule; a small R(T) of the
+current network) and, when :mod:`puddles.app.fit_panel` exists, *Fit your data* - and a
+status line under them.
+
+Two update paths, because the costs differ by four orders of magnitude:
+
+* **cheap** - ``sigma``, ``Tc_mean``, ``T``, the map colouring. With common random
+  numbers R(T) = R_N F((T - Tc_mean)/sigma) for one universal curve F per network, so
+  these only re-read the network's sampled F (``net.rt_curve``) and recolour the map
+  from a per-``k`` cache (``k`` = number of superconducting bonds at T). They run in the
+  kernel's main thread, in a few milliseconds, and never solve a network twice.
+* **expensive** - ``w``, ``w2``, ``N``, ``D``, the seed. They need a new network and new
+  solves. Those sliders report only on release (``continuous_update=False``) and go to
+  a one-slot background worker (:class:`puddles.app.runner.LatestRunner`): a newer
+  request supersedes an older one, so there is never a backlog and the last value always
+  wins. The worker first samples F coarsely (tol 0.03, ~0.5 s at N = 100) and draws, then
+  refines to the engine's default tolerance (0.01) and redraws.
+
+Every callback is guarded: an exception becomes a message in the status line (in words;
+tracebacks only with ``PUDDLES_DEBUG=1``) and the plots keep their last good state,
+because new data are computed completely before any mark is touched.
+
+``Dashboard(sync=True)`` runs the expensive path inline (no thread), for tests and
+benchmarks.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import math
+import os
+import threading
+import time
+from collections import OrderedDict
+from urllib.parse import parse_qs
+
+import ipywidgets as widgets
+import numpy as np
+
+from .cluster_map import ClusterMap, render_currents, render_states
+from .model import TOLERANCES, NetworkParams, TransportModel
+from .plots import RTPlot, format_readouts
+from .presets import DEFAULT_SCENARIO, N_CHOICES, RANGES, SCENARIOS
+from .runner import LatestRunner
+from .status import StatusLine, describe_error
+from .style import CSS
+from .thermo_panel import CUSTOM, ThermoPanel, is_slider_echo, lever_to_w
+
+__all__ = ["Dashboard", "build_dashboard", "w_floor"]
+
+_W_STEP = RANGES["w"][2]
+
+
+def w_floor(w_skeleton: float) -> float:
+    """Smallest w the slider offers for a realization: w_skeleton rounded up to the slider step.
+
+    Rounding to a multiple of the step keeps every preset value on the slider's grid (a
+    browser slider snaps off-grid values and sends them back, which would silently change
+    a preset's w). The job that builds a network and the slider's minimum use the same
+    value, so a clamped slider reports exactly the w that was built.
+    """
+    return round(math.ceil(float(w_skeleton) / _W_STEP - 1e-9) * _W_STEP, 6)
+
+
+def _slider(key: str, value: float, description: str, fmt: str, *, continuous: bool) -> widgets.FloatSlider:
+    lo, hi, step = RANGES[key]
+    s = widgets.FloatSlider(
+        value=value, min=lo, max=hi, step=step, description=description, readout_format=fmt,
+        continuous_update=continuous, style={"description_width": "78px"}, layout=widgets.Layout(width="326px"),
+    )
+    s.add_class(f"pd-{key.lower()}")
+    return s
+
+
+def _guard(context: str):
+    """Decorator: report any exception of a callback in the status line instead of raising."""
+
+    def wrap(fn):
+        @functools.wraps(fn)
+        def inner(self, *args, **kwargs):
+            try:
+                return fn(self, *args, **kwargs)
+            except Exception as exc:  # noqa: BLE001 - a callback must never kill the app silently
+                self.status.error(exc, f"{context} failed, last good plots kept")
+                self.last_error = exc
+                return None
+
+        return inner
+
+    return wrap
+
+
+class Dashboard:
+    """The interactive dashboard (widgets plus the logic that feeds them).
+
+    Parameters
+    ----------
+    n : int
+        Initial lattice size (50, 100 or 200).
+    seed : int
+        Initial realization seed.
+    scenario : str or None
+        Name of a :data:`puddles.app.presets.SCENARIOS` entry to start from.
+    sync : bool
+        Rebuild networks inline instead of in the background worker (tests, benchmarks).
+    debug : bool, optional
+        Show tracebacks in the status line (default: env ``PUDDLES_DEBUG``).
+    fit_panel : bool
+        Add the "Fit your data" tab when :mod:`puddles.app.fit_panel` is importable.
+    tab : int
+        Tab selected at start.
+
+    Attributes
+    ----------
+    widget : ipywidgets.VBox
+        The whole app; displaying the Dashboard displays it.
+    sigma, tc_mean, T, w, w2, diameter : ipywidgets.FloatSlider
+    n : ipywidgets.ToggleButtons
+    seed : ipywidgets.BoundedIntText
+    scenario : ipywidgets.Dropdown
+    map_mode : ipywidgets.ToggleButtons
+    rt : puddles.app.plots.RTPlot
+    cluster_map : puddles.app.cluster_map.ClusterMap
+    thermo : puddles.app.thermo_panel.ThermoPanel
+    status : puddles.app.status.StatusLine
+    model : puddles.app.model.TransportModel
+    entry : puddles.app.model.NetworkEntry or None
+        The network on screen (``entry.net`` is a :class:`puddles.Network`).
+    timings : dict
+        Seconds of the last update of each kind ("fast", "coarse", "refined").
+    """
+
+    def __init__(
+        self,
+        *,
+        n: int = 100,
+        seed: int = 1,
+        scenario: str | None = DEFAULT_SCENARIO,
+        sync: bool = False,
+        debug: bool | None = None,
+        fit_panel: bool = True,
+        tab: int = 0,
+    ):
+        t_start = time.perf_counter()
+        self.model = TransportModel()
+        self.status = StatusLine(debug)
+        self.runner = LatestRunner(sync=sync)
+        self.runner.on_error = lambda exc: self.status.error(exc, "network update failed (last good plots kept)")
+        self._lock = threading.RLock()
+        self._suspend = False  # True while code (not the user) moves several sliders at once
+        self._png_cache: OrderedDict = OrderedDict()
+        self.entry = None
+        self.last_error: BaseException | None = None
+        self.timings: dict[str, float] = {}
+        if int(n) not in N_CHOICES:
+            raise ValueError(f"n (lattice size) must be one of {N_CHOICES}, got {n!r}")
+
+        self._build_widgets(int(n), int(seed))
+        self.fit_panel = self._make_fit_panel() if fit_panel else None
+        self._build_layout(tab)
+        if scenario is not None:
+            self._set_sliders({**SCENARIOS[scenario].values(), "scenario": scenario})
+        # The first network is built before the page shows (coarse curve); refinement follows in the background.
+        self._rebuild(never_cancelled, refine=False)
+        self.timings["first_render"] = time.perf_counter() - t_start
+        if self.entry is not None:
+            self.runner.submit(functools.partial(self._refine_job, self.entry))
+
+    # -- construction ----------------------------------------------------------------
+    def _build_widgets(self, n: int, seed: int) -> None:
+        self.scenario = widgets.Dropdown(
+            options=[("custom", CUSTOM)] + [(name, name) for name in SCENARIOS], value=CUSTOM, description="scenario",
+            style={"description_width": "78px"}, layout=widgets.Layout(width="326px"),
+        )
+        self.scenario.add_class("pd-scenario")
+        self.sigma = _slider("sigma", 2.5, "σ (K)", ".2f", continuous=True)
+        self.tc_mean = _slider("tc_mean", 10.0, "T̄c (K)", ".1f", continuous=True)
+        self.T = _slider("T", 7.0, "T cursor (K)", ".2f", continuous=True)
+        self.w = _slider("w", 0.45, "w", ".3f", continuous=False)
+        self.w2 = _slider("w2", 0.0, "w2", ".2f", continuous=False)
+        self.diameter = _slider("diameter", 10.0, "D (bonds)", ".0f", continuous=False)
+        self.n = widgets.ToggleButtons(
+            options=list(N_CHOICES), value=n, description="N", style={"description_width": "78px", "button_width": "68px"},
+            layout=widgets.Layout(width="326px"),
+        )
+        self.n.add_class("pd-n")
+        self.seed = widgets.BoundedIntText(
+            value=seed, min=0, max=2**31 - 1, description="seed", continuous_update=False,
+            style={"description_width": "78px"}, layout=widgets.Layout(width="170px"),
+        )
+        self.seed.add_class("pd-seed")
+        self.new_button = widgets.Button(description="new realization", layout=widgets.Layout(width="148px"))
+        self.new_button.add_class("pd-new")
+        self.pin_button = widgets.Button(description="pin curve", layout=widgets.Layout(width="160px"))
+        self.pin_button.add_class("pd-pin")
+        self.clear_button = widgets.Button(description="clear pins", layout=widgets.Layout(width="160px"))
+        self.clear_button.add_class("pd-clear")
+        self.map_mode = widgets.ToggleButtons(
+            options=[("bond states", "states"), ("currents |I|", "currents")], value="states", description="map",
+            style={"description_width": "78px", "button_width": "118px"}, layout=widgets.Layout(width="326px"),
+        )
+        self.map_mode.add_class("pd-map-mode")
+        self.w_note = widgets.HTML(layout=widgets.Layout(width="326px"))
+        self.w_note.add_class("pd-w-note")
+        self.summary = widgets.HTML(layout=widgets.Layout(width="326px"))
+        self.summary.add_class("pd-summary")
+        self.readouts = widgets.HTML(layout=widgets.Layout(width="490px"))
+        self.readouts.add_class("pd-rt-readouts")
+
+        self.rt = RTPlot(self.model.T, width=490, height=440)
+        self.rt_mini = RTPlot(self.model.T, width=360, height=270, compact=True)
+        self.mini_readouts = widgets.HTML(layout=widgets.Layout(width="360px"))
+        self.cluster_map = ClusterMap()
+        side = widgets.VBox(
+            [widgets.HTML('<div class="pd-panel-title">R(T) of the current network</div>'), self.rt_mini.figure,
+             self.mini_readouts],
+            layout=widgets.Layout(width="370px"),
+        )
+        self.thermo = ThermoPanel(status=self.status.set, on_change=self._on_thermo, side=side)
+
+        for s in (self.sigma, self.tc_mean):
+            s.observe(self._on_tc_change, names="value")
+        self.T.observe(self._on_T_change, names="value")
+        self.map_mode.observe(self._on_map_mode, names="value")
+        for s in (self.w, self.w2, self.diameter, self.n, self.seed):
+            s.observe(self._on_network_change, names="value")
+        self.scenario.observe(self._on_scenario, names="value")
+        self.new_button.on_click(self._on_new_realization)
+        self.pin_button.on_click(self._on_pin)
+        self.clear_button.on_click(self._on_clear)
+
+    def _build_layout(self, tab: int) -> None:
+        controls = widgets.VBox(
+            [
+                self.scenario, self.sigma, self.tc_mean, self.T, self.w, self.w_note, self.w2, self.diameter, self.n,
+                widgets.HBox([self.seed, self.new_button]),
+                widgets.HBox([self.pin_button, self.clear_button]),
+                self.map_mode, self.summary,
+            ],
+            layout=widgets.Layout(width="336px"),
+        )
+        controls.add_class("pd-controls")
+        rt_box = widgets.VBox(
+            [widgets.HTML('<div class="pd-panel-title">Resistance R(T) / R<sub>N</sub></div>'), self.rt.figure,
+             self.readouts],
+            layout=widgets.Layout(width="500px"),
+        )
+        network_tab = widgets.HBox([controls, rt_box, self.cluster_map.widget], layout=widgets.Layout(width="100%"))
+        children = [network_tab, self.thermo.widget]
+        titles = ["Network and transport", "Thermodynamics"]
+        if self.fit_panel is not None:
+            children.append(self.fit_panel)
+            titles.append("Fit your data")
+        self.tabs = widgets.Tab(children=children, titles=titles, selected_index=min(int(tab), len(children) - 1))
+        self.tabs.add_class("pd-tabs")
+        header = widgets.HTML(
+            '<div class="pd-header"><b>puddles</b> — superconducting puddles in a metallic matrix: '
+            "an exact random-resistor network (Dezi, Scopigno, Caprara, Grilli, PRB)</div>"
+        )
+        self.widget = widgets.VBox([widgets.HTML(CSS), header, self.tabs, self.status.widget])
+        self.widget.add_class("pd-root")
+
+    def _make_fit_panel(self):
+        """The "Fit your data" tab's widget, or None while :mod:`puddles.app.fit_panel` does not exist."""
+        try:
+            fit_panel = importlib.import_module(f"{__package__}.fit_panel")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"{__package__}.fit_panel":
+                return None  # not written yet: no tab at all
+            self.status.error(exc, "the fit panel could not be loaded")
+            return widgets.HTML(f"<p>The fit panel could not be loaded: {describe_error(exc)}</p>")
+        except Exception as exc:  # noqa: BLE001 - a broken fit panel must not take the dashboard down
+            self.status.error(exc, "the fit panel could not be loaded")
+            return widgets.HTML(f"<p>The fit panel could not be loaded: {describe_error(exc)}</p>")
+        try:
+            return fit_panel.FitPanel(status=self.status.set).widget
+        except Exception as exc:  # noqa: BLE001
+            self.status.error(exc, "the fit panel could not be started")
+            return widgets.HTML(f"<p>The fit panel could not be started: {describe_error(exc)}</p>")
+
+    # -- display ---------------------------------------------------------------------
+    def _repr_mimebundle_(self, **kwargs):
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    def wait(self, timeout: float = 120.0) -> bool:
+        """Block until the background worker is idle (all requested updates drawn)."""
+        return self.runner.wait(timeout)
+
+    # -- parameters ------------------------------------------------------------------
+    def network_params(self) -> NetworkParams:
+        """The network parameters the widgets currently ask for."""
+        return NetworkParams(
+            n=int(self.n.value), seed=int(self.seed.value), diameter=float(self.diameter.value),
+            w=round(float(self.w.value), 6), w2=round(float(self.w2.value), 6),
+        )
+
+    def _set_sliders(self, values: dict) -> None:
+        """Move several sliders without triggering an update per slider."""
+        self._suspend = True
+        try:
+            for key, value in values.items():
+                getattr(self, key).value = value
+        finally:
+            self._suspend = False
+
+    def _mark_custom(self) -> None:
+        if self.scenario.value != CUSTOM:
+            self._suspend = True
+            try:
+                self.scenario.value = CUSTOM
+            finally:
+                self._suspend = False
+
+    # -- callbacks -------------------------------------------------------------------
+    @_guard("scenario")
+    def _on_scenario(self, change) -> None:
+        if self._suspend or change["new"] == CUSTOM:
+            return
+        self.apply_scenario(change["new"])
+
+    def apply_scenario(self, name: str) -> None:
+        """Set the sliders to a scenario preset and redraw (one rebuild, not one per slider)."""
+        values = SCENARIOS[name].values()
+        if values["w"] < self.w.min:  # never below the current realization's skeleton
+            values["w"] = self.w.min
+        self._set_sliders(values)
+        self._suspend = True
+        try:
+            self.scenario.value = name
+        finally:
+            self._suspend = False
+        self._redraw(curve=True, picture=True, what="scenario")
+        self._request_rebuild()
+
+    @_guard("redrawing R(T)")
+    def _on_tc_change(self, change) -> None:
+        if self._suspend or is_slider_echo(change):
+            return
+        self._mark_custom()
+        self._redraw(curve=True, picture=True, what=change["owner"].description)
+
+    @_guard("moving the temperature cursor")
+    def _on_T_change(self, change) -> None:
+        if self._suspend or is_slider_echo(change):
+            return
+        self._redraw(curve=False, picture=True, what="T")
+
+    @_guard("recolouring the map")
+    def _on_map_mode(self, change) -> None:
+        self._redraw(curve=False, picture=True, what="map")
+
+    @_guard("network update")
+    def _on_network_change(self, change) -> None:
+        if self._suspend or is_slider_echo(change):
+            return
+        if change["owner"] is not self.seed and change["owner"] is not self.n:
+            self._mark_custom()
+        self._request_rebuild()
+
+    @_guard("new realization")
+    def _on_new_realization(self, _button) -> None:
+        self.seed.value = int(self.seed.value) + 1  # the seed observer requests the rebuild
+
+    @_guard("pinning")
+    def _on_pin(self, _button) -> None:
+        with self._lock:
+            if self.entry is None:
+                return
+            p = self.entry.params
+            label = (
+                f"σ={self.sigma.value:.2f} T̄c={self.tc_mean.value:.1f} w={p.w:.3f} w2={p.w2:.2f} "
+                f"N={p.n} D={p.diameter:g} s{p.seed}"
+            )
+            self.rt.pin(label)
+        self.status.set(f"pinned: {label}", "info")
+
+    @_guard("clearing pins")
+    def _on_clear(self, _button) -> None:
+        self.rt.clear_pins()
+        self.status.set("pins cleared", "info")
+
+    @_guard("density → w")
+    def _on_thermo(self, panel: ThermoPanel) -> None:
+        driving = bool(panel.drive_w.value)
+        self.w.disabled = driving
+        if not driving:
+            panel.set_w_note("")
+            self.w_note.value = ""
+            return
+        with self._lock:
+            wsk = self.entry.net.w_skeleton if self.entry is not None else self.w.min
+        w, clamped = lever_to_w(panel.fraction, w_floor(wsk))
+        w = round(w, 4)
+        x = panel.fraction
+        if clamped:
+            text = (
+                f"x = {x:.3f} is below w<sub>skeleton</sub> = {wsk:.3f} (the filaments alone cover that much): "
+                f"w clamped to {w:.3f}"
+            )
+        else:
+            text = f"w = x = {w:.3f}"
+        panel.set_w_note(text, clamped)
+        self.w_note.value = f'<div class="pd-note{" pd-warn" if clamped else ""}">set by the density: {text}</div>'
+        if not math.isclose(float(self.w.value), w, abs_tol=5e-5):
+            self.w.value = w  # the w observer requests the rebuild
+
+    # -- the cheap path ----------------------------------------------------------------
+    def _map_png(self, entry, k: int, mode: str):
+        """PNG raster of the map at ``k`` superconducting bonds, cached per (network, k, mode)."""
+        key = (entry.params, k, mode)
+        hit = self._png_cache.get(key)
+        if hit is not None:
+            self._png_cache.move_to_end(key)
+            return hit
+        net = entry.net
+        view = self.model.view(entry, k)
+        note = ""
+        if mode == "states":
+            rgb = render_states(net.n, net.cluster.kind, view.superconducting, view.spanning)
+        else:
+            currents, total = self.model.currents(entry, k)
+            if not math.isfinite(total):
+                note = "R = 0: the whole current flows through the spanning superconducting path"
+            rgb = render_currents(net.n, net.cluster.kind, view.superconducting, view.spanning, currents, total)
+        value = (rgb, view, note)
+        self._png_cache[key] = value
+        while len(self._png_cache) > 128:
+            self._png_cache.popitem(last=False)
+        return value
+
+    def _redraw(self, *, curve: bool, picture: bool, what: str = "") -> None:
+        """Redraw from the current network (no network solve except one per new ``k`` for currents).
+
+        All data are computed first; marks are touched only when everything succeeded.
+        """
+        with self._lock:
+            entry = self.entry
+            if entry is None:
+                return
+            t0 = time.perf_counter()
+            tc, sigma, T = float(self.tc_mean.value), float(self.sigma.value), float(self.T.value)
+            if curve:
+                R = self.model.curve(entry, tc, sigma)
+                ro = self.model.readouts(entry, tc, sigma, R)
+            k = self.model.k_at(entry, T, tc, sigma)
+            if picture:
+                rgb, view, note = self._map_png(entry, k, self.map_mode.value)
+            # -- draw --
+            if curve:
+                with self.rt.line.hold_sync():
+                    self.rt.set_curve(R)
+                self.rt.set_markers(ro.tp, ro.plateau)
+                self.rt_mini.set_curve(R)
+                self.rt_mini.set_markers(ro.tp, ro.plateau)
+                self.readouts.value = format_readouts(ro, entry.net.percolates)
+                self.mini_readouts.value = self._mini_html(entry, ro)
+            self.rt.set_cursor(T)
+            self.rt_mini.set_cursor(T)
+            if picture:
+                frac = k / max(1, entry.net.cluster.kind.size)
+                state = "superconducting path joins the leads" if view.percolating else "no spanning path"
+                self.cluster_map.show(
+                    rgb, title=f"Cluster map at T = {T:.2f} K", subtitle=f"{frac:.1%} of bonds superconducting; {state}",
+                    mode=self.map_mode.value, note=note,
+                )
+            elapsed = time.perf_counter() - t0
+            self.timings["fast"] = elapsed
+            # While a network is being built the status line keeps saying so.
+            if what and not self.runner.busy:
+                self.status.set(f"{what}: redrawn in {elapsed * 1e3:.0f} ms from the cached network", "info")
+
+    def _mini_html(self, entry, ro) -> str:
+        tp = f"{ro.tp:.2f} K" if math.isfinite(ro.tp) else "none"
+        return (
+            f'<div class="pd-small">network: w = {entry.params.w:.3f}, w2 = {entry.params.w2:.2f}, '
+            f"N = {entry.params.n} → T<sub>p</sub> = {tp}, R(T→0)/R<sub>N</sub> = {ro.plateau:.3f}</div>"
+        )
+
+    # -- the expensive path -----------------------------------------------------------
+    def request(self, **params) -> None:
+        """Ask for a network with these parameters (n, seed, diameter, w, w2) exactly.
+
+        Unlike the sliders, nothing is clamped: an invalid value (say ``w`` below the
+        skeleton fraction) is reported in the status line with the engine's message and
+        the plots keep showing the last good network. On success the sliders follow.
+        """
+        unknown = set(params) - {"n", "seed", "diameter", "w", "w2"}
+        if unknown:
+            raise TypeError(f"unknown network parameter(s): {', '.join(sorted(unknown))}")
+        target = NetworkParams(**{**self.network_params().__dict__, **params})
+        self.status.set(f"building network {target.label()} …", "busy")
+        self.runner.submit(functools.partial(self._strict_job, target))
+
+    def _request_rebuild(self) -> None:
+        with self._lock:
+            if self.entry is not None and self.entry.params == self.network_params() and not self.runner.busy:
+                return  # already on screen (e.g. the slider was clamped to what was just built)
+        self.status.set(f"building network {self.network_params().label()} …", "busy")
+        self.runner.submit(self._latest_job)
+
+    def _latest_job(self, cancelled) -> None:
+        self._rebuild(cancelled, refine=True)
+
+    def _strict_job(self, target: NetworkParams, cancelled) -> None:
+        self._rebuild(cancelled, target=target, refine=True)
+
+    def _rebuild(self, cancelled, *, target: NetworkParams | None = None, refine: bool = True) -> None:
+        """Build (or fetch) the requested network, draw a coarse curve, then refine it.
+
+        Parameters
+        ----------
+        cancelled : callable
+            Returns True once a newer request exists; checked between stages so that a
+            superseded build stops early and never reaches the screen.
+        target : NetworkParams, optional
+            Exact parameters (strict: no clamping). Default: read the widgets at start, so
+            the job always works on the latest values, raising w to the realization's
+            skeleton fraction if it is below it.
+        refine : bool
+            Also refine the curve to the final tolerance.
+        """
+        t0 = time.perf_counter()
+        strict = target is not None
+        params = target if strict else self.network_params()
+        self.status.set(f"building network {params.label()} …", "busy")
+        try:
+            wsk = self.model.skeleton_fraction(params.n, params.seed, params.diameter)
+            note = ""
+            if not strict and params.w < w_floor(wsk):
+                note = f"w raised to w_skeleton = {w_floor(wsk):.3f} of this realization"
+                params = NetworkParams(params.n, params.seed, params.diameter, w_floor(wsk), params.w2)
+            if cancelled():
+                return
+            entry = self.model.entry(params)
+            if cancelled():
+                return
+            self.model.sample(entry, TOLERANCES[0])
+            if cancelled():
+                return
+        except Exception as exc:  # noqa: BLE001
+            self.last_error = exc
+            self.status.error(exc, f"network {params.label()} not built (last good plots kept)")
+            return
+        t_coarse = time.perf_counter() - t0
+        with self._lock:
+            previous = self.entry
+            self.entry = entry
+            try:
+                self._sync_widgets(entry, wsk, note)
+                self._redraw(curve=True, picture=True)
+            except Exception as exc:  # noqa: BLE001 - put the last good network back
+                self.entry = previous
+                self.last_error = exc
+                self.status.error(exc, "drawing the new network failed (last good plots kept)")
+                return
+            self.timings["coarse"] = t_coarse
+        self.status.set(
+            f"network {params.label()}: first curve in {t_coarse:.2f} s; refining R(T) …" if refine
+            else f"network {params.label()} ready in {t_coarse:.2f} s",
+            "busy" if refine else "info",
+        )
+        if refine:
+            self._refine(entry, cancelled, t0, note)
+
+    def _refine_job(self, entry, cancelled) -> None:
+        self._refine(entry, cancelled, time.perf_counter(), "")
+
+    def _refine(self, entry, cancelled, t0: float, note: str) -> None:
+        try:
+            for tol in TOLERANCES[1:]:
+                if cancelled():
+                    return
+                self.model.sample(entry, tol)
+        except Exception as exc:  # noqa: BLE001
+            self.status.error(exc, "refining R(T) failed (coarse curve kept)")
+            return
+        with self._lock:
+            if self.entry is not entry:
+                return
+            self._redraw(curve=True, picture=False)
+        total = time.perf_counter() - t0
+        self.timings["refined"] = total
+        extra = f" — {note}" if note else ""
+        self.status.set(
+            f"network {entry.params.label()} ready: R(T) to ±{entry.tol:g} R_N in {total:.2f} s "
+            f"({entry.net.curve.n_solves} exact solves){extra}",
+            "info",
+        )
+
+    def _sync_widgets(self, entry, wsk: float, note: str) -> None:
+        """After a build: w slider minimum = w_skeleton, sliders show what was built, summary text."""
+        p = entry.params
+        self._suspend = True
+        try:
+            lo = w_floor(wsk)
+            if self.w.min != lo:
+                if self.w.value < lo:
+                    self.w.value = lo
+                self.w.min = lo
+            for key, value in (("n", p.n), ("seed", p.seed), ("diameter", p.diameter), ("w", p.w), ("w2", p.w2)):
+                widget = getattr(self, key)
+                if widget.value != value:
+                    widget.value = value
+        finally:
+            self._suspend = False
+        if note and not self.thermo.drive_w.value:
+            self.w_note.value = f'<div class="pd-note pd-warn">{note}</div>'
+        elif not self.thermo.drive_w.value:
+            self.w_note.value = ""
+        s = entry.net.summary()
+        self.summary.value = (
+            f"w<sub>skeleton</sub> = {s['w_skeleton']:.3f} (w minimum) · {s['n_puddles']} puddles · "
+            f"{s['n_filament']} filament, {s['n_puddle_bonds']} puddle, {s['n_broken']} broken bonds · "
+            f"{'percolating' if s['percolates'] else 'non-percolating'} geometry"
+        )
+        if self.thermo.drive_w.value:
+            self._on_thermo(self.thermo)
+
+
+def never_cancelled() -> bool:
+    """``cancelled`` callable for synchronous builds."""
+    return False
+
+
+def _query() -> dict:
+    """URL query parameters of a Voilà page (Voilà passes them to the kernel as QUERY_STRING)."""
+    return {k: v[-1] for k, v in parse_qs(os.environ.get("QUERY_STRING", "")).items()}
+
+
+def build_dashboard(**kwargs) -> Dashboard:
+    """Build the dashboard; the notebook's last expression displays it.
+
+    Keyword arguments go to :class:`Dashboard`. In Voilà, URL query parameters set the
+    start: ``?N=200&seed=3&scenario=geometry-driven%20loss%20(ZrNCl-like)&tab=1``.
+    Unknown or invalid query values are ignored (with a note in the status line).
+    """
+    q = _query()
+    problems = []
+    if "N" in q or "n" in q:
+        try:
+            value = int(q.get("N", q.get("n")))
+            if value in N_CHOICES:
+                kwargs.setdefault("n", value)
+            else:
+                problems.append(f"N must be one of {N_CHOICES}")
+        except ValueError:
+            problems.append("N must be an integer")
+    if "seed" in q:
+        try:
+            kwargs.setdefault("seed", max(0, int(q["seed"])))
+        except ValueError:
+            problems.append("seed must be an integer")
+    if "scenario" in q:
+        if q["scenario"] in SCENARIOS:
+            kwargs.setdefault("scenario", q["scenario"])
+        else:
+            problems.append(f"unknown scenario {q['scenario']!r}")
+    if "tab" in q:
+        try:
+            kwargs.setdefault("tab", int(q["tab"]))
+        except ValueError:
+            problems.append("tab must be an integer")
+    dash = Dashboard(**kwargs)
+    if problems:
+        dash.status.set("URL parameters ignored: " + "; ".join(problems), "error")
+    return dash

@@ -1,0 +1,294 @@
+"""Widget-free core of the dashboard: which network is current and what it answers.
+
+Everything the dashboard draws comes from here, so the tests and the benchmark can
+exercise the physics without a browser or a kernel:
+
+* :class:`NetworkParams` - the parameters that fix a network (lattice size, seed,
+  puddle diameter, w, w2); changing any of them needs new network solves.
+* :class:`NetworkEntry` - one built network plus its per-network caches: how finely its
+  universal curve is sampled, the superconducting / spanning bonds per number ``k`` of
+  superconducting bonds, the bond currents per ``k`` and the exact plateau values.
+* :class:`TransportModel` - builds networks (reusing the engine's cached realizations),
+  samples their universal curve progressively (coarse first, then finer) and serves
+  R(T), readouts and bond views from the caches.
+
+Why the caches are keyed by ``k``: with common random numbers the superconducting bonds
+at temperature T are the first ``k = network.cluster.n_superconducting(x)`` bonds of one
+fixed order, ``x = (T - Tc_mean)/sigma``. Two temperatures (or two ``(Tc_mean, sigma)``)
+with the same ``k`` have the same bonds, the same currents and the same picture.
+
+Threading: the dashboard builds and samples networks in one background thread and draws
+from the kernel's main thread. The engine's :class:`~puddles.transport.UniversalCurve`
+keeps its solved values in a plain dict that its table builder iterates over, so the
+main thread must never add solves to it while the background thread samples. This
+module therefore reads the curve only through tables that are already built (``tol`` no
+finer than :attr:`NetworkEntry.tol`) and computes its own extra solves (plateau,
+currents) with :func:`puddles.transport.prefix_resistance` and
+:func:`puddles.solver.solve_lattice` into its own caches.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from puddles import Network
+from puddles.network import realization
+from puddles.percolation import spanning_bonds
+from puddles.solver import solve_lattice
+from puddles.transport import DEFAULT_TOL, prefix_resistance
+
+from .presets import T_MAX
+
+__all__ = ["NetworkParams", "NetworkEntry", "BondView", "Readouts", "TransportModel", "TOLERANCES"]
+
+#: Progressive sampling tolerances of the universal curve (units of R_N). The first one
+#: is drawn as soon as it is ready (~0.5 s at N = 100); each later one refines the same
+#: table (the engine keeps every solved point), and the last is the engine's default,
+#: so the dashboard ends up showing exactly ``net.rt_curve(T, tc_mean, sigma)``.
+TOLERANCES = (0.03, 0.02, DEFAULT_TOL)
+
+
+@dataclass(frozen=True)
+class NetworkParams:
+    """Parameters that fix one network realization.
+
+    Attributes
+    ----------
+    n : int
+        Lattice size (nodes per side).
+    seed : int
+        Master seed of every random draw.
+    diameter : float
+        Puddle diameter D in bonds.
+    w, w2 : float
+        Superconducting weight and broken-filament fraction.
+    """
+
+    n: int
+    seed: int
+    diameter: float
+    w: float
+    w2: float
+
+    def label(self) -> str:
+        """Short human-readable form, used in status messages and pin legends."""
+        return f"N={self.n} seed={self.seed} D={self.diameter:g} w={self.w:.3f} w2={self.w2:.2f}"
+
+
+@dataclass(frozen=True)
+class BondView:
+    """Superconducting and spanning bonds of one network at ``k`` superconducting bonds."""
+
+    k: int
+    superconducting: np.ndarray
+    spanning: np.ndarray
+
+    @property
+    def percolating(self) -> bool:
+        return bool(self.spanning.any())
+
+
+@dataclass(frozen=True)
+class Readouts:
+    """Numbers shown next to the R(T) plot (temperatures in K, resistances in R_N).
+
+    ``tp`` is NaN when no superconducting path joins the leads at T >= 0; ``t_half`` is
+    NaN when R never crosses R_N/2 on the plotted range (``half_note`` says why).
+    """
+
+    tp: float
+    t_half: float
+    plateau: float
+    half_note: str = ""
+
+
+@dataclass
+class NetworkEntry:
+    """A built network and everything cached about it.
+
+    Attributes
+    ----------
+    params : NetworkParams
+    net : puddles.Network
+    tol : float
+        Finest tolerance its universal-curve table has been sampled to (``inf`` before
+        the first table exists).
+    build_seconds : float
+        Wall time of building the network and its first table.
+    """
+
+    params: NetworkParams
+    net: Network
+    tol: float = float("inf")
+    build_seconds: float = float("nan")
+    views: OrderedDict = field(default_factory=OrderedDict)
+    currents: OrderedDict = field(default_factory=OrderedDict)
+    plateaus: dict = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    #: Bond views and current solutions kept per network (a view is ~2 bits per bond,
+    #: a current array 8 bytes per bond: 64 of them at N = 200 is ~40 MB at most).
+    MAX_VIEWS = 256
+    MAX_CURRENTS = 64
+
+    @property
+    def sampled(self) -> bool:
+        """True once a table exists, i.e. R(T) can be served without a solve."""
+        return np.isfinite(self.tol)
+
+
+def _lru_get(cache: OrderedDict, key, make, limit: int):
+    if key in cache:
+        cache.move_to_end(key)
+        return cache[key]
+    value = make()
+    cache[key] = value
+    while len(cache) > limit:
+        cache.popitem(last=False)
+    return value
+
+
+class TransportModel:
+    """Builds networks and answers R(T), readout and bond-map questions from caches.
+
+    Parameters
+    ----------
+    t_points : int
+        Number of temperatures of the plotted R(T) curve on ``[0, t_max]``.
+    t_max : float
+        Upper end of the temperature axis (K).
+    cache_size : int
+        Networks kept (so that going back to an earlier ``w`` costs nothing).
+    """
+
+    def __init__(self, *, t_points: int = 501, t_max: float = T_MAX, cache_size: int = 8):
+        self.T = np.linspace(0.0, float(t_max), int(t_points))
+        self._entries: OrderedDict[NetworkParams, NetworkEntry] = OrderedDict()
+        self._cache_size = int(cache_size)
+        self._lock = threading.Lock()
+
+    # -- networks --------------------------------------------------------------------
+    @staticmethod
+    def skeleton_fraction(n: int, seed: int, diameter: float) -> float:
+        """w_skeleton of a realization (grows or loads its skeleton; cached by the engine)."""
+        return float(realization(int(n), int(seed), float(diameter)).w_skeleton)
+
+    def entry(self, params: NetworkParams) -> NetworkEntry:
+        """The cached entry for ``params``, building the network if needed (no curve solves).
+
+        Raises
+        ------
+        ValueError
+            The engine's message, e.g. when ``w`` is below the skeleton fraction.
+        """
+        with self._lock:
+            hit = self._entries.get(params)
+            if hit is not None:
+                self._entries.move_to_end(params)
+                return hit
+        net = Network.generate(
+            params.n, w=params.w, w2=params.w2, seed=params.seed, puddle_diameter=float(params.diameter)
+        )
+        with self._lock:
+            entry = self._entries.setdefault(params, NetworkEntry(params, net))
+            self._entries.move_to_end(params)
+            while len(self._entries) > self._cache_size:
+                self._entries.popitem(last=False)
+        return entry
+
+    def sample(self, entry: NetworkEntry, tol: float) -> bool:
+        """Sample the entry's universal curve to ``tol``; False when it already was.
+
+        Only ever called from one thread at a time (the dashboard's worker, or the
+        caller in synchronous mode).
+        """
+        if entry.tol <= tol:
+            return False
+        entry.net.curve.table(tol)
+        entry.tol = tol
+        return True
+
+    # -- R(T) ------------------------------------------------------------------------
+    def curve(self, entry: NetworkEntry, tc_mean: float, sigma: float) -> np.ndarray:
+        """R/R_N on :attr:`T`, served from the entry's table (no solve).
+
+        With the table refined to the engine's default tolerance this is exactly
+        ``entry.net.rt_curve(self.T, tc_mean, sigma)``.
+        """
+        if not entry.sampled:
+            raise RuntimeError("the network's R(T) table is not built yet")
+        return entry.net.rt_curve(self.T, tc_mean, sigma, tol=max(entry.tol, DEFAULT_TOL))
+
+    def plateau(self, entry: NetworkEntry, tc_mean: float, sigma: float) -> float:
+        """Exact R(T -> 0+)/R_N (same value as ``Network.plateau``), cached per ``k``."""
+        net = entry.net
+        # Validates tc_mean and sigma with the engine's messages.
+        net.percolation_temperature(tc_mean, sigma)
+        k = int(net.curve.k_of_x(-float(tc_mean) / float(sigma)))
+        if net.k_perc is not None and k >= net.k_perc:
+            return 0.0
+        if k == 0:
+            return 1.0
+        with entry.lock:
+            if k not in entry.plateaus:
+                entry.plateaus[k] = float(prefix_resistance(net.n, net.curve.order, k, net.curve.backend))
+            return entry.plateaus[k]
+
+    def readouts(self, entry: NetworkEntry, tc_mean: float, sigma: float, R: np.ndarray | None = None) -> Readouts:
+        """Tp, the temperature of R = R_N/2 and the plateau R(0+)/R_N."""
+        if R is None:
+            R = self.curve(entry, tc_mean, sigma)
+        tp = entry.net.percolation_temperature(tc_mean, sigma)
+        plateau = self.plateau(entry, tc_mean, sigma)
+        T = self.T
+        note = ""
+        if R[0] >= 0.5:
+            t_half, note = float("nan"), "R stays above R_N/2"
+        elif R[-1] < 0.5:
+            t_half, note = float("nan"), f"above {T[-1]:g} K"
+        else:
+            # R is non-decreasing in T: the first sample at or above 1/2 brackets the crossing.
+            i = int(np.argmax(R >= 0.5))
+            r0, r1 = R[i - 1], R[i]
+            t_half = float(T[i - 1] + (0.5 - r0) / (r1 - r0) * (T[i] - T[i - 1])) if r1 > r0 else float(T[i])
+        return Readouts(tp=tp, t_half=t_half, plateau=plateau, half_note=note)
+
+    # -- bond views ------------------------------------------------------------------
+    @staticmethod
+    def k_at(entry: NetworkEntry, T: float, tc_mean: float, sigma: float) -> int:
+        """Number of superconducting bonds at temperature ``T``."""
+        if not (np.isfinite(sigma) and sigma > 0):
+            raise ValueError(f"sigma (width of the Tc distribution) must be > 0, got {sigma}")
+        return int(entry.net.cluster.n_superconducting((float(T) - float(tc_mean)) / float(sigma)))
+
+    def view(self, entry: NetworkEntry, k: int) -> BondView:
+        """Superconducting and spanning bonds at ``k`` (cached per network and ``k``)."""
+        net = entry.net
+
+        def make() -> BondView:
+            sc = np.zeros(net.cluster.kind.size, dtype=bool)
+            sc[net.cluster.order[:k]] = True
+            return BondView(k, sc, spanning_bonds(net.n, sc))
+
+        with entry.lock:
+            return _lru_get(entry.views, int(k), make, entry.MAX_VIEWS)
+
+    def currents(self, entry: NetworkEntry, k: int) -> tuple[np.ndarray, float]:
+        """Bond currents (V = 1, units of 1/R0; NaN on superconducting bonds) and the total current.
+
+        One exact solve per distinct ``k`` (cached); total current ``inf`` when R = 0.
+        """
+        net = entry.net
+        view = self.view(entry, k)
+
+        def make():
+            r = np.where(view.superconducting, 0.0, 1.0)
+            sol = solve_lattice(net.n, r, currents=True, backend=net.curve.backend)
+            return sol.bond_currents, float(sol.current)
+
+        with entry.lock:
+            return _lru_get(entry.currents, int(k), make, entry.MAX_CURRENTS)

@@ -1,0 +1,189 @@
+"""Serve the dashboard with Voilà on this machine: ``python -m puddles.app.serve``.
+
+What it does, and why:
+
+* finds ``notebooks/dashboard.ipynb`` of the repository (next to this package in a source
+  checkout, or under the current directory), so the command works from anywhere in the
+  repo;
+* starts ``voila`` **from the notebook's directory**, because Voilà reads ``voila.json``
+  from its working directory: that file strips the sources, hides tracebacks and culls
+  idle kernels;
+* binds to 127.0.0.1 only (a lecturer's laptop on a conference network should not serve
+  the world), never opens a browser, fails instead of silently moving to another port
+  (so the printed URL is right), and prints the URL once the server answers;
+* pins the notebook's ``python3`` kernel to this interpreter (a private kernelspec on
+  ``JUPYTER_PATH``), so a user-level kernelspec of some other Python can not hijack it;
+* ``--debug`` shows tracebacks, in Voilà's error pages and in the dashboard's status
+  line (``PUDDLES_DEBUG=1`` for the kernel).
+
+Ctrl-C stops the server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+__all__ = ["find_notebook", "kernelspec_dir", "voila_command", "wait_for_port", "main"]
+
+NOTEBOOK = Path("notebooks") / "dashboard.ipynb"
+HOST = "127.0.0.1"
+
+
+def find_notebook(start: Path | None = None) -> Path:
+    """Locate ``notebooks/dashboard.ipynb``.
+
+    Looks in the source checkout this module belongs to (``src/puddles/app`` -> repo
+    root), then in ``start`` (default: the current directory) and its parents.
+
+    Raises
+    ------
+    FileNotFoundError
+        With the places searched, when no dashboard notebook exists.
+    """
+    here = Path(__file__).resolve()
+    candidates = [here.parents[3] / NOTEBOOK] if len(here.parents) > 3 else []
+    start = Path.cwd() if start is None else Path(start)
+    candidates += [d / NOTEBOOK for d in [start.resolve(), *start.resolve().parents]]
+    for path in candidates:
+        if path.is_file():
+            return path
+    searched = ", ".join(str(p.parent) for p in candidates[:4])
+    raise FileNotFoundError(
+        f"could not find {NOTEBOOK} (searched {searched}, ...); run this from the puddles repository"
+    )
+
+
+def kernelspec_dir(root: Path | None = None) -> Path:
+    """Write a ``python3`` kernelspec that runs *this* interpreter; return its JUPYTER_PATH entry.
+
+    Parameters
+    ----------
+    root : Path, optional
+        Directory to write into (default: a fresh temporary directory).
+    """
+    root = Path(tempfile.mkdtemp(prefix="puddles-jupyter-")) if root is None else Path(root)
+    spec = root / "kernels" / "python3"
+    spec.mkdir(parents=True, exist_ok=True)
+    (spec / "kernel.json").write_text(
+        json.dumps(
+            {
+                "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                "display_name": "Python 3 (puddles)",
+                "language": "python",
+                "metadata": {"debugger": False},
+            },
+            indent=1,
+        )
+    )
+    return root
+
+
+def voila_command(notebook: Path, port: int, *, debug: bool = False) -> list[str]:
+    """The ``voila`` command line (run it with ``cwd=notebook.parent``)."""
+    cmd = [
+        sys.executable, "-m", "voila", notebook.name,
+        f"--port={int(port)}", f"--Voila.ip={HOST}", "--no-browser", "--Voila.port_retries=0",
+        f"--show_tracebacks={debug}",
+    ]
+    if debug:
+        cmd.append("--debug")
+    return cmd
+
+
+def wait_for_port(port: int, timeout: float = 60.0, proc: subprocess.Popen | None = None) -> bool:
+    """Poll until something accepts TCP connections on 127.0.0.1:``port``.
+
+    Returns False on timeout or when ``proc`` exits first.
+    """
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            return False
+        try:
+            with socket.create_connection((HOST, port), timeout=0.5):
+                return True
+        except OSError:
+            time.sleep(0.1)
+    return False
+
+
+def server_env(*, debug: bool = False, jupyter_path: Path | None = None) -> dict:
+    """Environment of the Voilà process (inherited by its kernels)."""
+    env = dict(os.environ)
+    jp = str(kernelspec_dir() if jupyter_path is None else jupyter_path)
+    env["JUPYTER_PATH"] = os.pathsep.join([jp, env["JUPYTER_PATH"]]) if env.get("JUPYTER_PATH") else jp
+    env["PUDDLES_DEBUG"] = "1" if debug else "0"
+    return env
+
+
+def _port_free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        try:
+            s.bind((HOST, port))
+        except OSError:
+            return False
+    return True
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry point; returns the process exit code."""
+    parser = argparse.ArgumentParser(
+        prog="python -m puddles.app.serve", description="Serve the puddles dashboard with Voilà on 127.0.0.1."
+    )
+    parser.add_argument("--port", type=int, default=8866, help="TCP port (default 8866)")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks in the page and the status line")
+    parser.add_argument("--notebook", type=Path, default=None, help="dashboard notebook (default: found in the repo)")
+    args = parser.parse_args(argv)
+
+    try:
+        notebook = args.notebook.resolve() if args.notebook else find_notebook()
+    except FileNotFoundError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if not notebook.is_file():
+        print(f"error: notebook {notebook} does not exist", file=sys.stderr)
+        return 2
+    if not _port_free(args.port):
+        print(f"error: port {args.port} on {HOST} is in use; choose another with --port", file=sys.stderr)
+        return 2
+
+    with tempfile.TemporaryDirectory(prefix="puddles-jupyter-") as tmp:
+        env = server_env(debug=args.debug, jupyter_path=kernelspec_dir(Path(tmp)))
+        return _run(voila_command(notebook, args.port, debug=args.debug), notebook.parent, env, args.port)
+
+
+def _run(cmd: list[str], cwd: Path, env: dict, port: int) -> int:
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env)
+
+    def stop(*_):
+        if proc.poll() is None:
+            proc.terminate()
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        if wait_for_port(port, timeout=120, proc=proc):
+            print(f"\n  puddles dashboard: http://{HOST}:{port}/\n  (Ctrl-C to stop)\n", flush=True)
+        else:
+            print("error: Voilà did not start; see the messages above", file=sys.stderr)
+            stop()
+        return proc.wait()
+    except KeyboardInterrupt:
+        stop()
+        try:
+            return proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,42 @@
+"""CSS of the dashboard, injected once through an ``ipywidgets.HTML`` ``<style>`` block.
+
+Kept in one place so that the page fits a 1280 x 800 projector without scrolling:
+compact widget spacing, readable 13-14 px text, crisp (pixelated) upscaling of the
+cluster-map raster.
+"""
+
+CSS = """
+<style>
+.pd-root { width: 1262px; max-width: 1262px; font-size: 13px; }
+.pd-root .widget-label, .pd-root .widget-readout { font-size: 13px; }
+.pd-root .widget-slider, .pd-root .widget-hslider { height: 28px; }
+.pd-root .widget-inline-hbox { margin-top: 1px; margin-bottom: 1px; }
+.pd-root .pd-tabs.widget-tab > .lm-TabBar .lm-TabBar-tab { font-size: 14px; flex: 0 0 230px; max-width: none; }
+.pd-root .widget-html-content { line-height: 1.35; }
+.pd-root .widget-toggle-buttons { display: flex; align-items: center; }
+.pd-root .widget-toggle-buttons .widget-label { flex: 0 0 auto; }
+.pd-header { font-size: 15px; line-height: 20px; margin: 0 0 2px 4px; color: #333; }
+.pd-header b { font-size: 16px; color: #08306b; }
+.pd-panel-title { font-size: 13px; font-weight: 600; color: #333; line-height: 20px; }
+.pd-map { image-rendering: pixelated; image-rendering: crisp-edges; border: 1px solid #bbb; }
+.pd-legend { font-size: 12px; line-height: 17px; }
+.pd-map-sub { font-size: 13px; font-weight: 600; color: #333; margin-bottom: 3px; }
+.pd-swatch { display: inline-block; white-space: nowrap; margin-right: 10px; }
+.pd-swatch i { display: inline-block; width: 12px; height: 12px; margin-right: 4px; vertical-align: -2px;
+               border: 1px solid #999; }
+.pd-cbar { white-space: nowrap; }
+.pd-cbar i { display: inline-block; width: 120px; height: 12px; margin: 0 4px; vertical-align: -2px;
+             border: 1px solid #999; }
+.pd-readouts { font-size: 13px; line-height: 19px; }
+.pd-readouts span { display: inline-block; margin-right: 14px; white-space: nowrap; }
+.pd-small { font-size: 12px; line-height: 16px; color: #333; }
+.pd-note { font-size: 12px; line-height: 16px; color: #555; }
+.pd-warn { color: #b35806; font-weight: 600; }
+.pd-status { border-top: 1px solid #ccc; padding-top: 3px; font-size: 14px; line-height: 20px; }
+.pd-status details { font-size: 11px; }
+.pd-status pre { max-height: 160px; overflow: auto; }
+.pd-dot { display: inline-block; width: 10px; height: 10px; border-radius: 50%; margin-right: 6px; }
+.pd-summary { font-size: 12px; line-height: 16px; color: #333; }
+.pd-controls .widget-button, .pd-controls .widget-toggle-button { height: 28px; }
+</style>
+"""
