@@ -104,7 +104,7 @@ from puddles.percolation import percolation_index, spanning_bonds
 n = 20
 r_bonds = np.ones(lattice.n_bonds(n))          # every bond normal, R0 = 1
 print("bonds:", lattice.n_bonds(n))
-print("R/R0 =", effective_resistance(n, r_bonds), "   (N-1)/N =", (n - 1) / n)
+print(f"R/R0 = {effective_resistance(n, r_bonds):.6f}    (N-1)/N = {(n - 1) / n:.6f}")
 """),
         md(r"""
         ### Uncorrelated superconducting bonds
@@ -187,7 +187,7 @@ tg.Panel(dict(n=W.Dropdown(options=[25, 50, 100, 200], value=50, description="N"
          compare_emt, [emt_plot])
 """),
         md(r"""
-        EMT is good far from the threshold but it is a mean-field theory: near $p_c$ the exact resistance
+        EMT is reasonable far from the threshold but it is a mean-field theory: near $p_c$ the exact resistance
         vanishes as $R \propto (p_c - p)^{s}$ with $s \approx 1.3$ in two dimensions, not linearly. The
         samples also scatter most near $p_c$, where the answer depends on a few critical bonds.
 
@@ -246,14 +246,16 @@ tg.Panel(dict(sizes=W.Dropdown(options=[("25, 50, 100", (25, 50, 100)), ("25, 50
         $$p(T) = w\,\Phi\!\left(\frac{\bar T_c - T}{\sigma}\right),\qquad
         \frac{R}{R_N} \overset{\text{EMT}}{=} 1 - 2\,w\,\Phi\!\left(\frac{\bar T_c - T}{\sigma}\right),$$
 
-        with $\Phi$ the standard normal distribution function. This uncorrelated model has a fixed shape: for
-        $w > 1/2$ the resistance falls almost linearly and vanishes where $p(T) = 1/2$, with no foot; for
-        $w < 1/2$ it saturates at $1 - 2w$. It has no separate knob for the gradual high-temperature decrease
-        and for the long low-temperature tail that the measured $R(T)$ curves show.
+        with $\Phi$ the standard normal distribution function. This uncorrelated model has a rigid shape: for
+        $w > 1/2$ the resistance falls almost linearly and vanishes where $p(T) = 1/2$, without a foot; for
+        $w < 1/2$ it can never vanish and saturates near $1 - 2w$. Whether the sample ends up superconducting
+        is decided by the *amount* of superconducting material alone, and nothing produces the long
+        low-temperature tail of the measured $R(T)$ curves.
 
-        The paper's remedy (Part 2) is a *correlated* cluster: bulky superconducting puddles, which remove
-        many bonds at once on the high-$T$ side, joined by thin filaments, which superconduct only when every
-        one of their bonds does and so produce the tail. Compare both at the same $w$, $\bar T_c$ and $\sigma$:
+        The paper's remedy (Part 2) is a *correlated* cluster: bulky superconducting puddles that carry most of
+        the weight, linked by thin filaments that become superconducting only when every one of their bonds
+        does. Compare the two at the same $w$, $\bar T_c$ and $\sigma$ (the puddle network also has $w_2$, the
+        fraction of broken filament bonds, explained in Part 2):
         """),
         code("""
 from scipy.stats import norm
@@ -282,19 +284,28 @@ def compare_models(w, w2, sigma):
     cmp_plot.line("puddles", T, net.rt_curve(T, tc_mean, sigma), color=tg.COLORS[1],
                   label="puddles + filaments (Part 2)")
     tp = net.percolation_temperature(tc_mean, sigma)
-    return f"N = 50. Puddle network: w_skel = {net.w_skeleton:.3f}, Tp = {tp:.2f} K (NaN: never zero)"
+    zero = f"R = 0 below Tp = {tp:.2f} K" if np.isfinite(tp) else f"plateau R/R_N = {net.plateau(tc_mean, sigma):.3f}"
+    return f"N = 50. Puddle network: w_skel = {net.w_skeleton:.3f}, {zero}"
 
-tg.Panel(dict(w=W.FloatSlider(value=0.55, min=0.3, max=0.9, step=0.01, description="w", continuous_update=False),
-              w2=W.FloatSlider(value=0.0, min=0, max=0.5, step=0.01, description="w2 (Part 2)",
+tg.Panel(dict(w=W.FloatSlider(value=0.4, min=0.3, max=0.9, step=0.01, description="w", continuous_update=False),
+              w2=W.FloatSlider(value=0.1, min=0, max=0.5, step=0.01, description="w2 (Part 2)",
                                continuous_update=False),
               sigma=W.FloatSlider(value=2.0, min=0.5, max=4, step=0.1, description="σ (K)", continuous_update=False)),
          compare_models, [cmp_plot])
 """),
         md(r"""
-        With the same amount of superconducting material and the same $T_c$ distribution, the correlated
-        cluster starts to lower the resistance at higher temperature (whole puddles switch at once) and reaches
-        zero only well below $\bar T_c$ (the last filament bond must switch). Part 2 builds this cluster
-        step by step.
+        Three differences stand out at the default $w = 0.4$:
+
+        * the uncorrelated bonds, fewer than half of all bonds, can never connect the leads and the resistance
+          saturates; the correlated cluster, built on a connected skeleton, reaches $R = 0$ with the same amount
+          of material — *connectivity*, not quantity, decides;
+        * its last few per cent of resistance disappear slowly, over several kelvin below the main drop: the
+          tail, set by the weakest bonds of the filaments;
+        * its curve has steps: in a $50\times50$ sample a single puddle of diameter 10 is a visible fraction of
+          the sample. Larger samples (the paper uses $N = 100$–$200$) smooth them out.
+
+        Set $w_2 = 0.2$: enough filaments are broken that the correlated cluster no longer percolates, and it
+        too ends on a plateau. Part 2 builds this cluster step by step.
 
         ## Exercises
 
@@ -311,11 +322,12 @@ tg.Panel(dict(w=W.FloatSlider(value=0.55, min=0.3, max=0.9, step=0.01, descripti
                 print(n, p, np.mean(R), np.std(R))
         ```
 
-        At $p = 0.3$ the exact mean is within a few per cent of 0.4: far from threshold, fluctuations are
-        local and a self-consistent average medium describes them. At $p = 0.45$ the exact value is clearly
-        below 0.1 on average and scatters strongly between samples: near $p_c$ the current flows through a
-        sparse, fractal backbone, the resistance vanishes as $(p_c - p)^{s}$ with $s\approx 1.3$, and no
-        single-bond average can capture those long-range correlations.
+        At $p = 0.3$ the exact mean is about 0.37, within 10 % of EMT: far from threshold, fluctuations are
+        local and a self-consistent average medium describes them fairly well. At $p = 0.45$ the exact value is
+        about 0.07, 30 % below EMT, and it scatters between samples by ±20 %: near $p_c$ the current flows
+        through a sparse, fractal backbone, the resistance vanishes as $(p_c - p)^{s}$ with $s\approx 1.3$, and
+        no single-bond average can capture those long-range correlations. The larger lattice does not help EMT:
+        the discrepancy is physics, not a finite-size effect.
         """)),
         md(r"""
         **2. Self-duality (Dykhne).** Mix two *finite* conductances $g_1 = 1$ and $g_2 = 10$ at random, 50/50,
@@ -346,7 +358,8 @@ tg.Panel(dict(w=W.FloatSlider(value=0.55, min=0.3, max=0.9, step=0.01, descripti
         """),
         md(solution(r"""
         The chain is superconducting only when *all* bonds are, i.e. below $\min_i T_{c,i}$. The expected
-        minimum of $L$ standard normals is about $-\sqrt{2\ln L}$ for large $L$:
+        minimum of $L$ standard normals tends to $-\sqrt{2\ln L}$ for large $L$ (slowly: at these $L$ the
+        formula still overshoots by half a $\sigma$):
 
         ```python
         rng = np.random.default_rng(0)
@@ -394,6 +407,7 @@ def nb02():
            single universal curve $F$.
         """),
         code(SETUP + """
+from functools import lru_cache
 from puddles import Network, lattice
 from puddles.skeleton import skeleton_mask
 from puddles.percolation import leads_joined
@@ -496,8 +510,10 @@ tg.RTExplorer(N, seed=SEED, w=0.45, w2=0.1, tc_mean=10.0, sigma=1.5)
 
         * **$w_2$ kills percolation at fixed $w$.** Breaking filaments removes the weak links first: the
           high-temperature part barely moves, the tail grows, and beyond a threshold the resistance saturates.
-        * **$w$ smooths the high-$T$ side.** More puddles switch more bonds on the high-temperature side
-          of the transition, so the drop starts earlier and is more gradual.
+        * **$w$ shapes the high-$T$ side.** More puddle weight means that a larger share of the resistance
+          is lost already around and above $\bar T_c$, as whole puddles switch: the upper part of the transition
+          moves up and carries more of the drop, $T_p$ rises and the tail shortens. (In the paper's terms, $w$
+          controls how marked and gradual the decrease is on the high-temperature side.)
         * **$\bar T_c$ shifts, $\sigma$ widens.** The same curve, moved and stretched.
         """),
         code("""
@@ -506,15 +522,17 @@ fig_b = tg.Plot("T (K)", "R / R_N", x=(0, 25), y=(0, 1.02), title="fixed w2, mor
 fig_c = tg.Plot("T (K)", "R / R_N", x=(0, 25), y=(0, 1.02), title="same network, other Tc, σ", width=330)
 base = Network.generate(N, w=0.5, w2=0.0, seed=SEED)
 
+@lru_cache(maxsize=128)
+def curve(w, w2):  # R(T)/R_N at Tc_mean = 10 K, sigma = 1.5 K, same seed: a slider can come back for free
+    return base.with_params(w=max(w, base.w_skeleton), w2=w2).rt_curve(T, 10.0, 1.5)
+
 def panel_a(w):
     for j, w2 in enumerate([0.0, 0.1, 0.2, 0.35, 0.5]):
-        R = base.with_params(w=w, w2=w2).rt_curve(T, 10.0, 1.5)
-        fig_a.line(f"w2={w2}", T, R, color=tg.COLORS[j], label=f"w2 = {w2}")
+        fig_a.line(f"w2={w2}", T, curve(w, w2), color=tg.COLORS[j], label=f"w2 = {w2}")
 
 def panel_b(w2):
-    for j, w in enumerate([0.3, 0.4, 0.55, 0.7]):
-        R = base.with_params(w=max(w, base.w_skeleton), w2=w2).rt_curve(T, 10.0, 1.5)
-        fig_b.line(f"w={w}", T, R, color=tg.COLORS[j], label=f"w = {w}")
+    for j, w in enumerate([0.3, 0.45, 0.6, 0.85]):
+        fig_b.line(f"w={w}", T, curve(w, w2), color=tg.COLORS[j], label=f"w = {w}")
 
 def panel_c(vary):
     pairs = [(8, 1.5), (10, 1.5), (12, 1.5)] if vary == "Tc_mean" else [(10, 0.75), (10, 1.5), (10, 3.0)]
@@ -547,7 +565,7 @@ W.HBox([
         (current map of the dashboard: $|I|$ on the normal bonds, on a log scale).
         """),
         code("""
-plateau_plot = tg.Plot("w2 (fraction of broken filaments)", "R(T→0+) / R_N", x=(0, 0.8), y=(0, 0.6),
+plateau_plot = tg.Plot("w2 (fraction of broken filaments)", "R(T→0+) / R_N", x=(0, 0.8), y=(0, 0.8),
                        title="the plateau opens when percolation is lost")
 current_map = tg.CurrentMap(title="current at T → 0")
 w2_grid = np.linspace(0, 0.8, 17)
@@ -609,12 +627,11 @@ tg.Panel(dict(seed=W.Dropdown(options=[1, 2, 3], value=1, description="seed"),
             print(w, base.with_params(w=w, w2=0.0).percolation_temperature(10.0, 1.5))
         ```
 
-        $T_p$ lies well below $\bar T_c$ for small $w$ and rises toward (and, for dense puddles, above)
-        $\bar T_c$ as $w$ grows. A path made mostly of filament bonds superconducts only when its *weakest*
-        bond does, i.e. at roughly the minimum of many Gaussian $T_c$'s, several $\sigma$ below $\bar T_c$.
-        Puddles replace long stretches of filament by a single $T_c$ each, so the path needs fewer independent
-        bonds and the minimum is less extreme; with many overlapping puddles the cluster can even percolate
-        through the hottest puddles first.
+        $T_p$ rises from about 6.4 K at $w = 0.3$ to about 9.2 K at $w = 0.8$, always below
+        $\bar T_c = 10$ K (by 2.5 to 0.5 $\sigma$). A path made mostly of filament bonds superconducts only when
+        its *weakest* bond does, i.e. at roughly the minimum of many Gaussian $T_c$'s, several $\sigma$ below
+        $\bar T_c$. Puddles replace long stretches of filament by a single $T_c$ each, so the best path needs
+        fewer independent bonds and its weakest link is less extreme.
         """)),
         md(r"""
         **3. Sample-to-sample fluctuations.** For $N = 50$ and $w = 0.4$, find for seeds 1–5 the smallest
@@ -630,10 +647,10 @@ tg.Panel(dict(seed=W.Dropdown(options=[1, 2, 3], value=1, description="seed"),
             print(seed, w2c)
         ```
 
-        The critical $w_2$ varies by tens of per cent from seed to seed: percolation in a small sample is
-        decided by a handful of weak links. As in Part 1, the spread shrinks with $N$, roughly like
-        $N^{-3/4}$ — but real devices are not infinite either, which is one reason why nominally similar
-        samples can end up superconducting or metallic.
+        The critical $w_2$ ranges from about 0.10 to 0.18 over these five seeds: percolation in a small sample
+        is decided by a handful of weak links. As for the threshold of Part 1, the spread should shrink as $N$
+        grows (check with $N = 100$) — but real devices are not infinite either, which is one reason why
+        nominally similar samples can end up superconducting or metallic.
         """)),
         md(r"""
         ---
@@ -672,6 +689,7 @@ def nb03():
         """),
         code(SETUP + """
 from dataclasses import replace
+from functools import lru_cache
 from puddles import thermo, Network
 from puddles.thermo import ThermoParams
 
@@ -726,7 +744,8 @@ print("spinodal from the engine:", thermo.spinodal(p), "  closed form sqrt(-a/3B
         ## 3.2 Explore $\mu(n)$ and $\kappa^{-1}(n)$
 
         Red: the unstable range $\kappa^{-1} < 0$. Try $\nu_0 > 0$ (bound electrons make $\kappa^{-1}(0) > 0$),
-        a larger $B$ (the well fills up sooner), or $\Gamma < W/4$ (no instability at all).
+        a larger $B$ (the ions resist crowding earlier, the window shrinks), or $\Gamma < W/4$ with $A = 0$ (no
+        instability at all).
         """),
         code("""
 mu_plot = tg.Plot("n (electrons per cell)", "μ (eV)", x=(0, 0.15), title="chemical potential, Eq. (5)")
@@ -767,8 +786,9 @@ tg.Panel(dict(W_=W.FloatSlider(value=1.0, min=0.2, max=3, step=0.1, description=
         line on $\mu(n)$ cutting off **equal areas**. The coexistence densities form the **binodal**; the
         spinodal lies inside it, and between the two the homogeneous film is metastable.
 
-        For $\nu_0 = 0$ and $a<0$ the low-density phase is the empty band, $n_1 = 0$, because the tangent from
-        the origin is lower than any other: $f = an^2/2 + Bn^4/4$ and $f(n_2)/n_2 = f'(n_2)$ give
+        For $\nu_0 = 0$ and $a<0$ the low-density phase is the empty band, $n_1 = 0$: $f = an^2/2 + Bn^4/4$ is
+        concave from $n = 0$ up to the spinodal, so the lower hull starts at the origin, and the tangent condition
+        $f(n_2)/n_2 = f'(n_2)$ gives
         $n_2 = \sqrt{-2a/3B}$ and $\mu^* = a\,n_2/3$. The engine finds the hull numerically for any parameters.
         """),
         code("""
@@ -788,8 +808,9 @@ def maxwell(preset, nu0):
         return "no phase coexistence for these parameters"
     inside = (n >= m.n1) & (n <= m.n2)
     mx_mu.band("areas", n[inside], np.full(inside.sum(), m.mu_star), mu[inside], color=tg.COLORS[1])
-    tangent = thermo.free_energy(m.n1, q) + m.mu_star * (n - m.n1)
-    mx_f.line("tangent", n, tangent, color=tg.COLORS[1], style="dashed", label="common tangent")
+    near = n[n <= min(0.15, m.n2 + 0.5 * (m.n2 - m.n1))]
+    tangent = thermo.free_energy(m.n1, q) + m.mu_star * (near - m.n1)
+    mx_f.line("tangent", near, tangent, color=tg.COLORS[1], style="dashed", label="common tangent")
     return (f"binodal n1 = {m.n1:.4f}, n2 = {m.n2:.4f} per cell, μ* = {m.mu_star:.4f} eV; "
             f"spinodal {np.round(m.spinodal, 4).tolist()}")
 
@@ -811,7 +832,7 @@ tg.Panel(dict(preset=W.Dropdown(options=list(thermo.PRESETS), value="fig6-green"
         estimate is uncertain, as the paper notes.
         """),
         code("""
-fig6 = tg.Plot("n (10^14 cm^-2)", "μ (eV)", title="Fig. 6 parameter sets", legend="bottom-left")
+fig6 = tg.Plot("n (10^14 cm^-2)", "μ (eV)", title="Fig. 6 parameter sets", legend="top-left")
 table = W.HTML()
 colours = {"fig6-green": "#2ca02c", "fig6-blue": "#1f77b4", "fig6-red": "#d62728"}
 
@@ -827,7 +848,8 @@ def fig6_sets(a_angstrom, C):
                     f"<td>{m.n2:.4f}</td><td>{thermo.density_per_cm2(m.n2, a_cm) / 1e14:.2f}</td>"
                     f"<td>{m.mu_star:.4f}</td></tr>")
     table.value = "<table style='border-collapse:collapse' border=1 cellpadding=4>" + "".join(rows) + "</table>"
-    return f"Γ = e/(2 C a²) = {thermo.gamma_from_capacitance(C, a_cm):.2f} eV for C = {C} μF/cm², a = {a_angstrom} Å"
+    gamma = thermo.gamma_from_capacitance(C, a_cm)
+    return f"Γ = e/(2 C a²) = {gamma:.2f} eV for C = {C:g} μF/cm², a = {a_angstrom:.2f} Å"
 
 tg.Panel(dict(a_angstrom=W.FloatSlider(value=3.0, min=2.5, max=4.0, step=0.1, description="a (Å)"),
               C=W.FloatSlider(value=10.0, min=1, max=30, step=1, description="C (μF/cm²)")),
@@ -863,19 +885,25 @@ n_axis = np.linspace(0, 0.12, 241)
 def weight(x, w_max):
     return net0.w_skeleton + x * (w_max - net0.w_skeleton)
 
+@lru_cache(maxsize=256)
+def curve(w, w2):  # one network solve per (w, w2); moving back to a density costs nothing
+    return net0.with_params(w=w, w2=w2).rt_curve(T, 10.0, 1.5)
+
 def gate(n_bar, w2, w_max):
     x = float(thermo.high_density_fraction(n_bar, q6))
     lever_mu.line("mu", n_axis, thermo.chemical_potential(n_axis, q6), color="#bbbbbb", label="homogeneous")
     lever_mu.line("eq", n_axis, thermo.equilibrium_mu(n_axis, q6), color=tg.COLORS[2], label="Maxwell")
     lever_mu.points("now", [n_bar], [thermo.equilibrium_mu(n_bar, q6)], color=tg.COLORS[1])
     for j, xr in enumerate([0.25, 0.5, 0.75, 1.0]):
-        R = net0.with_params(w=weight(xr, w_max), w2=w2).rt_curve(T, 10.0, 1.5)
-        lever_rt.line(f"ref{j}", T, R, color="#aaaaaa", width=1, label=f"x = {xr}" if j in (0, 3) else None)
-    net = net0.with_params(w=weight(x, w_max), w2=w2)
-    lever_rt.line("now", T, net.rt_curve(T, 10.0, 1.5), color=tg.COLORS[1], width=3, label="now")
+        lever_rt.line(f"ref{j}", T, curve(weight(xr, w_max), w2), color="#aaaaaa", width=1,
+                      label="x = 0.25 ... 1" if j == 0 else None)
+    w = weight(x, w_max)
+    lever_rt.line("now", T, curve(w, w2), color=tg.COLORS[1], width=3, label=f"now, x = {x:.2f}")
+    net = net0.with_params(w=w, w2=w2)
     tp = net.percolation_temperature(10.0, 1.5)
-    return (f"n̄ = {n_bar:.4f} per cell: high-density fraction x = {x:.2f} -> w = {net.w:.3f}; "
-            f"Tp = {tp:.2f} K, R(0+)/R_N = {net.plateau(10.0, 1.5):.3f}")
+    state = f"superconducting below Tp = {tp:.2f} K" if np.isfinite(tp) else \
+        f"metallic plateau R(T→0)/R_N = {net.plateau(10.0, 1.5):.3f}"
+    return f"n̄ = {n_bar:.4f} per cell: high-density fraction x = {x:.2f} → w = {w:.3f}; {state}"
 
 tg.Panel(dict(n_bar=W.FloatSlider(value=0.05, min=0, max=round(m6.n2, 3), step=0.002, readout_format=".3f",
                                   description="mean density n̄", continuous_update=False),
@@ -886,9 +914,9 @@ tg.Panel(dict(n_bar=W.FloatSlider(value=0.05, min=0, max=round(m6.n2, 3), step=0
 """),
         md(r"""
         With broken filaments ($w_2 = 0.3$) a dilute film is a metal with superconducting inclusions
-        (plateau); gating more electrons in grows the high-density phase, the puddles reconnect the cluster,
-        and the film becomes superconducting — a gate-driven metal–superconductor transition of purely
-        geometric origin.
+        (plateau); gating more electrons in grows the high-density phase, the plateau drops, and near the top
+        of the window the puddles reconnect the cluster and the film becomes superconducting — a gate-driven
+        metal–superconductor transition of purely geometric origin.
 
         ## Exercises
 
@@ -945,9 +973,10 @@ tg.Panel(dict(n_bar=W.FloatSlider(value=0.05, min=0, max=round(m6.n2, 3), step=0
         ```
 
         $\kappa^{-1}(0) = W/2 + A > 0$ as soon as $\nu_0 > 0$, so a very dilute film is stable; but up to
-        $\nu_0 \approx 0.18$ the common tangent still starts at the empty band. Between about 0.18 and 0.2 the
-        low-density phase becomes a dilute metal ($n_1 > 0$), and between 0.2 and 0.25 the window closes at a
-        critical point where $n_1 = n_2$: trapping electrons at the ions removes the instability.
+        $\nu_0 \approx 0.18$ the common tangent still starts at the empty band. From $\nu_0 \approx 0.19$ the
+        low-density phase is a dilute metal ($n_1 > 0$); $n_1$ and $n_2$ then approach each other and the window
+        closes between $\nu_0 = 0.24$ and $0.25$, at a critical point: trapping electrons at the ions removes the
+        instability.
         """)),
         md(r"""
         ---

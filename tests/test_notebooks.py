@@ -59,6 +59,14 @@ def _markdown(nb) -> str:
     return "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
 
 
+def _solution_code(nb) -> list[str]:
+    """The python code blocks of the collapsed exercise solutions, in order."""
+    blocks = []
+    for details in re.findall(r"<details>(.*?)</details>", _markdown(nb), re.S):
+        blocks += re.findall(r"```python\n(.*?)```", details, re.S)
+    return blocks
+
+
 # ------------------------------------------------------------------------------------ structure
 
 
@@ -149,12 +157,15 @@ def test_notebook_runs(name, kernel_name):
         views = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs
                  if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
         assert views, f"{name}: no widget was displayed"
-        for src in (CHECK_CELL, EXERCISE_CELL):
+        # The solutions' code runs too, in the notebook's namespace, so they can not rot.
+        solutions = _solution_code(nb)
+        for src in solutions + [CHECK_CELL, EXERCISE_CELL]:
             nb.cells.append(nbformat.v4.new_code_cell(src))
             client.execute_cell(nb.cells[-1], len(nb.cells) - 1)
-        print(f"{name}: widget exercise took {time.perf_counter() - start - elapsed:.1f} s "
-              f"({nb.cells[-1].outputs[-1].get('text', '').strip()})")
-    assert len(nb.cells) == n_cells + 2
+        print(f"{name}: {len(solutions)} solution snippets + widget exercise took "
+              f"{time.perf_counter() - start - elapsed:.1f} s ({nb.cells[-1].outputs[-1].get('text', '').strip()})")
+        assert not _errors(nb), _errors(nb)
+    assert len(nb.cells) == n_cells + len(solutions) + 2
     assert elapsed < TIME_LIMIT, f"{name} took {elapsed:.0f} s (guard {TIME_LIMIT:.0f} s)"
 
 

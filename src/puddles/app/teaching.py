@@ -248,15 +248,17 @@ class Plot:
         Size in pixels.
     legend : str
         Legend position ("top-right", "top-left", "bottom-right", ...).
+    x_ticks : int
+        Approximate number of ticks on the x axis.
     """
 
     def __init__(self, xlabel: str, ylabel: str, *, x=None, y=None, title: str = "", width: int = 430,
-                 height: int = 320, legend: str = "top-left"):
+                 height: int = 320, legend: str = "top-left", x_ticks: int = 7):
         self.sx = bq.LinearScale(**({} if x is None else dict(min=float(x[0]), max=float(x[1]))))
         self.sy = bq.LinearScale(**({} if y is None else dict(min=float(y[0]), max=float(y[1]))))
         self.y_range = y
         axes = [
-            bq.Axis(scale=self.sx, label=xlabel, grid_lines="none"),
+            bq.Axis(scale=self.sx, label=xlabel, grid_lines="none", num_ticks=x_ticks),
             bq.Axis(scale=self.sy, label=ylabel, orientation="vertical", grid_lines="none", label_offset="45px"),
         ]
         self.figure = bq.Figure(
@@ -407,6 +409,9 @@ class Panel(widgets.VBox):
         for c in self.controls.values():
             if hasattr(getattr(c, "style", None), "description_width"):
                 c.style.description_width = "initial"
+            if isinstance(c, (widgets.IntText, widgets.BoundedIntText, widgets.FloatText, widgets.BoundedFloatText,
+                              widgets.Dropdown)) and not c.layout.width:
+                c.layout.width = "220px"
         self.button = None
         if button:
             self.button = widgets.Button(description=button, button_style="primary")
@@ -635,8 +640,8 @@ class DLAGrowth(widgets.VBox):
         self.frames = frames
         self.map = BondMap([("empty", "#ffffff"), ("occupied bond", "#2e8b3a"), ("sample window", "#d62728")],
                            size=size, title="directed DLA (growth left to right)")
-        self.plot = Plot("particles released P", "occupied bonds", title="saturation of the aggregate",
-                         width=380, height=300, legend="bottom-right")
+        self.plot = Plot("particles released P", "occupied bonds", title="occupied bonds vs particles",
+                         width=380, height=300, legend="top-left", x_ticks=5)
         self._draw = guarded(self.status)(self._draw_frame)
         self._all = guarded(self.status)(self._draw_all)
         self.frame.observe(lambda _c: self._draw(), names="value")
