@@ -498,7 +498,10 @@ class Dashboard:
     def _request_rebuild(self) -> None:
         with self._lock:
             if self.entry is not None and self.entry.params == self.network_params() and not self.runner.busy:
-                return  # already on screen (e.g. the slider was clamped to what was just built)
+                # Already on screen (e.g. a slider clamped to what was just built, or moved back
+                # after a failed build): nothing to compute, but say so.
+                self.status.set(f"network {self.entry.params.label()} is on screen", "info")
+                return
         self.status.set(f"building network {self.network_params().label()} …", "busy")
         self.runner.submit(self._latest_job)
 

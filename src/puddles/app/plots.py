@@ -123,7 +123,7 @@ class RTPlot:
             tick_values=np.arange(0.0, T_MAX + 0.1, 5.0 if compact else 2.5),
         )
         ax_y = bq.Axis(
-            scale=ys, orientation="vertical", label="R / R_N", tick_format="0.1f", grid_lines="dashed",
+            scale=ys, side="left", label="R / R_N", tick_format="0.1f", grid_lines="dashed",
             tick_values=np.arange(0.0, 1.01, 0.2),
         )
         marks = [self.plateau_mark, self.pins_mark, self.line, self.cursor, self.tp_mark]

@@ -188,7 +188,7 @@ class ThermoPanel:
                    self.coexist_labels, self.density_mark],
             axes=[
                 bq.Axis(scale=xs, label="", num_ticks=6, grid_lines="dashed", tick_format=".3f"),
-                bq.Axis(scale=ys_mu, orientation="vertical", label="μ (eV)", grid_lines="dashed", tick_format=".2f",
+                bq.Axis(scale=ys_mu, side="left", label="μ (eV)", grid_lines="dashed", tick_format=".2f",
                         num_ticks=7),
             ],
             fig_margin=dict(top=12, bottom=24, left=62, right=12), animation_duration=0, padding_x=0.0, padding_y=0.0,
@@ -206,7 +206,7 @@ class ThermoPanel:
             marks=[self.shade_k, self.kappa_zero, self.kappa_line, self.density_line_k],
             axes=[
                 bq.Axis(scale=xs, label="n (electrons per unit cell)", num_ticks=6, grid_lines="dashed", tick_format=".3f"),
-                bq.Axis(scale=ys_k, orientation="vertical", label="κ⁻¹ = dμ/dn (eV)", grid_lines="dashed", tick_format=".1f",
+                bq.Axis(scale=ys_k, side="left", label="κ⁻¹ = dμ/dn (eV)", grid_lines="dashed", tick_format=".1f",
                         num_ticks=5),
             ],
             fig_margin=dict(top=8, bottom=44, left=62, right=12), animation_duration=0, padding_x=0.0, padding_y=0.0,

@@ -1,0 +1,513 @@
+"""Dashboard tests without a browser: widgets driven from Python, marks checked against the engine.
+
+The dashboard runs in synchronous mode (``Dashboard(sync=True)``): network rebuilds run
+inline instead of in the background worker, so every assertion sees the finished update.
+One test exercises the threaded worker itself.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+import time
+import types
+import zlib
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from puddles import Network, thermo
+from puddles.app import Dashboard, build_dashboard
+from puddles.app.dashboard import w_floor
+from puddles.app.model import TOLERANCES, NetworkParams, TransportModel
+from puddles.app.png import encode_png
+from puddles.app.presets import SCENARIOS
+from puddles.app.runner import LatestRunner
+from puddles.app.thermo_panel import lever_to_w
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def dash():
+    """One N = 100 dashboard shared by the tests that only read it or restore what they change."""
+    return Dashboard(sync=True, fit_panel=False)
+
+
+def _params(d: Dashboard) -> NetworkParams:
+    return d.entry.params
+
+
+# -- R(T) ------------------------------------------------------------------------------
+def test_first_render_shows_the_engine_curve(dash):
+    p = _params(dash)
+    assert (p.n, p.seed) == (100, 1)
+    assert dash.entry.tol == TOLERANCES[-1]  # refined to the engine's default tolerance
+    R = dash.entry.net.rt_curve(dash.model.T, dash.tc_mean.value, dash.sigma.value)
+    np.testing.assert_array_equal(dash.rt.line.y, R)
+    assert dash.status.level == "info"
+
+
+def test_sigma_and_tc_redraw_the_engine_curve_without_solving(dash):
+    solves = dash.entry.net.curve.n_solves
+    entry = dash.entry
+    dash.sigma.value = 1.75
+    dash.tc_mean.value = 8.5
+    assert dash.entry is entry and dash.entry.net.curve.n_solves == solves  # no new solve
+    np.testing.assert_array_equal(dash.rt.line.y, entry.net.rt_curve(dash.model.T, 8.5, 1.75))
+    # An independently built network with the same parameters gives the same physics
+    # (its table is sampled independently, so agreement is within the table tolerance).
+    p = _params(dash)
+    fresh = Network.generate(p.n, w=p.w, w2=p.w2, seed=p.seed, puddle_diameter=p.diameter)
+    T = dash.model.T[::25]
+    exact = fresh.rt_curve(T, 8.5, 1.75, tol=None)
+    np.testing.assert_allclose(dash.rt.line.y[::25], exact, atol=TOLERANCES[-1] + 1e-12)
+    ro = dash.model.readouts(entry, 8.5, 1.75)
+    assert ro.plateau == pytest.approx(fresh.plateau(8.5, 1.75), abs=1e-12)
+    tp = fresh.percolation_temperature(8.5, 1.75)
+    assert (np.isnan(tp) and np.isnan(ro.tp)) or ro.tp == pytest.approx(tp)
+    assert dash.status.level == "info" and "ms" in dash.status.message
+    dash.apply_scenario("percolating, long tail")
+
+
+def test_fast_update_is_fast(dash):
+    # The 100 ms budget is for the kernel side; allow a loaded CI machine a factor 3.
+    for name, values in (("sigma", (2.0, 2.6)), ("tc_mean", (9.0, 10.5)), ("T", (4.0, 8.0))):
+        slider = getattr(dash, name)
+        slider.value = values[0]  # warm the per-k caches
+        t0 = time.perf_counter()
+        slider.value = values[1]
+        assert time.perf_counter() - t0 < 0.3, name
+    dash.apply_scenario("percolating, long tail")
+
+
+def test_readouts_and_markers(dash):
+    dash.apply_scenario("percolating, long tail")
+    ro = dash.model.readouts(dash.entry, dash.tc_mean.value, dash.sigma.value)
+    assert np.isfinite(ro.tp) and dash.rt.tp_mark.visible and not dash.rt.plateau_mark.visible
+    assert dash.rt.tp_mark.x[0] == pytest.approx(ro.tp)
+    assert 0 < ro.tp < ro.t_half < 25
+    assert "T<sub>p</sub></b> = " in dash.readouts.value
+    dash.apply_scenario("non-percolating, metallic plateau")
+    ro = dash.model.readouts(dash.entry, dash.tc_mean.value, dash.sigma.value)
+    assert np.isnan(ro.tp) and ro.plateau > 0
+    assert dash.rt.plateau_mark.visible and not dash.rt.tp_mark.visible
+    assert dash.rt.plateau_mark.y[0] == pytest.approx(ro.plateau)
+    assert dash.rt.line.y[0] == pytest.approx(ro.plateau, abs=TOLERANCES[-1])
+    dash.apply_scenario("percolating, long tail")
+
+
+def test_axes_have_fixed_limits(dash):
+    xs, ys = dash.rt.scales["x"], dash.rt.scales["y"]
+    assert (xs.min, xs.max, ys.min, ys.max) == (0.0, 25.0, 0.0, 1.05)
+    dash.tc_mean.value = 15.0  # R = 0 over a large part of the range
+    dash.sigma.value = 0.3
+    assert (xs.min, xs.max, ys.min, ys.max) == (0.0, 25.0, 0.0, 1.05)
+    dash.apply_scenario("percolating, long tail")
+
+
+# -- cluster map ---------------------------------------------------------------------
+def test_map_changes_with_T_and_never_resolves_cached_k(dash):
+    entry = dash.entry
+    dash.T.value = 4.0
+    low = bytes(dash.cluster_map.image.value)
+    dash.T.value = 12.0
+    high = bytes(dash.cluster_map.image.value)
+    assert low != high and low[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "T = 12.00 K" in dash.cluster_map.title.value
+    views = len(entry.views)
+    dash.T.value = 4.0
+    assert bytes(dash.cluster_map.image.value) == low and len(entry.views) == views  # served from cache
+    # Currents: one solve per new k, none when the same k comes back.
+    dash.map_mode.value = "currents"
+    cur = bytes(dash.cluster_map.image.value)
+    assert cur != low and len(entry.currents) == 1
+    dash.T.value = 12.0
+    dash.T.value = 4.0
+    assert len(entry.currents) == 2 and bytes(dash.cluster_map.image.value) == cur
+    dash.map_mode.value = "states"
+    dash.apply_scenario("percolating, long tail")
+
+
+def test_map_colours_kinds_and_spanning_path(dash):
+    from puddles.app.cluster_map import C_SPAN, STATE_COLOURS
+    from puddles.app.png import hex_to_rgb
+
+    dash.apply_scenario("percolating, long tail")
+    ro = dash.model.readouts(dash.entry, dash.tc_mean.value, dash.sigma.value)
+    dash.T.value = round(ro.tp - 1.0, 2)  # below Tp: a spanning path exists
+    rgb = dash.cluster_map.rgb
+    n = dash.entry.params.n
+    assert rgb.shape == (2 * n - 1, 2 * n - 1, 3)
+    span = np.all(rgb == np.array(hex_to_rgb(STATE_COLOURS[C_SPAN]), dtype=np.uint8), axis=-1)
+    assert span.any()
+    assert "superconducting path joins the leads" in dash.cluster_map.legend.value
+    dash.T.value = round(ro.tp + 1.0, 2)
+    rgb = dash.cluster_map.rgb
+    span = np.all(rgb == np.array(hex_to_rgb(STATE_COLOURS[C_SPAN]), dtype=np.uint8), axis=-1)
+    assert not span.any()
+    dash.apply_scenario("percolating, long tail")
+
+
+# -- presets ---------------------------------------------------------------------------
+def test_presets_set_the_sliders(dash):
+    for name, sc in SCENARIOS.items():
+        dash.scenario.value = name
+        for key, value in sc.values().items():
+            assert getattr(dash, key).value == pytest.approx(value), (name, key)
+        p = _params(dash)
+        assert (p.w, p.w2, p.diameter) == (pytest.approx(sc.w), pytest.approx(sc.w2), sc.diameter)
+        np.testing.assert_array_equal(dash.rt.line.y, dash.entry.net.rt_curve(dash.model.T, sc.tc_mean, sc.sigma))
+    # Moving a slider by hand leaves the preset.
+    dash.sigma.value = 1.05
+    assert dash.scenario.value == "custom"
+    dash.apply_scenario("percolating, long tail")
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_presets_show_their_behaviour(seed):
+    """The scenarios really do what their names say (engine only, exact values, N = 100)."""
+    T = np.array([0.0, 1.0, 2.0])
+
+    def net_of(name):
+        sc = SCENARIOS[name]
+        return sc, Network.generate(100, w=sc.w, w2=sc.w2, seed=seed, puddle_diameter=sc.diameter)
+
+    sc, net = net_of("percolating, long tail")
+    tp = net.percolation_temperature(sc.tc_mean, sc.sigma)
+    assert net.percolates and 0 < tp < sc.tc_mean - sc.sigma  # zero resistance, well below Tc_mean: a long tail
+
+    sc, net = net_of("non-percolating, metallic plateau")
+    assert not net.percolates and net.plateau(sc.tc_mean, sc.sigma) > 0.03
+
+    sc, net = net_of("Tc-driven loss (MoS2/TiSe2-like)")
+    R = net.rt_curve(T, sc.tc_mean, sc.sigma, tol=None)
+    # Geometry would percolate, yet R(T -> 0) > 0 and still falling: the Tc's are too low.
+    assert net.percolates and np.isnan(net.percolation_temperature(sc.tc_mean, sc.sigma))
+    assert net.plateau(sc.tc_mean, sc.sigma) > 0 and R[1] - net.plateau(sc.tc_mean, sc.sigma) > 0.02
+
+    sc, net = net_of("geometry-driven loss (ZrNCl-like)")
+    R = net.rt_curve(T, sc.tc_mean, sc.sigma, tol=None)
+    # High Tc, no spanning cluster: a large plateau that is flat well above T = 0.
+    assert not net.percolates and R[0] > 0.25 and R[2] == pytest.approx(R[0], abs=2e-3)
+
+    sc, net = net_of("dense puddles, sharp transition")
+    assert net.percolation_temperature(sc.tc_mean, sc.sigma) > sc.tc_mean - 2 * sc.sigma
+
+
+# -- errors ----------------------------------------------------------------------------
+def test_w_below_skeleton_reports_engine_message_and_keeps_plots(dash):
+    entry, y, img = dash.entry, np.array(dash.rt.line.y), bytes(dash.cluster_map.image.value)
+    dash.request(w=0.1)
+    assert dash.status.level == "error"
+    assert "w_skeleton" in dash.status.message and "0.1" in dash.status.message
+    assert dash.entry is entry
+    np.testing.assert_array_equal(dash.rt.line.y, y)
+    assert bytes(dash.cluster_map.image.value) == img
+    assert dash.w.value == pytest.approx(entry.params.w)  # the sliders did not move
+    dash.sigma.value = 2.4  # the app is alive afterwards
+    assert dash.status.level == "info"
+    dash.apply_scenario("percolating, long tail")
+
+
+def test_forced_engine_failure_is_reported_and_plots_kept(dash, monkeypatch):
+    y, ro = np.array(dash.rt.line.y), dash.readouts.value
+
+    def boom(self, *args, **kwargs):
+        raise RuntimeError("solver exploded")
+
+    monkeypatch.setattr(Network, "rt_curve", boom)
+    dash.sigma.value = 1.3
+    assert dash.status.level == "error"
+    assert "solver exploded" in dash.status.message and "last good plots kept" in dash.status.message
+    assert "Traceback" not in dash.status.widget.value  # no tracebacks for visitors
+    np.testing.assert_array_equal(dash.rt.line.y, y)
+    assert dash.readouts.value == ro
+    monkeypatch.undo()
+    dash.sigma.value = 1.35
+    assert dash.status.level == "info"
+    np.testing.assert_array_equal(dash.rt.line.y, dash.entry.net.rt_curve(dash.model.T, dash.tc_mean.value, 1.35))
+    dash.apply_scenario("percolating, long tail")
+
+
+def test_failing_network_build_keeps_previous_network(dash, monkeypatch):
+    entry = dash.entry
+
+    def boom(self, params):
+        raise MemoryError("no memory left")
+
+    monkeypatch.setattr(TransportModel, "entry", boom)
+    dash.w2.value = 0.07
+    assert dash.status.level == "error" and "MemoryError" in dash.status.message
+    assert dash.entry is entry
+    monkeypatch.undo()
+    dash.w2.value = 0.0
+    assert dash.status.level == "info"
+
+
+def test_debug_mode_shows_traceback(monkeypatch):
+    from puddles.app.status import StatusLine
+
+    s = StatusLine(debug=True)
+    try:
+        raise ValueError("bad value")
+    except ValueError as exc:
+        s.error(exc, "context")
+    assert "Traceback" in s.widget.value and "bad value" in s.widget.value
+    monkeypatch.setenv("PUDDLES_DEBUG", "1")
+    assert StatusLine().debug
+
+
+# -- network sliders -------------------------------------------------------------------
+def test_w_and_w2_rebuild_and_w_min_follows_skeleton():
+    d = Dashboard(n=50, sync=True, fit_panel=False)
+    wsk = d.entry.net.w_skeleton
+    assert d.w.min == w_floor(wsk) >= wsk and d.w.min - wsk < 0.005 + 1e-12
+    d.w2.value = 0.4
+    assert _params(d).w2 == 0.4 and d.entry.net.w2 == 0.4
+    np.testing.assert_array_equal(d.rt.line.y, d.entry.net.rt_curve(d.model.T, d.tc_mean.value, d.sigma.value))
+    d.w.value = 0.6
+    assert d.entry.net.w == 0.6
+    d.seed.value = 7
+    assert d.entry.net.seed == 7
+    assert d.w.min == w_floor(d.entry.net.w_skeleton)
+    d.new_button.click()
+    assert d.entry.net.seed == 8
+    d.diameter.value = 20
+    assert _params(d).diameter == 20
+    d.n.value = 100
+    assert d.entry.net.n == 100 and d.w.min == w_floor(d.entry.net.w_skeleton)
+    assert d.model.T.size == d.rt.line.y.size
+
+
+def test_pins(dash):
+    dash.pin_button.click()
+    dash.sigma.value = 1.5
+    dash.pin_button.click()
+    assert dash.rt.pins_mark.visible and np.asarray(dash.rt.pins_mark.y).shape == (2, dash.model.T.size)
+    assert "σ=1.50" in dash.rt.pins_mark.labels[1] and "w=" in dash.rt.pins_mark.labels[1]
+    assert len(set(dash.rt.pins_mark.colors)) == 2
+    for _ in range(10):
+        dash.pin_button.click()
+    assert len(dash.rt.pins) == 8  # oldest dropped
+    dash.clear_button.click()
+    assert not dash.rt.pins_mark.visible and not dash.rt.pins
+    dash.apply_scenario("percolating, long tail")
+
+
+# -- thermodynamics ----------------------------------------------------------------------
+def _mu_from_marks(panel):
+    stable = np.asarray(panel.mu_stable.y, dtype=float)
+    unstable = np.asarray(panel.mu_unstable.y, dtype=float)
+    return np.where(np.isnan(stable), unstable, stable)
+
+
+@pytest.mark.parametrize("preset", ["fig6-green", "fig6-blue", "fig6-red"])
+def test_thermo_marks_equal_engine(dash, preset):
+    panel = dash.thermo
+    panel.preset.value = preset
+    p = thermo.ThermoParams.preset(preset)
+    assert panel.params == p
+    n = np.asarray(panel.mu_stable.x)
+    np.testing.assert_array_equal(_mu_from_marks(panel), thermo.chemical_potential(n, p))
+    np.testing.assert_array_equal(panel.kappa_line.y, thermo.inverse_compressibility(n, p))
+    kappa = thermo.inverse_compressibility(n, p)
+    assert np.isnan(np.asarray(panel.mu_stable.y)[kappa < 0]).all()  # unstable part only dashed
+    res = thermo.maxwell_construction(p)
+    assert list(panel.maxwell.x) == [res.n1, res.n2] and list(panel.maxwell.y) == [res.mu_star] * 2
+    assert panel.shade_mu.visible and max(panel.shade_mu.x) == pytest.approx(res.spinodal.max())
+    assert panel.fraction == pytest.approx(thermo.high_density_fraction(panel.density.value, p))
+    panel.preset.value = "fig6-green"
+
+
+def test_thermo_preset_changes_mu_and_bad_params_keep_plots(dash):
+    panel = dash.thermo
+    panel.preset.value = "fig6-green"
+    green = _mu_from_marks(panel)
+    panel.preset.value = "fig6-red"
+    assert not np.array_equal(green, _mu_from_marks(panel))
+    red = _mu_from_marks(panel)
+    panel.B.value = 0.0  # nothing stops the collapse: the Maxwell construction must fail
+    assert dash.status.level == "error" and "thermodynamics" in dash.status.message
+    np.testing.assert_array_equal(_mu_from_marks(panel), red)
+    assert panel.preset.value == "custom"
+    panel.preset.value = "fig6-green"
+
+
+def test_density_sets_w_with_clamp_note(dash):
+    panel = dash.thermo
+    panel.preset.value = "fig6-green"
+    res = thermo.maxwell_construction(panel.params)
+    panel.drive_w.value = True
+    try:
+        assert dash.w.disabled
+        # Inside the window, above w_skeleton: w = x.
+        n_mid = res.n1 + 0.6 * (res.n2 - res.n1)
+        panel.density.value = round(n_mid, 3)
+        x = thermo.high_density_fraction(panel.density.value, panel.params)
+        assert dash.w.value == pytest.approx(round(x, 4)) and _params(dash).w == pytest.approx(round(x, 4))
+        assert "pd-warn" not in panel.w_note.value
+        # Low density: x < w_skeleton, w is clamped and the note says so.
+        panel.density.value = round(res.n1 + 0.1 * (res.n2 - res.n1), 3)
+        wsk = dash.entry.net.w_skeleton
+        assert dash.w.value == pytest.approx(w_floor(wsk))
+        assert "clamped" in panel.w_note.value and "pd-warn" in panel.w_note.value
+        assert "clamped" in dash.w_note.value
+    finally:
+        panel.drive_w.value = False
+    assert not dash.w.disabled and dash.w_note.value == ""
+    dash.apply_scenario("percolating, long tail")
+
+
+def test_lever_to_w():
+    assert lever_to_w(0.5, 0.28) == (0.5, False)
+    assert lever_to_w(0.1, 0.28) == (0.28, True)
+    assert lever_to_w(1.0, 0.28) == (1.0, False)
+
+
+# -- fit panel tab ---------------------------------------------------------------------
+def test_fit_tab_appears_only_when_module_exists(monkeypatch):
+    import ipywidgets as widgets
+
+    if "puddles.app.fit_panel" not in sys.modules:
+        try:
+            import puddles.app.fit_panel  # noqa: F401
+        except ModuleNotFoundError:
+            d = Dashboard(n=50, sync=True)
+            assert d.tabs.titles == ("Network and transport", "Thermodynamics")
+    calls = []
+
+    class FitPanel:
+        def __init__(self, status=None):
+            self.widget = widgets.HTML("fit")
+            status("fit panel ready", "info")
+            calls.append(status)
+
+    fake = types.ModuleType("puddles.app.fit_panel")
+    fake.FitPanel = FitPanel
+    monkeypatch.setitem(sys.modules, "puddles.app.fit_panel", fake)
+    d = Dashboard(n=50, sync=True)
+    assert d.tabs.titles[-1] == "Fit your data" and d.tabs.children[-1].value == "fit"
+    calls[0]("bad data file", "error")
+    assert d.status.level == "error" and d.status.message == "bad data file"
+
+
+# -- threaded worker ----------------------------------------------------------------------
+def test_runner_drops_superseded_jobs_and_finishes_on_latest():
+    runner = LatestRunner()
+    started, finished = [], []
+    gate = threading.Event()
+
+    def job(i):
+        def run(cancelled):
+            started.append(i)
+            if i == 0:
+                gate.wait(5)
+            for _ in range(20):
+                if cancelled():
+                    return
+                time.sleep(0.005)
+            finished.append(i)
+
+        return run
+
+    runner.submit(job(0))
+    time.sleep(0.05)
+    for i in range(1, 6):
+        runner.submit(job(i))
+    gate.set()
+    assert runner.wait(10)
+    assert started == [0, 5] and finished == [5]
+
+
+def test_async_dashboard_ends_on_latest_value():
+    d = Dashboard(n=50, fit_panel=False)  # threaded worker
+    assert d.wait(60)
+    built = []
+    real = d.model.entry
+
+    def counting(params):
+        built.append(params.w)
+        return real(params)
+
+    d.model.entry = counting
+    for w in (0.5, 0.55, 0.6, 0.65, 0.7):
+        d.w.value = w
+    assert d.wait(60)
+    assert d.entry.params.w == 0.7 and d.status.level == "info"
+    assert built[-1] == 0.7 and len(built) < 5  # superseded requests were dropped
+    np.testing.assert_array_equal(d.rt.line.y, d.entry.net.rt_curve(d.model.T, d.tc_mean.value, d.sigma.value))
+
+
+# -- plumbing --------------------------------------------------------------------------
+def test_png_encoder_roundtrip():
+    rgb = np.random.default_rng(0).integers(0, 256, size=(5, 7, 3), dtype=np.uint8)
+    png = encode_png(rgb)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    idat = png.index(b"IDAT")
+    length = int.from_bytes(png[idat - 4 : idat], "big")
+    raw = np.frombuffer(zlib.decompress(png[idat + 4 : idat + 4 + length]), dtype=np.uint8).reshape(5, 1 + 21)
+    assert (raw[:, 0] == 0).all()
+    np.testing.assert_array_equal(raw[:, 1:].reshape(5, 7, 3), rgb)
+
+
+def test_query_string_sets_the_start(monkeypatch):
+    monkeypatch.setenv("QUERY_STRING", "N=50&seed=3&scenario=dense%20puddles,%20sharp%20transition&tab=1")
+    d = build_dashboard(sync=True, fit_panel=False)
+    assert (d.entry.params.n, d.entry.params.seed) == (50, 3)
+    assert d.scenario.value == "dense puddles, sharp transition" and d.tabs.selected_index == 1
+    monkeypatch.setenv("QUERY_STRING", "N=77")
+    d = build_dashboard(sync=True, fit_panel=False)
+    assert d.entry.params.n == 100 and "URL parameters ignored" in d.status.message
+
+
+def test_display_delegates_to_widget(dash):
+    bundle = dash._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+
+
+def test_engine_never_imports_widgets():
+    code = (
+        "import sys, puddles, puddles.network, puddles.thermo, puddles.cluster, puddles.transport;"
+        "bad = [m for m in ('ipywidgets', 'bqplot', 'voila') if m in sys.modules];"
+        "assert not bad, bad"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_serve_helpers(tmp_path):
+    from puddles.app import serve
+
+    nb = serve.find_notebook()
+    assert nb == REPO / "notebooks" / "dashboard.ipynb"
+    cmd = serve.voila_command(nb, 8899)
+    assert "--Voila.ip=127.0.0.1" in cmd and "--port=8899" in cmd and "--no-browser" in cmd
+    assert "--show_tracebacks=False" in cmd and "--debug" not in cmd
+    assert "--show_tracebacks=True" in serve.voila_command(nb, 8899, debug=True)
+    spec = json.loads((serve.kernelspec_dir(tmp_path) / "kernels" / "python3" / "kernel.json").read_text())
+    assert spec["argv"][0] == sys.executable
+    env = serve.server_env(debug=True, jupyter_path=tmp_path)
+    assert env["JUPYTER_PATH"].split(":")[0] == str(tmp_path) and env["PUDDLES_DEBUG"] == "1"
+
+
+def test_voila_config_next_to_notebook():
+    cfg = json.loads((REPO / "notebooks" / "voila.json").read_text())
+    assert cfg["VoilaConfiguration"]["strip_sources"] is True
+    assert cfg["VoilaConfiguration"]["show_tracebacks"] is False
+    assert cfg["MappingKernelManager"]["cull_idle_timeout"] > 0
+    assert cfg["MappingKernelManager"]["cull_interval"] > 0
+
+
+def test_binder_files_pin_the_widget_stack():
+    import bqplot
+    import ipywidgets
+    import voila
+
+    req = (REPO / "binder" / "requirements.txt").read_text()
+    for name, version in (("ipywidgets", ipywidgets.__version__), ("bqplot", bqplot.__version__), ("voila", voila.__version__)):
+        assert f"{name}=={version}" in req
+    assert (REPO / "binder" / "runtime.txt").read_text().strip() == "python-3.11"
+    assert "pip install" in (REPO / "binder" / "postBuild").read_text()
