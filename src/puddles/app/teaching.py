@@ -248,17 +248,17 @@ class Plot:
         Size in pixels.
     legend : str
         Legend position ("top-right", "top-left", "bottom-right", ...).
-    x_ticks : int
-        Approximate number of ticks on the x axis.
+    x_ticks : int, optional
+        Approximate number of ticks on the x axis (default: bqplot's choice).
     """
 
     def __init__(self, xlabel: str, ylabel: str, *, x=None, y=None, title: str = "", width: int = 430,
-                 height: int = 320, legend: str = "top-left", x_ticks: int = 7):
+                 height: int = 320, legend: str = "top-left", x_ticks: int | None = None):
         self.sx = bq.LinearScale(**({} if x is None else dict(min=float(x[0]), max=float(x[1]))))
         self.sy = bq.LinearScale(**({} if y is None else dict(min=float(y[0]), max=float(y[1]))))
         self.y_range = y
         axes = [
-            bq.Axis(scale=self.sx, label=xlabel, grid_lines="none", num_ticks=x_ticks),
+            bq.Axis(scale=self.sx, label=xlabel, grid_lines="none", **({} if x_ticks is None else dict(num_ticks=x_ticks))),
             bq.Axis(scale=self.sy, label=ylabel, orientation="vertical", grid_lines="none", label_offset="45px"),
         ]
         self.figure = bq.Figure(
