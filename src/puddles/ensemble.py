@@ -1,0 +1,617 @@
+"""Disorder ensembles of R(T): many realizations, on a laptop or on a cluster.
+
+One :class:`~puddles.network.Network` is one realization of the disorder (skeleton,
+puddle sequence, local Tc draws). What a macroscopic sample measures is close to the
+average over realizations, and the spread between realizations says how much a finite
+sample of this size fluctuates. :func:`ensemble_rt` computes both:
+
+>>> from puddles.ensemble import EnsembleParams, ensemble_rt, realization_seeds
+>>> p = EnsembleParams(n=50, w=0.4, w2=0.05, tc_mean=10.0, sigma=1.0)
+>>> ens = ensemble_rt(p, T=[8.0, 10.0, 12.0], seeds=realization_seeds(1, 4))  # doctest: +SKIP
+>>> ens.mean, ens.std                                                           # doctest: +SKIP
+
+Scaling out
+-----------
+Every realization is an independent work item: a top-level, picklable function
+(:func:`realization_curve`) that receives plain numbers and returns plain arrays. So any
+:class:`concurrent.futures.Executor` can run the ensemble:
+
+* ``executor=None`` (default): a local process pool with one process per core;
+* a ``dask.distributed`` cluster: ``Client("tcp://scheduler:8786").get_executor()``;
+* anything else implementing ``submit`` (a ``ThreadPoolExecutor`` works too, but the
+  solves hold the GIL part of the time, so processes scale better).
+
+The engine itself runs batches of solves in a small process pool (see
+:mod:`puddles.transport`). Inside an ensemble work item that would nest pools (each
+worker process starting its own workers), so every work item runs the engine in-process
+(``PUDDLES_WORKERS=1`` for the duration of the item): the parallelism is across
+realizations, where it is embarrassingly parallel. Results do not depend on where a work
+item runs: the numbers are identical for the same seeds on any executor.
+
+Dask is an optional extra (``pip install "puddles[dask]"``); this module never imports it.
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+import os
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field, fields
+
+import numpy as np
+
+__all__ = [
+    "EnsembleParams",
+    "EnsembleResult",
+    "ensemble_rt",
+    "realization_seeds",
+    "realization_curve",
+    "local_executor",
+    "progress_callback",
+]
+
+_ENV_WORKERS = "PUDDLES_WORKERS"
+
+
+# --------------------------------------------------------------------------------------
+# Parameters
+# --------------------------------------------------------------------------------------
+
+
+def _number(name: str, value, lo: float, hi: float, *, lo_open: bool = False) -> float:
+    """``value`` as a float in [lo, hi] (or (lo, hi]); ValueError naming ``name`` otherwise."""
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a number in {'(' if lo_open else '['}{lo}, {hi}], got {value!r}") from None
+    ok = (value > lo if lo_open else value >= lo) and value <= hi and math.isfinite(value)
+    if not ok:
+        raise ValueError(f"{name} must lie in {'(' if lo_open else '['}{lo}, {hi}], got {value}")
+    return value
+
+
+def _check_int(name: str, value, lo: int, hi: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        else:
+            raise ValueError(f"{name} must be an integer in [{lo}, {hi}], got {value!r}")
+    value = int(value)
+    if not lo <= value <= hi:
+        raise ValueError(f"{name} must be an integer in [{lo}, {hi}], got {value}")
+    return value
+
+
+def _check_diameter(value):
+    if isinstance(value, str):
+        if value != "random":
+            raise ValueError(f"puddle_diameter must be a positive number of bonds or 'random', got {value!r}")
+        return value
+    return _number("puddle_diameter", value, 0.0, 1e4, lo_open=True)
+
+
+def _check_tol(value, *, allow_none: bool = True):
+    if value is None:
+        if not allow_none:
+            raise ValueError("tol must be a number in (0, 0.5] (units of R_N), got None")
+        return None
+    return _number("tol", value, 0.0, 0.5, lo_open=True)
+
+
+@dataclass(frozen=True)
+class EnsembleParams:
+    """Model parameters shared by every realization of an ensemble.
+
+    Parameters
+    ----------
+    n : int
+        Lattice size (nodes per side), 2..2000.
+    w : float
+        Superconducting weight in [w_skeleton, 1] (w_skeleton ~ 0.26-0.28 at the default
+        growth; a realization with a larger skeleton fraction raises ``ValueError``).
+    w2 : float
+        Broken-filament probability, [0, 1].
+    tc_mean : float
+        Mean local critical temperature (K), > 0.
+    sigma : float
+        Standard deviation of the local critical temperatures (K), > 0.
+    puddle_diameter : float or "random"
+        Puddle diameter in bonds (default 10), or ``"random"`` for D ~ U[5, 30].
+    tol : float or None
+        Interpolation tolerance of each realization's universal curve, in units of R_N
+        (default 0.01); None solves the network exactly at every requested temperature.
+    """
+
+    n: int = 100
+    w: float = 0.4
+    w2: float = 0.0
+    tc_mean: float = 1.0
+    sigma: float = 0.2
+    puddle_diameter: float | str = 10.0
+    tol: float | None = 0.01
+
+    def __post_init__(self) -> None:
+        # object.__setattr__: the documented way to normalise fields of a frozen dataclass.
+        object.__setattr__(self, "n", _check_int("n", self.n, 2, 2000))
+        object.__setattr__(self, "w", _number("w", self.w, 0.0, 1.0))
+        object.__setattr__(self, "w2", _number("w2", self.w2, 0.0, 1.0))
+        object.__setattr__(self, "tc_mean", _number("tc_mean", self.tc_mean, 0.0, 1e6, lo_open=True))
+        object.__setattr__(self, "sigma", _number("sigma", self.sigma, 0.0, 1e6, lo_open=True))
+        object.__setattr__(self, "puddle_diameter", _check_diameter(self.puddle_diameter))
+        object.__setattr__(self, "tol", _check_tol(self.tol))
+
+    @classmethod
+    def coerce(cls, params) -> "EnsembleParams":
+        """Accept an :class:`EnsembleParams` or a mapping of its fields.
+
+        Raises
+        ------
+        ValueError
+            For unknown keys (the message lists the allowed ones) or invalid values.
+        """
+        if isinstance(params, cls):
+            return params
+        if isinstance(params, Mapping):
+            allowed = [f.name for f in fields(cls)]
+            unknown = sorted(set(params) - set(allowed))
+            if unknown:
+                raise ValueError(f"params: unknown key(s) {unknown}; allowed: {allowed}")
+            return cls(**params)
+        raise ValueError(f"params must be an EnsembleParams or a dict of its fields, got {type(params).__name__}")
+
+
+def realization_seeds(seed: int, count: int) -> list[int]:
+    """``count`` independent realization seeds derived from one master ``seed``.
+
+    The i-th seed depends only on ``(seed, i)`` (``numpy.random.SeedSequence`` spawning),
+    so asking for more realizations extends the list without changing its beginning.
+
+    Parameters
+    ----------
+    seed : int
+        Master seed, >= 0.
+    count : int
+        Number of seeds, 1..100000.
+
+    Returns
+    -------
+    list of int
+        Distinct non-negative 32-bit seeds.
+    """
+    seed = _check_int("seed", seed, 0, 2**63 - 1)
+    count = _check_int("count", count, 1, 100_000)
+    children = np.random.SeedSequence(seed).spawn(count)
+    out = [int(c.generate_state(1, dtype=np.uint32)[0]) for c in children]
+    # A 32-bit collision is possible in principle (p ~ count^2 / 2^33); resolve it deterministically
+    # so that every realization is a different one.
+    seen: set[int] = set()
+    for i, s in enumerate(out):
+        while s in seen:
+            s = (s + 0x9E3779B1) % 2**32
+        seen.add(s)
+        out[i] = s
+    return out
+
+
+def _check_seeds(seeds) -> list[int]:
+    if isinstance(seeds, (int, np.integer)) and not isinstance(seeds, bool):
+        raise ValueError(
+            "seeds must be a sequence of non-negative integers (one per realization), got a single "
+            f"integer {seeds}; use realization_seeds(seed, count) to derive several"
+        )
+    try:
+        seeds = list(seeds)
+    except TypeError:
+        raise ValueError(f"seeds must be a sequence of non-negative integers, got {type(seeds).__name__}") from None
+    if not seeds:
+        raise ValueError("seeds must hold at least one seed")
+    out = [_check_int("seeds[]", s, 0, 2**63 - 1) for s in seeds]
+    if len(set(out)) != len(out):
+        raise ValueError("seeds must be distinct (a repeated seed is the same realization twice)")
+    return out
+
+
+# --------------------------------------------------------------------------------------
+# Progress reporting (shared with puddles.fit)
+# --------------------------------------------------------------------------------------
+
+
+def progress_callback(progress, description: str = "") -> tuple[Callable[[int, int, str], None] | None, Callable[[], None]]:
+    """Normalise a ``progress`` argument into ``(report, close)``.
+
+    Parameters
+    ----------
+    progress : None, callable or "tqdm"
+        None: no reporting. A callable is called as ``progress(done, total, message)``
+        (``done`` and ``total`` are ints, ``done <= total``; ``total`` may grow while a
+        fit runs, when it needs more evaluations than first estimated). ``"tqdm"``: a
+        ``tqdm.auto`` progress bar (a widget in notebooks, text in a terminal).
+    description : str
+        Label of the tqdm bar.
+
+    Returns
+    -------
+    report : callable or None
+        ``report(done, total, message)``.
+    close : callable
+        Call once at the end (closes the tqdm bar; a no-op otherwise).
+    """
+    if progress is None:
+        return None, lambda: None
+    if isinstance(progress, str):
+        if progress != "tqdm":
+            raise ValueError(f"progress must be None, a callable progress(done, total, message) or 'tqdm', got {progress!r}")
+        try:
+            from tqdm.auto import tqdm
+        except ImportError:  # pragma: no cover - tqdm is part of the app extra
+            raise ValueError("progress='tqdm' needs the tqdm package (pip install tqdm)") from None
+        bar = tqdm(total=1, desc=description, leave=True)
+
+        def report(done: int, total: int, message: str) -> None:
+            if bar.total != total:
+                bar.total = total
+            bar.n = done
+            bar.set_postfix_str(message, refresh=False)
+            bar.refresh()
+
+        return report, bar.close
+    if not callable(progress):
+        raise ValueError(f"progress must be None, a callable progress(done, total, message) or 'tqdm', got {type(progress).__name__}")
+    return progress, lambda: None
+
+
+# --------------------------------------------------------------------------------------
+# The work item
+# --------------------------------------------------------------------------------------
+
+_engine_lock = threading.Lock()
+_engine_depth = 0
+_engine_saved: str | None = None
+
+
+class _SingleProcessEngine:
+    """Context: the engine solves in-process (``PUDDLES_WORKERS=1``) while any item runs.
+
+    Reference-counted under a lock so that concurrent items in threads of one process
+    (a dask worker with several threads, a ThreadPoolExecutor) restore the user's value
+    only when the last one finishes.
+    """
+
+    def __enter__(self):
+        global _engine_depth, _engine_saved
+        with _engine_lock:
+            if _engine_depth == 0:
+                _engine_saved = os.environ.get(_ENV_WORKERS)
+                os.environ[_ENV_WORKERS] = "1"
+            _engine_depth += 1
+        return self
+
+    def __exit__(self, *exc):
+        global _engine_depth
+        with _engine_lock:
+            _engine_depth -= 1
+            if _engine_depth == 0:
+                if _engine_saved is None:
+                    os.environ.pop(_ENV_WORKERS, None)
+                else:
+                    os.environ[_ENV_WORKERS] = _engine_saved
+        return False
+
+
+def realization_curve(
+    n: int,
+    w: float,
+    w2: float,
+    seed: int,
+    x,
+    *,
+    puddle_diameter=10.0,
+    tol: float | None = 0.01,
+    single_process: bool = True,
+) -> dict:
+    """Universal curve of one realization at reduced temperatures ``x`` (one work item).
+
+    A top-level function of plain arguments, so that process pools and dask can ship it.
+
+    Parameters
+    ----------
+    n, w, w2, seed, puddle_diameter
+        As for :meth:`puddles.network.Network.generate`.
+    x : array_like of float
+        Reduced temperatures ``(T - Tc_mean) / sigma``.
+    tol : float or None
+        Table tolerance (units of R_N) or None for exact solves.
+    single_process : bool
+        Run the engine in-process (``PUDDLES_WORKERS=1``) during the item; True in
+        every executor work item, so that workers do not start pools of their own.
+
+    Returns
+    -------
+    dict
+        ``F`` (R/R_N at ``x``, float array), ``seed``, ``percolates`` (bool),
+        ``x_perc`` (reduced percolation temperature: the cluster joins the leads for
+        ``x < x_perc``; NaN if never), ``plateau_all`` (R/R_N with every bond that can
+        superconduct superconducting, i.e. the ``x -> -inf`` limit), ``w_skeleton``,
+        ``n_solves`` (network solves this item ran).
+    """
+    from .network import Network  # deferred: keeps unpickling of this module's namespace light
+
+    ctx = _SingleProcessEngine() if single_process else _NullContext()
+    with ctx:
+        net = Network.generate(n, w, w2, seed=seed, puddle_diameter=puddle_diameter)
+        return curve_summary(net, x, tol)
+
+
+def curve_summary(net, x, tol) -> dict:
+    """The dict :func:`realization_curve` returns, for an existing network ``net``."""
+    F = net.universal_curve(np.asarray(x, dtype=float), tol=tol)
+    curve = net.curve
+    x_perc = float(curve.z_sorted[net.k_perc - 1]) if net.percolates else math.nan
+    # Every bond that can superconduct does (x -> -inf): 0 if the cluster percolates, else the
+    # plateau; it is a table end point, so this is a cache hit whenever a table was built.
+    plateau = float(curve.exact(curve.k_max if net.percolates else curve.order.size))
+    return dict(
+        F=np.asarray(F, dtype=float),
+        seed=int(net.seed),
+        percolates=bool(net.percolates),
+        x_perc=x_perc,
+        plateau_all=plateau,
+        w_skeleton=float(net.w_skeleton),
+        n_solves=int(curve.n_solves),
+    )
+
+
+class _NullContext:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+def _init_worker() -> None:
+    """Process-pool initializer: the engine must not start nested pools in a worker."""
+    os.environ[_ENV_WORKERS] = "1"
+
+
+def local_executor(max_workers: int | None = None) -> ProcessPoolExecutor:
+    """A local process pool suited to ensembles (engine in-process in every worker).
+
+    Parameters
+    ----------
+    max_workers : int, optional
+        Number of processes, default the number of cores (``os.cpu_count()``).
+
+    Returns
+    -------
+    concurrent.futures.ProcessPoolExecutor
+        Use it as a context manager, or call ``shutdown()`` when done.
+
+    Notes
+    -----
+    On POSIX the pool forks (workers start in milliseconds and user scripts need no
+    ``if __name__ == "__main__"`` guard), like the engine's own pool.
+    """
+    if max_workers is None:
+        max_workers = os.cpu_count() or 1
+    max_workers = _check_int("max_workers", max_workers, 1, 4096)
+    ctx = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+    return ProcessPoolExecutor(max_workers=max_workers, mp_context=ctx, initializer=_init_worker)
+
+
+def run_items(
+    items: Sequence[dict],
+    executor: Executor | None,
+    progress: Callable[[int, int, str], None] | None = None,
+    label: Callable[[int], str] | None = None,
+) -> list[dict]:
+    """Run :func:`realization_curve` for every kwargs dict in ``items``; results in order.
+
+    ``executor=None`` runs the items in the calling process, one after another (the
+    engine then parallelises the solves of each item itself). Progress is reported as
+    items finish.
+    """
+    total = len(items)
+    results: list[dict | None] = [None] * total
+    if executor is None:
+        for i, kw in enumerate(items):
+            results[i] = realization_curve(**{**kw, "single_process": False})
+            if progress is not None:
+                progress(i + 1, total, label(i) if label else f"realization {i + 1}/{total}")
+        return results  # type: ignore[return-value]
+    futures = {executor.submit(realization_curve, **kw): i for i, kw in enumerate(items)}
+    from concurrent.futures import as_completed
+
+    done = 0
+    try:
+        for fut in as_completed(futures):
+            i = futures[fut]
+            results[i] = fut.result()
+            done += 1
+            if progress is not None:
+                progress(done, total, label(i) if label else f"realization {i + 1}/{total}")
+    except BaseException:
+        for fut in futures:
+            fut.cancel()
+        raise
+    return results  # type: ignore[return-value]
+
+
+# --------------------------------------------------------------------------------------
+# Ensembles
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class EnsembleResult:
+    """R(T)/R_N of an ensemble of realizations.
+
+    Attributes
+    ----------
+    T : ndarray, shape (m,)
+        Temperatures (K).
+    mean, std, sem : ndarray, shape (m,)
+        Mean of R/R_N over realizations, its sample standard deviation (ddof = 1; 0 for a
+        single realization) and the standard error of the mean, ``std / sqrt(count)``.
+    curves : ndarray, shape (count, m)
+        R/R_N of every realization, in the order of ``seeds``.
+    seeds : tuple of int
+        The realization seeds.
+    params : EnsembleParams
+        The shared parameters.
+    percolates : ndarray of bool, shape (count,)
+        Whether each realization's cluster joins the leads at low enough temperature.
+    tp : ndarray, shape (count,)
+        Percolation temperature of each realization (K); NaN if it never percolates at
+        T >= 0.
+    n_solves : int
+        Network solves used, summed over realizations.
+    elapsed : float
+        Wall-clock time (s).
+    """
+
+    T: np.ndarray
+    mean: np.ndarray
+    std: np.ndarray
+    sem: np.ndarray
+    curves: np.ndarray
+    seeds: tuple
+    params: EnsembleParams
+    percolates: np.ndarray
+    tp: np.ndarray
+    n_solves: int
+    elapsed: float = field(default=0.0)
+
+    @property
+    def count(self) -> int:
+        """Number of realizations."""
+        return int(self.curves.shape[0])
+
+    @property
+    def percolating_fraction(self) -> float:
+        """Fraction of realizations whose cluster percolates."""
+        return float(np.mean(self.percolates))
+
+    def as_dict(self) -> dict:
+        """Plain-Python view (lists and numbers), e.g. for JSON."""
+        return dict(
+            T=self.T.tolist(),
+            mean=self.mean.tolist(),
+            std=self.std.tolist(),
+            sem=self.sem.tolist(),
+            seeds=list(self.seeds),
+            params=asdict(self.params),
+            percolates=self.percolates.tolist(),
+            tp=[None if not np.isfinite(t) else float(t) for t in self.tp],
+            n_solves=self.n_solves,
+            elapsed=self.elapsed,
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"EnsembleResult(count={self.count}, T={self.T.size} points, n={self.params.n}, "
+            f"w={self.params.w}, w2={self.params.w2}, percolating={self.percolating_fraction:.2f}, "
+            f"n_solves={self.n_solves}, elapsed={self.elapsed:.2f} s)"
+        )
+
+
+def _check_T(T) -> np.ndarray:
+    try:
+        T = np.asarray(T, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError("T must be an array of temperatures (K) >= 0") from None
+    if T.ndim == 0:
+        T = T[None]
+    if T.ndim != 1 or T.size == 0:
+        raise ValueError(f"T must be a non-empty 1-D array of temperatures (K), got shape {T.shape}")
+    if not np.all(np.isfinite(T)) or (T < 0).any():
+        raise ValueError("T must hold finite temperatures >= 0 (K)")
+    return T
+
+
+def ensemble_rt(
+    params,
+    T,
+    seeds: Iterable[int],
+    executor: Executor | None = None,
+    *,
+    progress: Callable[[int, int, str], None] | str | None = None,
+) -> EnsembleResult:
+    """Mean and spread of R(T)/R_N over disorder realizations.
+
+    Parameters
+    ----------
+    params : EnsembleParams or dict
+        Shared model parameters (see :class:`EnsembleParams`; a dict with the same keys is
+        accepted).
+    T : array_like of float
+        Temperatures (K), >= 0.
+    seeds : sequence of int
+        One distinct seed per realization (e.g. :func:`realization_seeds`).
+    executor : concurrent.futures.Executor, optional
+        Where the realizations run. Default: a local process pool with one worker per
+        core (created and shut down by this call). For a dask cluster pass
+        ``client.get_executor()``.
+    progress : callable or "tqdm", optional
+        ``progress(done, total, message)`` after every finished realization, or
+        ``"tqdm"`` for a progress bar.
+
+    Returns
+    -------
+    EnsembleResult
+
+    Raises
+    ------
+    ValueError
+        For invalid parameters, temperatures or seeds, and (from the engine) when ``w`` is
+        below a realization's skeleton fraction.
+
+    Notes
+    -----
+    Each work item computes one realization's universal curve (adaptive table with
+    tolerance ``params.tol``) and evaluates it at ``x = (T - tc_mean) / sigma``; the
+    engine runs in-process inside the item. The same seeds give bit-identical curves on
+    any executor.
+    """
+    p = EnsembleParams.coerce(params)
+    T = _check_T(T)
+    seeds = _check_seeds(seeds)
+    if executor is not None and not callable(getattr(executor, "submit", None)):
+        raise ValueError(f"executor must be a concurrent.futures.Executor (with .submit), got {type(executor).__name__}")
+    report, close = progress_callback(progress, "ensemble")
+    x = (T - p.tc_mean) / p.sigma
+    items = [
+        dict(n=p.n, w=p.w, w2=p.w2, seed=s, x=x, puddle_diameter=p.puddle_diameter, tol=p.tol) for s in seeds
+    ]
+    t0 = time.perf_counter()
+    own = executor is None
+    ex = local_executor(min(len(seeds), os.cpu_count() or 1)) if own else executor
+    try:
+        out = run_items(items, ex, report, lambda i: f"realization seed {seeds[i]}")
+    finally:
+        if own:
+            ex.shutdown(wait=True, cancel_futures=True)
+        close()
+    curves = np.vstack([o["F"] for o in out])
+    count = curves.shape[0]
+    std = curves.std(axis=0, ddof=1) if count > 1 else np.zeros(T.size)
+    x_perc = np.array([o["x_perc"] for o in out])
+    tp = p.tc_mean + p.sigma * x_perc
+    tp = np.where(tp > 0, tp, np.nan)
+    return EnsembleResult(
+        T=T,
+        mean=curves.mean(axis=0),
+        std=std,
+        sem=std / math.sqrt(count),
+        curves=curves,
+        seeds=tuple(seeds),
+        params=p,
+        percolates=np.array([o["percolates"] for o in out], dtype=bool),
+        tp=tp,
+        n_solves=int(sum(o["n_solves"] for o in out)),
+        elapsed=time.perf_counter() - t0,
+    )
