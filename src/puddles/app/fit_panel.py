@@ -1,0 +1,375 @@
+"""The dashboard's "Fit your data" panel: load an R(T) curve, fit it, download the result.
+
+Contract with the dashboard: ``FitPanel(status=None)`` with ``status(message, level)``
+(level "info", "busy" or "error") and the instance attribute ``.widget`` (fits a
+1280 x 800 tab). The panel
+
+* takes a file (``ipywidgets.FileUpload``; read by :func:`puddles.data.load_rt`) or a
+  shipped synthetic example (:mod:`puddles.examples`);
+* lets the user choose the temperature range, the lattice size N, the number of
+  realizations, the normal-state model and the seed;
+* runs :func:`puddles.fit.fit_rt` when *Fit* is pressed, with an ``IntProgress`` bar fed
+  by the fit's progress callback (the fit runs in the kernel; the bar's updates reach
+  the browser while it runs);
+* shows data and fit (bqplot) with the residuals below, the parameter table (HTML) and
+  ``data:`` URI download links for the CSV and JSON export (they work in Voilà, where
+  there is no file system to save to).
+
+A malformed upload shows the loader's message in the panel and through ``status(...,
+"error")``; the previous data, fit and plots stay, and the panel stays usable.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import math
+import time
+import warnings
+from typing import Callable
+
+import bqplot as bq
+import ipywidgets as widgets
+import numpy as np
+
+from puddles.data import RTData, load_rt
+from puddles.examples import list_examples, load_example
+from puddles.fit import FitResult, fit_rt
+
+__all__ = ["FitPanel"]
+
+_DATA_COLOR = "#08306b"
+_FIT_COLOR = "#c51b7d"
+_NO_EXAMPLE = "(choose an example)"
+_ACCEPT = ".csv,.txt,.dat,.tsv,.asc"
+
+
+def _data_uri(text: str, mime: str) -> str:
+    return f"data:{mime};charset=utf-8;base64," + base64.b64encode(text.encode("utf-8")).decode("ascii")
+
+
+def _fmt(value: float | None, digits: int = 4) -> str:
+    if value is None:
+        return "fixed"
+    if not math.isfinite(value):
+        return "n/a"
+    return f"{value:.{digits}g}"
+
+
+class FitPanel:
+    """Widgets of the "Fit your data" tab.
+
+    Parameters
+    ----------
+    status : callable, optional
+        ``status(message, level)`` with level "info", "busy" or "error".
+
+    Attributes
+    ----------
+    widget : ipywidgets.HBox
+        The panel.
+    data : RTData or None
+        The loaded curve.
+    result : FitResult or None
+        The last fit (of the current data).
+    data_mark, fit_mark, residual_mark : bqplot marks
+        Data points, fitted curve (``result.T_curve``, ``result.R_curve``) and residuals
+        (``result.T``, ``result.residual``).
+    progress : ipywidgets.IntProgress
+    message : ipywidgets.HTML
+        Errors and notes shown in the panel itself.
+    params_html, downloads : ipywidgets.HTML
+        Parameter table and download links.
+    """
+
+    def __init__(self, status: Callable[[str, str], None] | None = None):
+        self._status = status or (lambda message, level="info": None)
+        self.data: RTData | None = None
+        self.result: FitResult | None = None
+        self._fit_data: RTData | None = None  # the data the current result belongs to
+        narrow = widgets.Layout(width="320px")
+        style = {"description_width": "90px"}
+
+        self.example = widgets.Dropdown(
+            options=[_NO_EXAMPLE] + list_examples(), value=_NO_EXAMPLE, description="example", style=style, layout=narrow
+        )
+        self.example.add_class("pd-fit-example")
+        self.upload = widgets.FileUpload(accept=_ACCEPT, multiple=False, description="Upload R(T) file",
+                                         layout=widgets.Layout(width="320px"))
+        self.upload.add_class("pd-fit-upload")
+        self.source = widgets.HTML(layout=narrow)
+        self.t_range = widgets.FloatRangeSlider(
+            value=(0.0, 1.0), min=0.0, max=1.0, step=0.01, description="T range (K)", readout_format=".2f",
+            continuous_update=False, style=style, layout=narrow, disabled=True,
+        )
+        self.n = widgets.IntSlider(value=100, min=20, max=200, step=10, description="N (lattice)", style=style,
+                                   layout=narrow, continuous_update=False)
+        self.realizations = widgets.IntSlider(value=8, min=1, max=32, step=1, description="realizations",
+                                              style=style, layout=narrow, continuous_update=False)
+        self.normal_state = widgets.ToggleButtons(options=["constant", "linear"], value="constant",
+                                                  description="normal state", style={**style, "button_width": "100px"},
+                                                  layout=narrow)
+        self.seed = widgets.BoundedIntText(value=0, min=0, max=2**31 - 1, description="seed", style=style, layout=narrow)
+        self.fit_button = widgets.Button(description="Fit", button_style="primary", icon="play", disabled=True,
+                                         layout=widgets.Layout(width="320px"))
+        self.fit_button.add_class("pd-fit-button")
+        self.progress = widgets.IntProgress(value=0, min=0, max=1, description="", layout=widgets.Layout(width="320px"))
+        self.progress_label = widgets.HTML(layout=narrow)
+        self.message = widgets.HTML(layout=narrow)
+        self.message.add_class("pd-fit-message")
+        help_text = widgets.HTML(
+            '<div class="pd-small">Columns: temperature (K or mK) and resistance (ohm, kohm or R/R<sub>N</sub>); '
+            "comma, tab, semicolon or space separated, optional header and # comments. The examples are "
+            "<b>synthetic</b> curves generated by the model.</div>",
+            layout=narrow,
+        )
+
+        self._build_figures()
+        self.params_html = widgets.HTML(layout=widgets.Layout(width="330px"))
+        self.params_html.add_class("pd-fit-params")
+        self.downloads = widgets.HTML(layout=widgets.Layout(width="330px"))
+        self.downloads.add_class("pd-fit-downloads")
+
+        self.example.observe(self._on_example, names="value")
+        self.upload.observe(self._on_upload, names="value")
+        self.fit_button.on_click(lambda _b: self.run_fit())
+
+        controls = widgets.VBox(
+            [self.example, self.upload, self.source, help_text, self.t_range, self.n, self.realizations,
+             self.normal_state, self.seed, self.fit_button, self.progress, self.progress_label, self.message],
+            layout=widgets.Layout(width="330px"),
+        )
+        controls.add_class("pd-controls")
+        plots = widgets.VBox([self.fig, self.resid_fig], layout=widgets.Layout(width="570px"))
+        side = widgets.VBox([self.params_html, self.downloads], layout=widgets.Layout(width="340px"))
+        self.widget = widgets.HBox([controls, plots, side], layout=widgets.Layout(width="100%"))
+        self.widget.add_class("pd-fit")
+        self._show_result(None)
+
+    # -- figures -----------------------------------------------------------------------
+    def _build_figures(self) -> None:
+        xs, ys, yr = bq.LinearScale(), bq.LinearScale(), bq.LinearScale()
+        self.x_scale, self.y_scale, self.resid_scale = xs, ys, yr
+        empty = np.zeros(0)
+        self.data_mark = bq.Scatter(x=empty, y=empty, scales={"x": xs, "y": ys}, colors=[_DATA_COLOR],
+                                    default_size=18, labels=["data"], display_legend=True)
+        self.fit_mark = bq.Lines(x=empty, y=empty, scales={"x": xs, "y": ys}, colors=[_FIT_COLOR], stroke_width=2.5,
+                                 labels=["fit"], display_legend=True)
+        self.y_axis = bq.Axis(scale=ys, orientation="vertical", label="R (Ω)", grid_lines="dashed")
+        self.fig = bq.Figure(
+            marks=[self.data_mark, self.fit_mark],
+            axes=[bq.Axis(scale=xs, label="T (K)", grid_lines="dashed"), self.y_axis],
+            fig_margin=dict(top=14, bottom=40, left=70, right=14), animation_duration=0, legend_location="top-left",
+            layout=widgets.Layout(width="560px", height="370px"),
+        )
+        self.fig.add_class("pd-fit-plot")
+        self.residual_mark = bq.Scatter(x=empty, y=empty, scales={"x": xs, "y": yr}, colors=[_FIT_COLOR],
+                                        default_size=14)
+        self.zero_line = bq.Lines(x=empty, y=empty, scales={"x": xs, "y": yr}, colors=["#777777"],
+                                  line_style="dashed")
+        self.resid_axis = bq.Axis(scale=yr, orientation="vertical", label="data − fit", grid_lines="dashed",
+                                  num_ticks=4)
+        self.resid_fig = bq.Figure(
+            marks=[self.zero_line, self.residual_mark],
+            axes=[bq.Axis(scale=xs, label="T (K)", grid_lines="dashed"), self.resid_axis],
+            fig_margin=dict(top=8, bottom=40, left=70, right=14), animation_duration=0,
+            layout=widgets.Layout(width="560px", height="190px"),
+        )
+        self.resid_fig.add_class("pd-fit-residuals")
+
+    # -- loading -----------------------------------------------------------------------
+    def _error(self, text: str) -> None:
+        self.message.value = f'<div class="pd-warn">{html.escape(text)}</div>'
+        self._status(text, "error")
+
+    def _note(self, text: str) -> None:
+        self.message.value = f'<div class="pd-note">{html.escape(text)}</div>' if text else ""
+
+    def load_bytes(self, content: bytes, name: str = "upload") -> bool:
+        """Load file content (as from an upload). Returns False (and reports) on error.
+
+        The previous data, fit and plots stay when the content cannot be read.
+        """
+        stream = io.BytesIO(bytes(content))
+        stream.name = name  # the loader names the file in its messages
+        try:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                data = load_rt(stream)
+        except (ValueError, TypeError) as exc:
+            self._error(str(exc))
+            return False
+        self.set_data(data, source=f"file {name}")
+        notes = "; ".join(str(w.message) for w in caught)
+        if notes:
+            self._note(notes)
+            self._status(notes, "info")
+        return True
+
+    def load_example(self, name: str) -> None:
+        """Load a shipped synthetic example by name."""
+        try:
+            data = load_example(name)
+        except ValueError as exc:
+            self._error(str(exc))
+            return
+        meta = data.metadata
+        label = f"example {name} (SYNTHETIC: w = {meta.get('w')}, w2 = {meta.get('w2')}, " \
+                f"Tc_mean = {meta.get('tc_mean_K')} K, sigma = {meta.get('sigma_K')} K)"
+        self.set_data(data, source=label)
+
+    def set_data(self, data: RTData, source: str = "") -> None:
+        """Show new data (clears the previous fit)."""
+        self.data = data
+        self.result = None
+        self._fit_data = None
+        T = data.T
+        lo, hi = float(T.min()), float(T.max())
+        step = max((hi - lo) / 500, 1e-6)
+        # Order matters: widen first so that the new value is always within [min, max].
+        self.t_range.min, self.t_range.max = min(self.t_range.min, lo), max(self.t_range.max, hi)
+        self.t_range.step = step
+        self.t_range.value = (lo, hi)
+        self.t_range.min, self.t_range.max = lo, hi
+        self.t_range.disabled = False
+        self.fit_button.disabled = False
+        self.source.value = f'<div class="pd-small">{html.escape(source)}: {len(data)} points, ' \
+                            f"{lo:.4g}–{hi:.4g} K</div>"
+        self.y_axis.label = "R / R_N" if data.r_unit == "normalized" else "R (Ω)"
+        self.data_mark.x, self.data_mark.y = T, data.R
+        self._show_result(None)
+        self._note("")
+        self.progress.value = 0
+        self.progress_label.value = ""
+        self._status(f"loaded {source}", "info")
+
+    def _on_example(self, change) -> None:
+        name = change["new"]
+        if name and name != _NO_EXAMPLE:
+            self.load_example(name)
+
+    def _on_upload(self, change) -> None:
+        value = change["new"]
+        if not value:
+            return
+        item = value[-1] if isinstance(value, (tuple, list)) else next(iter(value.values()))
+        try:
+            content = item["content"]
+            name = item.get("name", "upload")
+        except (KeyError, TypeError):
+            self._error("the upload could not be read (unexpected widget data)")
+            return
+        if self.load_bytes(bytes(content), name) and self.example.value != _NO_EXAMPLE:
+            self.example.unobserve(self._on_example, names="value")
+            self.example.value = _NO_EXAMPLE
+            self.example.observe(self._on_example, names="value")
+
+    # -- fitting -----------------------------------------------------------------------
+    def fit_options(self) -> dict:
+        """Keyword arguments the panel passes to :func:`puddles.fit.fit_rt`."""
+        return dict(
+            n=int(self.n.value),
+            realizations=int(self.realizations.value),
+            seed=int(self.seed.value),
+            normal_state=self.normal_state.value,
+            t_range=tuple(self.t_range.value),
+        )
+
+    def _on_progress(self, done: int, total: int, message: str) -> None:
+        self.progress.max = max(int(total), 1)
+        self.progress.value = min(int(done), self.progress.max)
+        self.progress_label.value = f'<div class="pd-small">{html.escape(message)}</div>'
+
+    def run_fit(self) -> FitResult | None:
+        """Fit the current data with the panel's settings; returns the result (None on error)."""
+        if self.data is None:
+            self._error("load a file or choose an example first")
+            return None
+        opts = self.fit_options()
+        self.fit_button.disabled = True
+        self.progress.value = 0
+        self._note("")
+        self._status(f"fitting {len(self.data)} points (N = {opts['n']}, {opts['realizations']} realizations)…", "busy")
+        t0 = time.perf_counter()
+        try:
+            result = fit_rt(self.data, progress=self._on_progress, **opts)
+        except ValueError as exc:
+            self._error(f"fit failed: {exc}")
+            return None
+        except Exception as exc:  # noqa: BLE001 - the panel must stay usable whatever happens
+            self._error(f"fit failed unexpectedly ({type(exc).__name__}: {exc})")
+            return None
+        finally:
+            self.fit_button.disabled = self.data is None
+        self.result = result
+        self._fit_data = self.data
+        self._show_result(result)
+        self.progress.value = self.progress.max
+        state = "converged" if result.success else "stopped"
+        self._status(
+            f"fit {state} in {time.perf_counter() - t0:.1f} s: reduced chi² = {result.redchi:.3g}, "
+            f"{result.n_solves} network solves",
+            "info",
+        )
+        return result
+
+    # -- output ------------------------------------------------------------------------
+    def _show_result(self, result: FitResult | None) -> None:
+        empty = np.zeros(0)
+        if result is None:
+            self.fit_mark.x, self.fit_mark.y = empty, empty
+            self.residual_mark.x, self.residual_mark.y = empty, empty
+            self.zero_line.x, self.zero_line.y = empty, empty
+            self.params_html.value = '<div class="pd-small">Load data and press <b>Fit</b>.</div>'
+            self.downloads.value = ""
+            return
+        self.fit_mark.x, self.fit_mark.y = result.T_curve, result.R_curve
+        self.residual_mark.x, self.residual_mark.y = result.T, result.residual
+        self.zero_line.x = np.array([result.T.min(), result.T.max()])
+        self.zero_line.y = np.zeros(2)
+        self.params_html.value = self._params_table(result)
+        self.downloads.value = self._download_links(result)
+
+    @staticmethod
+    def _params_table(result: FitResult) -> str:
+        rows = []
+        for p in result.params.values():
+            if p.stderr is None:
+                err, split = "fixed", ""
+            else:
+                err = _fmt(p.stderr, 2)
+                split = f"{_fmt(p.stderr_noise, 2)} / {_fmt(p.stderr_disorder, 2)}"
+            rows.append(
+                f"<tr><td title='{html.escape(p.description)}'>{html.escape(p.name)}</td>"
+                f"<td style='text-align:right'>{_fmt(p.value, 5)}</td><td>± {err}</td>"
+                f"<td class='pd-note'>{split}</td><td>{html.escape(p.unit)}</td></tr>"
+            )
+        perc = "percolates" if result.percolates else "does not percolate (resistive plateau)"
+        tp = f"T<sub>p</sub> = {result.tp:.4g} K; " if math.isfinite(result.tp) else ""
+        return (
+            '<div class="pd-panel-title">Best fit</div>'
+            '<table class="pd-small" style="border-collapse:collapse">'
+            "<tr><th>param</th><th>value</th><th>stderr</th><th>noise / disorder</th><th>unit</th></tr>"
+            + "".join(rows)
+            + "</table>"
+            f'<div class="pd-small">χ² = {result.chisqr:.4g}, reduced χ² = {result.redchi:.3g} '
+            f"({result.ndata} points, {result.nvarys} free)<br>"
+            f"cluster {perc} ({result.percolating_fraction:.0%} of realizations); {tp}"
+            f"plateau R(0)/R<sub>N</sub> = {result.plateau:.3g}<br>"
+            f"N = {result.n}, {result.realizations} realizations, {result.n_solves} network solves, "
+            f"{result.n_evaluations} (w, w2) points, {result.elapsed:.1f} s<br>{html.escape(result.message)}</div>"
+            '<div class="pd-note">stderr = √(noise² + disorder²): curvature of χ² and the spread over '
+            "realizations (jackknife).</div>"
+        )
+
+    @staticmethod
+    def _download_links(result: FitResult) -> str:
+        csv_uri = _data_uri(result.to_csv(), "text/csv")
+        json_uri = _data_uri(result.to_json(), "application/json")
+        return (
+            '<div class="pd-panel-title">Download</div><div class="pd-small">'
+            f'<a download="puddles_fit.csv" href="{csv_uri}" target="_blank">CSV</a> · '
+            f'<a download="puddles_fit.json" href="{json_uri}" target="_blank">JSON</a> '
+            "(parameters, uncertainties, data, fit, residuals)</div>"
+        )
