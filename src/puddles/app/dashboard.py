@@ -16,7 +16,7 @@ Two update paths, because the costs differ by four orders of magnitude:
   solves. Those sliders report only on release (``continuous_update=False``) and go to
   a one-slot background worker (:class:`puddles.app.runner.LatestRunner`): a newer
   request supersedes an older one, so there is never a backlog and the last value always
-  wins. The worker first samples F coarsely (tol 0.03, ~0.5 s at N = 100) and draws, then
+  wins. The worker first samples F coarsely (tol 0.03 at N <= 100, ~0.5 s; 0.06 at N = 200) and draws, then
   refines to the engine's default tolerance (0.01) and redraws.
 
 Every callback is guarded: an exception becomes a message in the status line (in words;
@@ -42,7 +42,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from .cluster_map import ClusterMap, render_currents, render_states
-from .model import TOLERANCES, NetworkParams, TransportModel
+from .model import NetworkParams, TransportModel, tolerances_for
 from .plots import RTPlot, format_readouts
 from .presets import DEFAULT_SCENARIO, N_CHOICES, RANGES, SCENARIOS
 from .runner import LatestRunner
@@ -541,7 +541,7 @@ class Dashboard:
             entry = self.model.entry(params)
             if cancelled():
                 return
-            self.model.sample(entry, TOLERANCES[0])
+            self.model.sample(entry, tolerances_for(params.n)[0])
             if cancelled():
                 return
         except Exception as exc:  # noqa: BLE001
@@ -561,6 +561,7 @@ class Dashboard:
                 self.status.error(exc, "drawing the new network failed (last good plots kept)")
                 return
             self.timings["coarse"] = t_coarse
+            self.timings["first_draw"] = time.perf_counter() - t0  # build + coarse table + drawing
         self.status.set(
             f"network {params.label()}: first curve in {t_coarse:.2f} s; refining R(T) …" if refine
             else f"network {params.label()} ready in {t_coarse:.2f} s",
@@ -570,11 +571,12 @@ class Dashboard:
             self._refine(entry, cancelled, t0, note)
 
     def _refine_job(self, entry, cancelled) -> None:
+        self.status.set(f"network {entry.params.label()} shown; refining R(T) …", "busy")
         self._refine(entry, cancelled, time.perf_counter(), "")
 
     def _refine(self, entry, cancelled, t0: float, note: str) -> None:
         try:
-            for tol in TOLERANCES[1:]:
+            for tol in tolerances_for(entry.params.n)[1:]:
                 if cancelled():
                     return
                 self.model.sample(entry, tol)

@@ -43,13 +43,20 @@ from puddles.transport import DEFAULT_TOL, prefix_resistance
 
 from .presets import T_MAX
 
-__all__ = ["NetworkParams", "NetworkEntry", "BondView", "Readouts", "TransportModel", "TOLERANCES"]
+__all__ = ["NetworkParams", "NetworkEntry", "BondView", "Readouts", "TransportModel", "TOLERANCES", "tolerances_for"]
 
 #: Progressive sampling tolerances of the universal curve (units of R_N). The first one
 #: is drawn as soon as it is ready (~0.5 s at N = 100); each later one refines the same
 #: table (the engine keeps every solved point), and the last is the engine's default,
 #: so the dashboard ends up showing exactly ``net.rt_curve(T, tc_mean, sigma)``.
 TOLERANCES = (0.03, 0.02, DEFAULT_TOL)
+#: For large lattices a solve costs ~4x more, so the first picture uses a coarser table.
+TOLERANCES_LARGE = (0.06, 0.03, DEFAULT_TOL)
+
+
+def tolerances_for(n: int) -> tuple[float, ...]:
+    """Progressive sampling tolerances for an ``n x n`` lattice (the last is always the engine default)."""
+    return TOLERANCES if n <= 100 else TOLERANCES_LARGE
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,252 @@
+"""End-to-end: the served dashboard in headless Chromium (Voilà + playwright).
+
+A session fixture starts Voilà on a free loopback port exactly as ``python -m
+puddles.app.serve`` does (same command line, ``voila.json`` next to the notebook, kernel
+pinned to this interpreter) and stops it at the end. The browser is Debian's
+``/usr/bin/chromium`` driven by the ``playwright`` package (``playwright install`` is
+never run); every request that is not for 127.0.0.1/localhost is aborted, so the test
+also proves the page needs no internet.
+
+In CI (``CI`` set) these tests must run: a missing browser is a failure, not a skip.
+Screenshots go to ``test-artifacts/`` (gitignored).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from puddles.app import serve
+from puddles.app.thermo_panel import FIG6_PRESETS
+
+pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parents[1]
+ARTIFACTS = REPO / "test-artifacts"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+VIEWPORT = {"width": 1280, "height": 800}
+#: Bounds on waits (ms): generous for a loaded 2-core CI machine, but never unbounded.
+RENDER_MS = 60_000
+UPDATE_MS = 30_000
+
+
+def _require_browser():
+    if CHROMIUM.exists():
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"{CHROMIUM} is missing; CI must run the browser tests (apt-get install chromium)")
+    pytest.skip(f"{CHROMIUM} not installed (the browser tests run in CI)")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def voila_url(tmp_path_factory):
+    _require_browser()
+    notebook = serve.find_notebook()
+    port = _free_port()
+    env = serve.server_env(jupyter_path=serve.kernelspec_dir(tmp_path_factory.mktemp("jupyter")))
+    log = (tmp_path_factory.mktemp("voila") / "voila.log").open("w")
+    # Own process group: the kernels Voilà starts are stopped with it.
+    proc = subprocess.Popen(
+        serve.voila_command(notebook, port), cwd=notebook.parent, env=env, stdout=log, stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        if not serve.wait_for_port(port, timeout=90, proc=proc):
+            log.flush()
+            pytest.fail(f"Voilà did not start; log:\n{Path(log.name).read_text()[-3000:]}")
+        yield f"http://127.0.0.1:{port}/", proc
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=20)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    _require_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+def _loopback_only(route):
+    host = urlparse(route.request.url).hostname
+    if host in ("127.0.0.1", "localhost") or route.request.url.startswith(("data:", "blob:")):
+        route.continue_()
+    else:
+        route.abort()
+
+
+def _open(browser, url: str):
+    """A fresh page on ``url`` with page errors collected; returns (page, errors, seconds to render)."""
+    page = browser.new_page(viewport=VIEWPORT)
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.route("**/*", _loopback_only)
+    t0 = time.perf_counter()
+    page.goto(url, timeout=RENDER_MS)
+    page.wait_for_function(
+        "() => { const f = document.querySelector('.pd-rt'); const img = document.querySelector('img.pd-map');"
+        " return f && f.querySelectorAll('path.line').length > 0 && img && img.src && img.naturalWidth > 0; }",
+        timeout=RENDER_MS,
+    )
+    return page, errors, time.perf_counter() - t0
+
+
+LIVE_PATH_JS = """(sel) => {
+  const fig = document.querySelector(sel);
+  if (!fig) return null;
+  return Array.from(fig.querySelectorAll('path.line'))
+    .filter(p => getComputedStyle(p).stroke === 'rgb(8, 48, 107)')
+    .map(p => p.getAttribute('d') || '').join(' | ');
+}"""
+
+
+def _path(page, sel: str) -> str:
+    return page.evaluate(LIVE_PATH_JS, sel)
+
+
+def _map_src(page) -> str:
+    return page.evaluate("() => document.querySelector('img.pd-map').src")
+
+
+def _wait_change(page, js: str, arg, before, timeout=UPDATE_MS):
+    page.wait_for_function(f"([arg, before]) => ({js})(arg) !== before", arg=[arg, before], timeout=timeout)
+
+
+def _set_slider(page, cls: str, value) -> None:
+    """Type a value into a slider's editable readout (what a user does for an exact value)."""
+    readout = page.locator(f".{cls} .widget-readout")
+    readout.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type(str(value))
+    page.keyboard.press("Enter")
+
+
+def _shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / name))
+
+
+@pytest.fixture(scope="module")
+def dashboard_page(browser, voila_url):
+    url, _ = voila_url
+    page, errors, seconds = _open(browser, url)
+    yield page, errors, seconds
+    page.close()
+
+
+def test_page_renders_three_plots_without_errors(dashboard_page):
+    page, errors, seconds = dashboard_page
+    print(f"first render through Voilà: {seconds:.1f} s")
+    assert seconds < 20  # includes kernel start; the benchmark reports the exact figure
+    assert _path(page, ".pd-rt")
+    assert page.locator(".pd-status").inner_text().strip()
+    # One page, no scrolling at 1280 x 800.
+    width, height = page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.scrollHeight]")
+    assert width <= VIEWPORT["width"] and height <= VIEWPORT["height"]
+    _shot(page, "dashboard-network.png")
+    page.locator(".lm-TabBar-tab", has_text="Thermodynamics").click()
+    page.wait_for_function("() => document.querySelectorAll('.pd-mu path.line').length > 0", timeout=UPDATE_MS)
+    assert _path(page, ".pd-mu")
+    _shot(page, "dashboard-thermo.png")
+    page.locator(".lm-TabBar-tab", has_text="Network").click()
+    assert not errors, errors
+
+
+def test_sigma_slider_moves_rt_curve(dashboard_page):
+    page, errors, _ = dashboard_page
+    before = _path(page, ".pd-rt")
+    _set_slider(page, "pd-sigma", "1.50")
+    _wait_change(page, LIVE_PATH_JS, ".pd-rt", before)
+    assert _path(page, ".pd-rt") != before
+    assert not errors, errors
+
+
+def test_w2_slider_changes_cluster_map(dashboard_page):
+    page, errors, _ = dashboard_page
+    before = _map_src(page)
+    _set_slider(page, "pd-w2", "0.30")
+    page.wait_for_function("(before) => document.querySelector('img.pd-map').src !== before", arg=before, timeout=UPDATE_MS)
+    assert _map_src(page) != before
+    # The rebuild finishes and says so.
+    page.wait_for_function(
+        "() => document.querySelector('.pd-status').innerText.includes('w2=0.30 ready')", timeout=UPDATE_MS
+    )
+    _shot(page, "dashboard-after-w2.png")
+    assert not errors, errors
+
+
+def test_fig6_preset_changes_mu_curve(dashboard_page):
+    page, errors, _ = dashboard_page
+    page.locator(".lm-TabBar-tab", has_text="Thermodynamics").click()
+    page.wait_for_function("() => document.querySelectorAll('.pd-mu path.line').length > 0", timeout=UPDATE_MS)
+    before = _path(page, ".pd-mu")
+    # ipywidgets renders option labels, not values: pick "Fig. 6 red" by its position.
+    index = 1 + list(FIG6_PRESETS.values()).index("fig6-red")
+    page.locator(".pd-thermo-preset select").select_option(index=index)
+    _wait_change(page, LIVE_PATH_JS, ".pd-mu", before)
+    assert _path(page, ".pd-mu") != before
+    _shot(page, "dashboard-thermo-red.png")
+    page.locator(".lm-TabBar-tab", has_text="Network").click()
+    assert not errors, errors
+
+
+def test_kernel_memory_at_n200(browser, voila_url):
+    psutil = pytest.importorskip("psutil")  # a dependency of ipykernel
+    url, proc = voila_url
+    server = psutil.Process(proc.pid)
+
+    def kernels():
+        # Direct children only: the kernel's own solver workers are forked copies with the same command line.
+        return {c.pid: c for c in server.children() if "ipykernel_launcher" in " ".join(c.cmdline())}
+
+    known = set(kernels())
+    page, errors, seconds = _open(browser, url + "?N=200")
+    try:
+        page.wait_for_function(
+            "() => document.querySelector('.pd-status').innerText.includes('N=200')", timeout=RENDER_MS
+        )
+        new = [k for pid, k in kernels().items() if pid not in known]
+        assert len(new) == 1
+        rss_mb = new[0].memory_info().rss / 2**20
+        workers = [c.memory_info().rss / 2**20 for c in new[0].children()]
+        print(f"N=200 first render {seconds:.1f} s, kernel RSS {rss_mb:.0f} MB, solver workers {workers} MB")
+        assert rss_mb < 400
+        _shot(page, "dashboard-n200.png")
+        assert not errors, errors
+    finally:
+        page.close()
+
+
+def test_no_browser_install_needed():
+    """Guard against a CI script that tries to download browsers: we use the system Chromium."""
+    _require_browser()
+    assert shutil.which("chromium") or CHROMIUM.exists()
