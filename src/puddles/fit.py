@@ -30,7 +30,7 @@ computed once (the cached adaptive table of each realization, interpolation erro
 milliseconds: a coarse grid over ``(tc_mean, sigma)`` with ``r_n`` (and ``alpha``)
 solved linearly, then Levenberg-Marquardt with an analytic Jacobian. The *outer* fit
 over ``(w, w2)`` is a bounded Levenberg-Marquardt on the profiled residuals, with
-forward-difference derivatives (steps 0.02 in ``w``, 0.01 in ``w2`` at N = 100, wider on
+forward-difference derivatives (steps 0.04 in ``w``, 0.02 in ``w2`` at N = 100, wider on
 smaller lattices where one puddle weighs more). Common random
 numbers make the profile smooth: a different ``w`` uses a longer or shorter prefix of
 the same puddle sequence, a different ``w2`` breaks a superset or subset of the same
@@ -91,7 +91,7 @@ X_GRID = np.linspace(-6.5, 6.5, 5201)
 #: for the inner Jacobian; wider than the grid step so that single puddle steps do not spike it.
 _DERIV_HALF_WIDTH = 0.04
 #: Smallest forward-difference steps of the outer parameters (see :func:`_outer_steps`).
-_MIN_STEPS = {"w": 0.02, "w2": 0.01}
+_MIN_STEPS = {"w": 0.04, "w2": 0.02}
 #: Default start of w (w2 is matched to the plateau of the data).
 _W_START = 0.45
 #: Levels of w2 probed to match the plateau at the start.
@@ -726,9 +726,10 @@ def _outer_steps(n: int, puddle_diameter) -> dict:
 
     The averaged curve changes in grains: ``w`` grows one puddle at a time (about
     ``pi D^2 / 2`` bonds) and ``w2`` one broken filament bond at a time. A difference
-    over fewer than a few grains measures the graininess instead of the slope, so the
-    ``w`` step spans 2.5 puddles and the ``w2`` step about 40 broken bonds per
-    realization (0.02 and 0.01 at N = 100, D = 10; more on smaller lattices).
+    over a few grains measures the graininess instead of the slope - and graininess
+    read as slope would fake curvature, hence too small errors - so the ``w`` step spans
+    5 puddles and the ``w2`` step about 80 broken bonds per realization (0.04 and 0.02
+    at N = 100, D = 10; more on smaller lattices, at most 0.1).
     """
     nb = 2 * n * (n - 1)
     if puddle_diameter == "random":
@@ -737,8 +738,8 @@ def _outer_steps(n: int, puddle_diameter) -> dict:
     else:
         d2 = float(puddle_diameter) ** 2
     return {
-        "w": max(_MIN_STEPS["w"], 2.5 * (math.pi * d2 / 2) / nb),
-        "w2": max(_MIN_STEPS["w2"], 200.0 / nb),
+        "w": min(max(_MIN_STEPS["w"], 5.0 * (math.pi * d2 / 2) / nb), 0.1),
+        "w2": min(max(_MIN_STEPS["w2"], 400.0 / nb), 0.1),
     }
 
 
@@ -805,7 +806,12 @@ class _Outer:
     def step(self, j, q):
         """Forward-difference step for parameter j at q, pointing into the box."""
         h = self.steps[self.names[j]]
-        return -h if q[j] + h > self.hi[j] else h
+        up, down = self.hi[j] - q[j], q[j] - self.lo[j]
+        if up >= h:
+            return h
+        if down >= h:
+            return -h
+        return up if up >= down else -down  # a narrow box: the widest step that fits
 
     def jacobian(self, q, p, r):
         """Profiled Jacobian dr*/dq by forward differences (inner fit warm-started at p)."""
@@ -1061,17 +1067,31 @@ def _assemble(T, R, r_err, r_unit, metadata, prob, outer, curves, q, cs, p, r, c
     """Uncertainties, curves and bookkeeping at the optimum."""
     Fbar = cs.Fbar
     dF = _derivative(Fbar, prob.grid)
-    # Full Jacobian of the weighted residuals (scaled units): inner analytic, outer by forward
-    # differences of the averaged curve at fixed inner parameters, reusing the points of the
-    # last profiled Jacobian (cache hits: no new solves).
+    # Full Jacobian of the weighted residuals (scaled units): inner analytic, outer by central
+    # differences of the averaged curve at fixed inner parameters over the wide steps of
+    # _outer_steps (the + points are cache hits from the last profiled Jacobian; the - points
+    # cost one evaluation per free outer parameter).
     cols = [prob.jac(p, Fbar, dF)]
     col_scale = list(prob.scale)
     for j, name in enumerate(outer.names):
-        h = outer.step(j, q)
-        qj = q.copy()
-        qj[j] += h
-        cs_j = curves.evaluate(*outer.ww2(qj))
-        cols.append(((prob.residual(p, cs_j.Fbar) - r) / h)[:, None])
+        h = abs(outer.steps[name])
+        pts = []
+        for sign in (+1, -1):
+            qj = q.copy()
+            qj[j] += sign * h
+            if outer.lo[j] - 1e-12 <= qj[j] <= outer.hi[j] + 1e-12:
+                pts.append((sign * h, curves.evaluate(*outer.ww2(qj))))
+        if len(pts) == 2:  # central difference: no curvature bias
+            col = (prob.residual(p, pts[0][1].Fbar) - prob.residual(p, pts[1][1].Fbar)) / (2 * h)
+        else:  # near a bound: one-sided
+            if not pts:
+                d = outer.step(j, q)
+                qj = q.copy()
+                qj[j] += d
+                pts = [(d, curves.evaluate(*outer.ww2(qj)))]
+            d, cs_j = pts[0]
+            col = (prob.residual(p, cs_j.Fbar) - r) / d
+        cols.append(col[:, None])
         col_scale.append(0.05)
     J = np.hstack(cols)
     var_names = tuple(prob.inner_names + outer.names)

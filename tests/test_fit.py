@@ -1,0 +1,232 @@
+"""Fitting R(T): input validation, the inner fit against exact model data, result contents,
+uncertainties, exports, progress, executors, and parameter recovery (slow)."""
+
+import io
+import json
+import math
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import pytest
+
+from puddles.data import RTData, load_rt
+from puddles.ensemble import ensemble_rt, realization_seeds
+from puddles.fit import FitResult, fit_rt
+
+T = np.linspace(0.4, 1.8, 40)
+SMALL = dict(n=30, realizations=2, seed=3)
+
+
+def model_data(n=30, w=0.5, w2=0.1, tc=1.0, sg=0.2, seed=3, count=2, tol=0.03, T=T):
+    """R/R_N of the fit's own realizations (seed, count): the model the fit uses, exactly."""
+    ens = ensemble_rt(dict(n=n, w=w, w2=w2, tc_mean=tc, sigma=sg, tol=tol), T, realization_seeds(seed, count))
+    return ens.mean
+
+
+@pytest.fixture(scope="module")
+def exact_curve():
+    return model_data()
+
+
+@pytest.fixture(scope="module")
+def small_fit(exact_curve):
+    rng = np.random.default_rng(0)
+    R = 50.0 * exact_curve + rng.normal(0, 0.5, T.size)
+    return R, fit_rt(T, R, **SMALL)
+
+
+# -- validation ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args, kwargs, match",
+    [
+        ((T, T[:-1]), {}, r"^T and R must have the same length"),
+        ((-T, T), {}, r"^T must hold finite temperatures >= 0"),
+        ((T, np.where(T > 1, np.nan, 1.0)), {}, r"^R must hold finite"),
+        ((T, np.zeros_like(T)), {}, r"^R must contain positive"),
+        ((T, "abc"), {}, r"^R must be"),
+        ((T,), {}, r"^R: the resistances are missing"),
+        ((T[:6], T[:6]), {}, r"^T: 6 data points"),
+        ((T, T), dict(normal_state="cubic"), r"^normal_state must be 'constant' or 'linear'"),
+        ((T, T), dict(n=5), r"^n must be an integer in \[10, 2000\]"),
+        ((T, T), dict(realizations=0), r"^realizations must be an integer in \[1, 1000\]"),
+        ((T, T), dict(seed=-1), r"^seed must be"),
+        ((T, T), dict(tol=0), r"^tol must lie in \(0.0, 0.2\]"),
+        ((T, T), dict(max_evaluations=1), r"^max_evaluations"),
+        ((T, T), dict(progress="bar"), r"^progress must be"),
+        ((T, T), dict(r_err=-1.0), r"^r_err must hold"),
+        ((T, T), dict(r_unit="siemens"), r"^r_unit must be"),
+        ((T, T), dict(t_range=(2.0, 1.0)), r"^t_range must satisfy"),
+        ((T, T), dict(executor="pool"), r"^executor must be"),
+        ((T, T), dict(bounds={"omega": (0, 1)}), r"^bounds: unknown parameter"),
+        ((T, T), dict(bounds={"alpha": (0, 1)}), r"^bounds: 'alpha' is a parameter only"),
+        ((T, T), dict(bounds={"sigma": (0.0, 1.0)}), r"^bounds\['sigma'\] .* allowed range \(0, inf\)"),
+        ((T, T), dict(bounds={"w2": (0.5, 0.2)}), r"^bounds\['w2'\] must satisfy min < max"),
+        ((T, T), dict(bounds={"w": (0.05, 0.1)}), r"^bounds\['w'\] .* w_skeleton"),
+        ((T, T), dict(fix={"sigma": 1.0}), r"^fix: only 'w' and 'w2'"),
+        ((T, T), dict(fix={"w2": 1.5}), r"^fix\['w2'\] must lie in \[0.0, 1.0\]"),
+        ((T, T), dict(fix={"w": 0.01}), r"^fix\['w'\] .* w_skeleton"),
+        ((T, T), dict(start={"tc_mean": 1.0}), r"^start must be"),
+    ],
+)
+def test_bad_input_names_the_parameter(args, kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        fit_rt(*args, **{**SMALL, **kwargs})
+
+
+def test_rtdata_and_arrays_together_is_an_error():
+    data = RTData(T=T, R=T)
+    with pytest.raises(ValueError, match="^R: pass either"):
+        fit_rt(data, T, **SMALL)
+
+
+# -- the inner fit: (tc_mean, sigma, r_n[, alpha]) on the model's own curve ----------------
+
+
+def test_fixed_geometry_recovers_tc_sigma_rn_exactly(exact_curve):
+    res = fit_rt(T, 50.0 * exact_curve, fix={"w": 0.5, "w2": 0.1}, **SMALL)
+    p = res.params
+    assert p["tc_mean"].value == pytest.approx(1.0, abs=2e-3)
+    assert p["sigma"].value == pytest.approx(0.2, rel=5e-3)
+    assert p["r_n"].value == pytest.approx(50.0, rel=1e-3)
+    assert not p["w"].vary and p["w"].stderr is None and p["w"].value == 0.5
+    assert res.n_evaluations == 1 and res.nvarys == 3
+    assert res.redchi < 1e-3 * 50.0**2 * 1e-2  # residuals far below 1 % of R_N
+
+
+def test_linear_normal_state_recovers_alpha():
+    Tl = np.linspace(0.4, 2.5, 50)
+    F = model_data(T=Tl)
+    R = 80.0 * (1 + 0.3 * (Tl - 1.0)) * F
+    res = fit_rt(Tl, R, fix={"w": 0.5, "w2": 0.1}, normal_state="linear", **SMALL)
+    p = res.params
+    assert set(p) == {"tc_mean", "sigma", "w", "w2", "r_n", "alpha"}
+    assert p["alpha"].value == pytest.approx(0.3, rel=0.01)
+    assert p["r_n"].value == pytest.approx(80.0, rel=3e-3)
+    assert p["tc_mean"].value == pytest.approx(1.0, abs=3e-3)
+    np.testing.assert_allclose(res.normal_resistance(Tl), p["r_n"].value * (1 + p["alpha"].value * (Tl - p["tc_mean"].value)))
+
+
+def test_start_at_the_truth_stays_there(exact_curve):
+    res = fit_rt(T, 50.0 * exact_curve, start={"w": 0.5, "w2": 0.1}, **SMALL)
+    assert res.params["w"].value == pytest.approx(0.5, abs=1e-9)
+    assert res.params["w2"].value == pytest.approx(0.1, abs=1e-9)
+    assert res.chisqr < 1e-2
+
+
+# -- the result object ---------------------------------------------------------------------
+
+
+def test_result_contents(small_fit):
+    R, res = small_fit
+    assert isinstance(res, FitResult)
+    assert list(res.params) == ["tc_mean", "sigma", "w", "w2", "r_n"]
+    np.testing.assert_array_equal(res.T, T)
+    np.testing.assert_array_equal(res.R, R)
+    np.testing.assert_allclose(res.residual, R - res.R_fit)
+    np.testing.assert_allclose(res.curve(T), res.R_fit, rtol=1e-12)
+    np.testing.assert_allclose(res(res.T_curve), res.R_curve, rtol=1e-12)
+    assert res.T_curve[0] == T.min() and res.T_curve[-1] == T.max()
+    assert res.chisqr == pytest.approx(np.sum(res.residual**2))
+    assert res.nvarys == 5 and res.nfree == T.size - 5
+    assert res.redchi == pytest.approx(res.chisqr / res.nfree)
+    assert res.n_solves > 0 and res.n_evaluations >= 3
+    assert res.seeds == tuple(realization_seeds(3, 2))
+    assert res.covar.shape == (5, 5) and res.var_names == ("tc_mean", "sigma", "r_n", "w", "w2")
+    assert 0.0 <= res.percolating_fraction <= 1.0 and res.percolates == (res.percolating_fraction >= 0.5)
+    assert 0.0 <= res.plateau <= 1.0
+    assert res.params["r_n"].unit == "ohm"
+    for p in res.params.values():
+        lo, hi = p.min, p.max
+        assert lo <= p.value <= hi
+        assert math.isfinite(p.stderr) and p.stderr > 0
+        # Uncertainties add in quadrature.
+        assert p.stderr == pytest.approx(math.hypot(p.stderr_noise, p.stderr_disorder))
+    for i, name in enumerate(res.var_names):
+        assert res.covar[i, i] == pytest.approx(res.params[name].stderr ** 2)
+    assert "tc_mean" in res.report() and "<table>" in res._repr_html_()
+
+
+def test_exports_round_trip(small_fit, tmp_path):
+    _, res = small_fit
+    doc = json.loads(res.to_json())
+    for name, p in res.params.items():
+        assert doc["parameters"][name]["value"] == p.value
+        assert doc["parameters"][name]["stderr"] == p.stderr
+    assert doc["data"]["R_fit"] == res.R_fit.tolist()
+    assert doc["metadata"]["n_solves"] == res.n_solves
+    text = res.to_csv()
+    assert "# tc_mean: " in text and "T_K,R_data,R_fit,residual" in text
+    back = load_rt(io.BytesIO(text.encode()), columns=("T_K", "R_fit"))
+    np.testing.assert_array_equal(back.T, res.T)
+    np.testing.assert_array_equal(back.R, res.R_fit)
+    res.to_csv(tmp_path / "fit.csv")
+    res.to_json(tmp_path / "fit.json")
+    assert (tmp_path / "fit.csv").read_text() == text
+    assert json.loads((tmp_path / "fit.json").read_text()) == doc
+
+
+def test_one_realization_has_no_disorder_error(exact_curve):
+    res = fit_rt(T, 50.0 * exact_curve + np.random.default_rng(1).normal(0, 0.5, T.size), n=30, realizations=1, seed=3,
+                 fix={"w": 0.5, "w2": 0.1})
+    for name in ("tc_mean", "sigma", "r_n"):
+        p = res.params[name]
+        assert math.isnan(p.stderr_disorder) and p.stderr == p.stderr_noise > 0
+    assert "no disorder error" in res.message
+
+
+def test_weights_give_a_true_chi_square(exact_curve):
+    rng = np.random.default_rng(2)
+    R = 50.0 * exact_curve + rng.normal(0, 0.5, T.size)
+    res = fit_rt(T, R, r_err=0.5, fix={"w": 0.5, "w2": 0.1}, **SMALL)
+    assert res.chisqr == pytest.approx(np.sum((res.residual / 0.5) ** 2))
+    assert 0.4 < res.redchi < 2.0  # the noise level was right
+
+
+def test_rtdata_input_normalised_units_and_t_range(exact_curve):
+    data = RTData(T=T, R=exact_curve, r_unit="normalized", metadata={"sample": "A"})
+    res = fit_rt(data, fix={"w": 0.5, "w2": 0.1}, t_range=(0.5, 1.6), **SMALL)
+    assert res.r_unit == "normalized" and res.params["r_n"].unit == "R/R_N"
+    assert res.params["r_n"].value == pytest.approx(1.0, rel=2e-3)
+    assert res.T.min() >= 0.5 and res.T.max() <= 1.6 and res.ndata == np.count_nonzero((T >= 0.5) & (T <= 1.6))
+    assert json.loads(res.to_json())["metadata"]["data_sample"] == "A"
+
+
+def test_progress_callback_and_tqdm(exact_curve, capsys):
+    calls = []
+    fit_rt(T, exact_curve, fix={"w2": 0.1}, progress=lambda d, t, m: calls.append((d, t, m)), max_evaluations=4, **SMALL)
+    assert calls and calls[-1][0] == calls[-1][1] and calls[-1][2] == "done"
+    assert all(0 <= d <= t for d, t, _ in calls)
+    assert [d for d, _, _ in calls] == sorted(d for d, _, _ in calls)
+    assert any("realization" in m for _, _, m in calls)
+    fit_rt(T, exact_curve, fix={"w": 0.5, "w2": 0.1}, progress="tqdm", **SMALL)
+    assert "fit" in capsys.readouterr().err
+
+
+def test_progress_callback_can_abort(exact_curve):
+    class Stop(Exception):
+        pass
+
+    def stop(done, total, message):
+        raise Stop
+
+    with pytest.raises(Stop):
+        fit_rt(T, exact_curve, progress=stop, **SMALL)
+
+
+def test_executor_gives_the_same_fit(exact_curve):
+    R = 50.0 * exact_curve
+    kw = dict(fix={"w2": 0.1}, max_evaluations=5, **SMALL)
+    a = fit_rt(T, R, **kw)
+    with ThreadPoolExecutor(2) as ex:
+        b = fit_rt(T, R, executor=ex, **kw)
+    for name in a.params:
+        assert a.params[name].value == b.params[name].value
+    assert a.n_solves == b.n_solves
+
+
+def test_evaluation_budget_is_respected(exact_curve):
+    res = fit_rt(T, 50.0 * exact_curve, max_evaluations=3, start={"w": 0.7, "w2": 0.3}, **SMALL)
+    # The budget bounds the optimisation; the final central differences add at most 2 points.
+    assert res.n_evaluations <= 3 + 2
