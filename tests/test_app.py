@@ -372,12 +372,11 @@ def test_lever_to_w():
 def test_fit_tab_appears_only_when_module_exists(monkeypatch):
     import ipywidgets as widgets
 
-    if "puddles.app.fit_panel" not in sys.modules:
-        try:
-            import puddles.app.fit_panel  # noqa: F401
-        except ModuleNotFoundError:
-            d = Dashboard(n=50, sync=True)
-            assert d.tabs.titles == ("Network and transport", "Thermodynamics")
+    monkeypatch.setattr(Dashboard, "fit_panel_available", staticmethod(lambda: False))
+    d = Dashboard(n=50, sync=True)
+    assert d.tabs.titles == ("Network and transport", "Thermodynamics")  # no placeholder tab
+    monkeypatch.undo()
+
     calls = []
 
     class FitPanel:
@@ -390,9 +389,33 @@ def test_fit_tab_appears_only_when_module_exists(monkeypatch):
     fake.FitPanel = FitPanel
     monkeypatch.setitem(sys.modules, "puddles.app.fit_panel", fake)
     d = Dashboard(n=50, sync=True)
-    assert d.tabs.titles[-1] == "Fit your data" and d.tabs.children[-1].value == "fit"
+    assert d.tabs.titles[-1] == "Fit your data" and not calls  # built only when opened
+    d.tabs.selected_index = 2
+    assert d.tabs.children[-1].children[0].value == "fit" and isinstance(d.fit_panel, FitPanel)
     calls[0]("bad data file", "error")
     assert d.status.level == "error" and d.status.message == "bad data file"
+
+
+def test_broken_fit_panel_is_reported_not_fatal(monkeypatch):
+    class FitPanel:
+        def __init__(self, status=None):
+            raise OSError("data directory missing")
+
+    fake = types.ModuleType("puddles.app.fit_panel")
+    fake.FitPanel = FitPanel
+    monkeypatch.setitem(sys.modules, "puddles.app.fit_panel", fake)
+    d = Dashboard(n=50, sync=True, tab=2)
+    assert "data directory missing" in d.tabs.children[-1].children[0].value
+    assert d.status.level == "error" and "fit panel" in d.status.message
+    d.sigma.value = 2.0  # the rest of the app works
+    assert d.status.level == "info"
+
+
+def test_real_fit_panel_tab_when_module_exists():
+    if not Dashboard.fit_panel_available():
+        pytest.skip("puddles.app.fit_panel is not written yet")
+    d = Dashboard(n=50, sync=True)
+    assert d.tabs.titles[-1] == "Fit your data"
 
 
 # -- threaded worker ----------------------------------------------------------------------
@@ -485,7 +508,7 @@ def test_serve_helpers(tmp_path):
     assert nb == REPO / "notebooks" / "dashboard.ipynb"
     cmd = serve.voila_command(nb, 8899)
     assert "--Voila.ip=127.0.0.1" in cmd and "--port=8899" in cmd and "--no-browser" in cmd
-    assert "--show_tracebacks=False" in cmd and "--debug" not in cmd
+    assert "--show_tracebacks=False" in cmd
     assert "--show_tracebacks=True" in serve.voila_command(nb, 8899, debug=True)
     spec = json.loads((serve.kernelspec_dir(tmp_path) / "kernels" / "python3" / "kernel.json").read_text())
     assert spec["argv"][0] == sys.executable

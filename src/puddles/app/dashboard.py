@@ -30,8 +30,11 @@ benchmarks.
 from __future__ import annotations
 
 import functools
+import html
 import importlib
+import importlib.util
 import math
+import sys
 import os
 import threading
 import time
@@ -110,7 +113,8 @@ class Dashboard:
     debug : bool, optional
         Show tracebacks in the status line (default: env ``PUDDLES_DEBUG``).
     fit_panel : bool
-        Add the "Fit your data" tab when :mod:`puddles.app.fit_panel` is importable.
+        Add the "Fit your data" tab when :mod:`puddles.app.fit_panel` exists. The module is
+        imported, and its ``FitPanel(status=...)`` built, when the tab is first opened.
     tab : int
         Tab selected at start.
 
@@ -160,7 +164,8 @@ class Dashboard:
             raise ValueError(f"n (lattice size) must be one of {N_CHOICES}, got {n!r}")
 
         self._build_widgets(int(n), int(seed))
-        self.fit_panel = self._make_fit_panel() if fit_panel else None
+        self.fit_panel = None  # the FitPanel instance once its tab was opened (False if it failed)
+        self._fit_box = widgets.VBox() if fit_panel and self.fit_panel_available() else None
         self._build_layout(tab)
         if scenario is not None:
             self._set_sliders({**SCENARIOS[scenario].values(), "scenario": scenario})
@@ -169,6 +174,8 @@ class Dashboard:
         self.timings["first_render"] = time.perf_counter() - t_start
         if self.entry is not None:
             self.runner.submit(functools.partial(self._refine_job, self.entry))
+        if self.tabs.selected_index == self._fit_index:
+            self._load_fit_panel()
 
     # -- construction ----------------------------------------------------------------
     def _build_widgets(self, n: int, seed: int) -> None:
@@ -252,11 +259,14 @@ class Dashboard:
         network_tab = widgets.HBox([controls, rt_box, self.cluster_map.widget], layout=widgets.Layout(width="100%"))
         children = [network_tab, self.thermo.widget]
         titles = ["Network and transport", "Thermodynamics"]
-        if self.fit_panel is not None:
-            children.append(self.fit_panel)
+        self._fit_index = None
+        if self._fit_box is not None:
+            self._fit_index = len(children)
+            children.append(self._fit_box)
             titles.append("Fit your data")
         self.tabs = widgets.Tab(children=children, titles=titles, selected_index=min(int(tab), len(children) - 1))
         self.tabs.add_class("pd-tabs")
+        self.tabs.observe(self._on_tab, names="selected_index")
         header = widgets.HTML(
             '<div class="pd-header"><b>puddles</b> — superconducting puddles in a metallic matrix: '
             "an exact random-resistor network (Dezi, Scopigno, Caprara, Grilli, PRB)</div>"
@@ -264,23 +274,42 @@ class Dashboard:
         self.widget = widgets.VBox([widgets.HTML(CSS), header, self.tabs, self.status.widget])
         self.widget.add_class("pd-root")
 
-    def _make_fit_panel(self):
-        """The "Fit your data" tab's widget, or None while :mod:`puddles.app.fit_panel` does not exist."""
+    @staticmethod
+    def fit_panel_available() -> bool:
+        """True when :mod:`puddles.app.fit_panel` exists (checked without importing it)."""
+        name = f"{__package__}.fit_panel"
+        if name in sys.modules:
+            return True
         try:
-            fit_panel = importlib.import_module(f"{__package__}.fit_panel")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"{__package__}.fit_panel":
-                return None  # not written yet: no tab at all
-            self.status.error(exc, "the fit panel could not be loaded")
-            return widgets.HTML(f"<p>The fit panel could not be loaded: {describe_error(exc)}</p>")
+            return importlib.util.find_spec(name) is not None
+        except (ImportError, ValueError):
+            return False
+
+    def _on_tab(self, change) -> None:
+        if change["new"] == self._fit_index:
+            self._load_fit_panel()
+
+    @_guard("loading the fit panel")
+    def _load_fit_panel(self) -> None:
+        """Import and build the fit panel the first time its tab is shown.
+
+        Deferred so that the first render of the dashboard does not wait for it; errors
+        are reported in the status line and in the tab (the dashboard itself keeps working).
+        """
+        if self.fit_panel is not None or self._fit_box is None:
+            return
+        self.status.set("loading the fit panel …", "busy")
+        try:
+            module = importlib.import_module(f"{__package__}.fit_panel")
+            self.fit_panel = module.FitPanel(status=self.status.set)
+            widget = self.fit_panel.widget
         except Exception as exc:  # noqa: BLE001 - a broken fit panel must not take the dashboard down
-            self.status.error(exc, "the fit panel could not be loaded")
-            return widgets.HTML(f"<p>The fit panel could not be loaded: {describe_error(exc)}</p>")
-        try:
-            return fit_panel.FitPanel(status=self.status.set).widget
-        except Exception as exc:  # noqa: BLE001
+            self.fit_panel = False
             self.status.error(exc, "the fit panel could not be started")
-            return widgets.HTML(f"<p>The fit panel could not be started: {describe_error(exc)}</p>")
+            widget = widgets.HTML(f"<p>The fit panel could not be started: {html.escape(describe_error(exc))}</p>")
+        self._fit_box.children = [widget]
+        if self.status.level == "busy":
+            self.status.set("fit panel ready", "info")
 
     # -- display ---------------------------------------------------------------------
     def _repr_mimebundle_(self, **kwargs):

@@ -94,8 +94,6 @@ def voila_command(notebook: Path, port: int, *, debug: bool = False) -> list[str
         f"--port={int(port)}", f"--Voila.ip={HOST}", "--no-browser", "--Voila.port_retries=0",
         f"--show_tracebacks={debug}",
     ]
-    if debug:
-        cmd.append("--debug")
     return cmd
 
 
@@ -127,6 +125,8 @@ def server_env(*, debug: bool = False, jupyter_path: Path | None = None) -> dict
 
 def _port_free(port: int) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        # Like Tornado: a port whose old connections linger in TIME_WAIT is free to listen on.
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind((HOST, port))
         except OSError:
