@@ -288,13 +288,14 @@ def test_pins(dash):
     dash.sigma.value = 1.5
     dash.pin_button.click()
     assert dash.rt.pins_mark.visible and np.asarray(dash.rt.pins_mark.y).shape == (2, dash.model.T.size)
-    assert "σ=1.50" in dash.rt.pins_mark.labels[1] and "w=" in dash.rt.pins_mark.labels[1]
+    assert "σ=1.5 " in dash.rt.pins_mark.labels[1] and "w=" in dash.rt.pins_mark.labels[1]
     assert len(set(dash.rt.pins_mark.colors)) == 2
     for _ in range(10):
         dash.pin_button.click()
-    assert len(dash.rt.pins) == 8  # oldest dropped
+    assert len(dash.rt.pins) == 6  # oldest dropped
+    assert dash.rt.legend.value.count("pd-pin-row") == 7  # current + 6 pins
     dash.clear_button.click()
-    assert not dash.rt.pins_mark.visible and not dash.rt.pins
+    assert not dash.rt.pins_mark.visible and not dash.rt.pins and dash.rt.legend.value == ""
     dash.apply_scenario("percolating, long tail")
 
 
@@ -360,6 +361,17 @@ def test_density_sets_w_with_clamp_note(dash):
         panel.drive_w.value = False
     assert not dash.w.disabled and dash.w_note.value == ""
     dash.apply_scenario("percolating, long tail")
+
+
+def test_nice_ticks():
+    from puddles.app.thermo_panel import nice_ticks
+
+    ticks, decimals = nice_ticks(0.0, 0.132, 6)
+    np.testing.assert_allclose(ticks, [0.0, 0.025, 0.05, 0.075, 0.1, 0.125])
+    assert decimals == 3
+    ticks, decimals = nice_ticks(-0.16, 0.09, 6)
+    np.testing.assert_allclose(ticks, [-0.15, -0.1, -0.05, 0.0, 0.05])
+    assert decimals == 2
 
 
 def test_lever_to_w():

@@ -253,7 +253,7 @@ class Dashboard:
         controls.add_class("pd-controls")
         rt_box = widgets.VBox(
             [widgets.HTML('<div class="pd-panel-title">Resistance R(T) / R<sub>N</sub></div>'), self.rt.figure,
-             self.readouts],
+             self.readouts, self.rt.legend],
             layout=widgets.Layout(width="500px"),
         )
         network_tab = widgets.HBox([controls, rt_box, self.cluster_map.widget], layout=widgets.Layout(width="100%"))
@@ -401,8 +401,8 @@ class Dashboard:
                 return
             p = self.entry.params
             label = (
-                f"σ={self.sigma.value:.2f} T̄c={self.tc_mean.value:.1f} w={p.w:.3f} w2={p.w2:.2f} "
-                f"N={p.n} D={p.diameter:g} s{p.seed}"
+                f"σ={self.sigma.value:g} T̄c={self.tc_mean.value:g} w={p.w:g} w2={p.w2:g} "
+                f"N={p.n} D={p.diameter:g} seed={p.seed}"
             )
             self.rt.pin(label)
         self.status.set(f"pinned: {label}", "info")
@@ -647,7 +647,8 @@ class Dashboard:
             self.w_note.value = ""
         s = entry.net.summary()
         self.summary.value = (
-            f"w<sub>skeleton</sub> = {s['w_skeleton']:.3f} (w minimum) · {s['n_puddles']} puddles · "
+            f"w<sub>skeleton</sub> = {s['w_skeleton']:.3f} (w minimum) · {s['n_puddles']} "
+            f"puddle{'' if s['n_puddles'] == 1 else 's'} · "
             f"{s['n_filament']} filament, {s['n_puddle_bonds']} puddle, {s['n_broken']} broken bonds · "
             f"{'percolating' if s['percolates'] else 'non-percolating'} geometry"
         )

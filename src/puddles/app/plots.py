@@ -22,9 +22,9 @@ __all__ = ["RTPlot", "Pin", "PIN_COLOURS", "MAX_PINS", "format_readouts"]
 
 #: Muted colours of pinned curves (the live curve is the only saturated one).
 PIN_COLOURS = ["#8c96c6", "#74c476", "#fdae6b", "#9e9ac8", "#a6bddb", "#fa9fb5", "#bdbdbd", "#c7e9c0"]
-#: Pins kept at once (the oldest is dropped beyond this: a legend of 8 lines is the most a
-#: projected plot can carry legibly).
-MAX_PINS = 8
+#: Pins kept at once (the oldest is dropped beyond this: six legend lines are what fits under
+#: the plot on a 1280 x 800 projector).
+MAX_PINS = 6
 LIVE_COLOUR = "#08306b"
 Y_MAX = 1.05
 
@@ -93,7 +93,7 @@ class RTPlot:
         self.scales = {"x": xs, "y": ys}
         self.line = bq.Lines(
             x=self.T, y=np.ones_like(self.T), scales=self.scales, colors=[LIVE_COLOUR],
-            stroke_width=2.5 if compact else 3, labels=["current"], display_legend=not compact,
+            stroke_width=2.5 if compact else 3, labels=["current"], display_legend=False,
         )
         self.pins_mark = bq.Lines(
             x=self.T, y=[np.ones_like(self.T)], scales=self.scales, colors=PIN_COLOURS[:1],
@@ -134,11 +134,13 @@ class RTPlot:
             marks=marks, axes=[ax_x, ax_y], fig_margin=margin, animation_duration=0,
             # No padding: bqplot pads the marks but not the axes, which would misplace R = 0.
             padding_x=0.0, padding_y=0.0,
-            legend_location="top-left", legend_text={"font-size": "12px"},
-            legend_style={"fill": "white", "fill-opacity": 0.85, "stroke": "#cccccc"},
             layout=widgets.Layout(width=f"{width}px", height=f"{height}px"),
         )
         self.figure.add_class("pd-rt")
+        # The legend is HTML under the plot, not bqplot's: bqplot places its legend when the
+        # figure is first laid out, and a figure born in a hidden tab gets it off-plot.
+        self.legend = widgets.HTML(layout=widgets.Layout(width=f"{width}px"))
+        self.legend.add_class("pd-pins")
 
     # -- drawing ---------------------------------------------------------------------
     def set_curve(self, R: np.ndarray, label: str = "current") -> None:
@@ -182,13 +184,17 @@ class RTPlot:
 
     def _draw_pins(self) -> None:
         if not self.pins:
-            # An invisible mark still lists its label in the legend: switch that off too.
             self.pins_mark.visible = False
-            self.pins_mark.display_legend = False
+            self.legend.value = ""
             return
         with self.pins_mark.hold_sync():
             self.pins_mark.y = np.stack([p.R for p in self.pins])
             self.pins_mark.colors = [p.colour for p in self.pins]
             self.pins_mark.labels = [p.label for p in self.pins]
             self.pins_mark.visible = True
-            self.pins_mark.display_legend = not self.compact
+        rows = [f'<span class="pd-pin-row"><i style="background:{LIVE_COLOUR}"></i>current</span>']
+        rows += [
+            f'<span class="pd-pin-row"><i style="background:{p.colour}"></i>{html.escape(p.label)}</span>'
+            for p in reversed(self.pins)
+        ]
+        self.legend.value = "".join(rows)

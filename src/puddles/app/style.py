@@ -36,6 +36,9 @@ CSS = """
 .pd-status details { font-size: 11px; }
 .pd-status pre { max-height: 160px; overflow: auto; }
 .pd-dot { display: inline-block; width: 10px; height: 10px; border-radius: 50%; margin-right: 6px; }
+.pd-pins { font-size: 11px; line-height: 15px; }
+.pd-pin-row { display: block; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+.pd-pin-row i { display: inline-block; width: 16px; height: 3px; margin-right: 5px; vertical-align: 3px; }
 .pd-summary { font-size: 12px; line-height: 16px; color: #333; }
 .pd-controls .widget-button, .pd-controls .widget-toggle-button { height: 28px; }
 </style>

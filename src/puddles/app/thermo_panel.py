@@ -32,7 +32,7 @@ import numpy as np
 
 from puddles import thermo
 
-__all__ = ["ThermoPanel", "THERMO_RANGES", "FIG6_PRESETS", "lever_to_w", "is_slider_echo", "CUSTOM"]
+__all__ = ["ThermoPanel", "THERMO_RANGES", "FIG6_PRESETS", "lever_to_w", "is_slider_echo", "nice_ticks", "CUSTOM"]
 
 #: (min, max, step) of the thermodynamic sliders (energies in eV, densities per unit cell).
 THERMO_RANGES = {
@@ -57,6 +57,24 @@ def is_slider_echo(change) -> bool:
     if isinstance(old, float) and isinstance(new, float):
         return abs(new - old) <= 1e-9 * max(1.0, abs(old))
     return False
+
+
+def nice_ticks(lo: float, hi: float, target: int = 6) -> tuple[np.ndarray, int]:
+    """Round tick positions (multiples of 1, 2, 2.5 or 5 x 10^k) inside [lo, hi], and the decimals they need."""
+    span = float(hi) - float(lo)
+    if not (np.isfinite(span) and span > 0):
+        return np.array([float(lo)]), 2
+    raw = span / max(1, target - 1)
+    mag = 10.0 ** math.floor(math.log10(raw))
+
+    def count(step: float) -> int:
+        return math.floor(hi / step + 1e-9) - math.ceil(lo / step - 1e-9) + 1
+
+    # The round step whose tick count is closest to the target (fewer ticks on a tie).
+    step = min((m * mag for m in (1.0, 2.0, 2.5, 5.0, 10.0)), key=lambda st: (abs(count(st) - target), -st))
+    ticks = np.arange(math.ceil(lo / step - 1e-9), math.floor(hi / step + 1e-9) + 1) * step
+    decimals = max(0, -math.floor(math.log10(step) + 1e-9)) + (1 if step / mag == 2.5 else 0)
+    return np.round(ticks, decimals + 2), int(decimals)
 
 
 def lever_to_w(x: float, w_skeleton: float) -> tuple[float, bool]:
@@ -165,6 +183,12 @@ class ThermoPanel:
         s_k = {"x": xs, "y": ys_k}
         self.xscale, self.mu_scale, self.kappa_scale = xs, ys_mu, ys_k
         nan2 = [np.nan, np.nan]
+        # Tick positions are set explicitly (see nice_ticks) whenever the ranges change:
+        # bqplot's num_ticks spreads ticks evenly over the domain, giving labels like 0.052.
+        self.ax_n_mu = bq.Axis(scale=xs, label="", grid_lines="dashed", tick_format=".2f")
+        self.ax_mu = bq.Axis(scale=ys_mu, side="left", label="μ (eV)", grid_lines="dashed", tick_format=".2f")
+        self.ax_n_k = bq.Axis(scale=xs, label="n (electrons per unit cell)", grid_lines="dashed", tick_format=".2f")
+        self.ax_k = bq.Axis(scale=ys_k, side="left", label="κ⁻¹ = dμ/dn (eV)", grid_lines="dashed", tick_format=".1f")
         self.shade_mu = bq.Lines(
             x=[0, 0, 0, 0], y=[0, 0, 0, 0], scales=s_mu, fill="inside", colors=[_SHADE], fill_colors=[_SHADE],
             fill_opacities=[0.35], stroke_width=0, labels=["spinodal region"], visible=False,
@@ -186,11 +210,7 @@ class ThermoPanel:
         self.mu_fig = bq.Figure(
             marks=[self.shade_mu, self.maxwell, self.mu_stable, self.mu_unstable, self.density_line_mu, self.coexist,
                    self.coexist_labels, self.density_mark],
-            axes=[
-                bq.Axis(scale=xs, label="", num_ticks=6, grid_lines="dashed", tick_format=".3f"),
-                bq.Axis(scale=ys_mu, side="left", label="μ (eV)", grid_lines="dashed", tick_format=".2f",
-                        num_ticks=7),
-            ],
+            axes=[self.ax_n_mu, self.ax_mu],
             fig_margin=dict(top=12, bottom=24, left=62, right=12), animation_duration=0, padding_x=0.0, padding_y=0.0,
             layout=widgets.Layout(width="530px", height="345px"),
         )
@@ -204,11 +224,7 @@ class ThermoPanel:
         self.density_line_k = bq.Lines(x=[0, 0], y=[0, 0], scales=s_k, colors=["#555555"], line_style="dotted")
         self.kappa_fig = bq.Figure(
             marks=[self.shade_k, self.kappa_zero, self.kappa_line, self.density_line_k],
-            axes=[
-                bq.Axis(scale=xs, label="n (electrons per unit cell)", num_ticks=6, grid_lines="dashed", tick_format=".3f"),
-                bq.Axis(scale=ys_k, side="left", label="κ⁻¹ = dμ/dn (eV)", grid_lines="dashed", tick_format=".1f",
-                        num_ticks=5),
-            ],
+            axes=[self.ax_n_k, self.ax_k],
             fig_margin=dict(top=8, bottom=44, left=62, right=12), animation_duration=0, padding_x=0.0, padding_y=0.0,
             layout=widgets.Layout(width="530px", height="235px"),
         )
@@ -337,6 +353,12 @@ class ThermoPanel:
         self.xscale.min, self.xscale.max = 0.0, float(n_hi)
         self.mu_scale.min, self.mu_scale.max = lo_mu, hi_mu
         self.kappa_scale.min, self.kappa_scale.max = k_lo, k_hi
+        for axis, lo, hi, n_ticks in ((self.ax_n_mu, 0.0, n_hi, 6), (self.ax_n_k, 0.0, n_hi, 6),
+                                      (self.ax_mu, lo_mu, hi_mu, 6), (self.ax_k, k_lo, k_hi, 5)):
+            ticks, decimals = nice_ticks(lo, hi, n_ticks)
+            with axis.hold_sync():
+                axis.tick_values = ticks
+                axis.tick_format = f".{decimals}f"
         with self.mu_stable.hold_sync():
             self.mu_stable.x, self.mu_stable.y = n, np.where(unstable, np.nan, mu)
         with self.mu_unstable.hold_sync():
