@@ -457,7 +457,7 @@ class Dashboard:
             rgb = render_currents(net.n, net.cluster.kind, view.superconducting, view.spanning, currents, total)
         value = (rgb, view, note)
         self._png_cache[key] = value
-        while len(self._png_cache) > 128:
+        while len(self._png_cache) > 48:  # 48 rasters of 0.5 MB at N = 200
             self._png_cache.popitem(last=False)
         return value
 
@@ -589,6 +589,10 @@ class Dashboard:
                 self.last_error = exc
                 self.status.error(exc, "drawing the new network failed (last good plots kept)")
                 return
+            if previous is not None and previous is not entry:
+                # Bound the kernel's memory: pictures of networks off screen are cheap to redo.
+                previous.drop_views()
+                self._png_cache = OrderedDict((k, v) for k, v in self._png_cache.items() if k[0] == entry.params)
             self.timings["coarse"] = t_coarse
             self.timings["first_draw"] = time.perf_counter() - t0  # build + coarse table + drawing
         self.status.set(

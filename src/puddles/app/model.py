@@ -137,10 +137,19 @@ class NetworkEntry:
     plateaus: dict = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    #: Bond views and current solutions kept per network (a view is ~2 bits per bond,
-    #: a current array 8 bytes per bond: 64 of them at N = 200 is ~40 MB at most).
-    MAX_VIEWS = 256
-    MAX_CURRENTS = 64
+    #: Bond views and current solutions kept per network. A view is two boolean arrays
+    #: (160 kB at N = 200) and costs a few ms to redo; a current array is 8 bytes per bond
+    #: (640 kB at N = 200) and costs one solve. The dashboard also drops these caches of a
+    #: network when it leaves the screen (:meth:`drop_views`), keeping a kernel's memory
+    #: bounded however long a class plays with the sliders.
+    MAX_VIEWS = 64
+    MAX_CURRENTS = 16
+
+    def drop_views(self) -> None:
+        """Forget bond views and currents (the sampled curve and plateaus, which are small, stay)."""
+        with self.lock:
+            self.views.clear()
+            self.currents.clear()
 
     @property
     def sampled(self) -> bool:
