@@ -183,19 +183,39 @@ def test_to_networkx(net):
     edge = g.edges[divmod(int(a[i]), net.n), divmod(int(b[i]), net.n)]
     assert edge["index"] == i and edge["superconducting"] and edge["resistance"] == 0.0
     assert g.nodes[(0, 0)]["lead"] == "left" and g.nodes[(0, net.n - 1)]["lead"] == "right"
-    # Independent check of R with networkx's own Laplacian machinery: contract zero bonds, solve.
-    h = nx.Graph()
+
+
+def test_networkx_resistance_distance_agrees():
+    """Independent formulation: networkx's dense resistance distance on the contracted graph."""
+    net = Network.generate(14, 0.5, 0.1, seed=2, growth=(35, 980, 10))
+    tc, sigma, T = 1.0, 0.3, 1.05
+    g = net.to_networkx(T=T, tc_mean=tc, sigma=sigma)
+    # Contract superconducting edges and each lead into single nodes.
+    sc_graph = nx.Graph()
+    sc_graph.add_nodes_from(g)
+    sc_graph.add_edges_from((u, v) for u, v, d in g.edges(data=True) if d["superconducting"])
+    sc_graph.add_edges_from(((r, 0), (r + 1, 0)) for r in range(net.n - 1))
+    sc_graph.add_edges_from(((r, net.n - 1), (r + 1, net.n - 1)) for r in range(net.n - 1))
+    label = {node: i for i, comp in enumerate(nx.connected_components(sc_graph)) for node in comp}
+    assert label[(0, 0)] != label[(0, net.n - 1)]  # not percolating at this T
+    quotient = nx.Graph()
     for u, v, d in g.edges(data=True):
-        if d["resistance"] > 0:
-            h.add_edge(u, v)
-    assert nx.number_of_nodes(h) > 0
+        lu, lv = label[u], label[v]
+        if lu != lv and not d["superconducting"]:
+            old = quotient.get_edge_data(lu, lv, {"conductance": 0.0})["conductance"]
+            quotient.add_edge(lu, lv, conductance=old + 1.0 / d["resistance"])
+    main = nx.node_connected_component(quotient, label[(0, 0)])
+    quotient = quotient.subgraph(main)
+    r_nx = nx.resistance_distance(quotient, label[(0, 0)], label[(0, net.n - 1)], weight="conductance", invert_weight=False)
+    assert net.resistance(T, tc, sigma) * lattice.normal_resistance(net.n) == pytest.approx(r_nx, rel=1e-9)
 
 
 def test_summary(net):
     s = net.summary(1.0, 0.3)
     for key in ("n", "w_skeleton", "w", "w2", "n_puddles", "tp", "plateau"):
         assert key in s
-    assert s["plateau"] == pytest.approx(net.resistance(0.0, 1.0, 0.3), abs=0) or np.isnan(s["tp"]) is False
+    assert s["plateau"] == net.resistance(0.0, 1.0, 0.3)
+    assert s["n_matrix"] + s["n_filament"] + s["n_puddle_bonds"] + s["n_broken"] == lattice.n_bonds(net.n)
 
 
 def test_table_interpolation_error_is_bounded():
