@@ -13,7 +13,7 @@ when the marks hold the new data):
   kernel start included;
 * **per-slider latency** - from ``slider.value = x`` to the marks being updated. For
   the cheap sliders (sigma, Tc_mean, T) that is the whole update. For the expensive ones
-  (w, w2, N) the dashboard first draws a coarse curve (tol 0.03; 0.06 at N = 200) and then
+  (w, w2, N) the dashboard first draws a coarse curve (tol 0.05; 0.06 at N = 200) and then
   refines it (tol 0.01): both times are reported; the 1 s target (N = 100) applies to the
   first redraw.
 

@@ -16,7 +16,7 @@ Two update paths, because the costs differ by four orders of magnitude:
   solves. Those sliders report only on release (``continuous_update=False``) and go to
   a one-slot background worker (:class:`puddles.app.runner.LatestRunner`): a newer
   request supersedes an older one, so there is never a backlog and the last value always
-  wins. The worker first samples F coarsely (tol 0.03 at N <= 100, ~0.5 s; 0.06 at N = 200) and draws, then
+  wins. The worker first samples F coarsely (tol 0.05 at N <= 100, ~0.3 s; 0.06 at N = 200) and draws, then
   refines to the engine's default tolerance (0.01) and redraws.
 
 Every callback is guarded: an exception becomes a message in the status line (in words;
