@@ -156,7 +156,7 @@ class FitPanel:
                                     default_size=18, labels=["data"], display_legend=True)
         self.fit_mark = bq.Lines(x=empty, y=empty, scales={"x": xs, "y": ys}, colors=[_FIT_COLOR], stroke_width=2.5,
                                  labels=["fit"], display_legend=True)
-        self.y_axis = bq.Axis(scale=ys, orientation="vertical", label="R (Ω)", grid_lines="dashed")
+        self.y_axis = bq.Axis(scale=ys, side="left", label="R (Ω)", grid_lines="dashed")
         self.fig = bq.Figure(
             marks=[self.data_mark, self.fit_mark],
             axes=[bq.Axis(scale=xs, label="T (K)", grid_lines="dashed"), self.y_axis],
@@ -168,7 +168,7 @@ class FitPanel:
                                         default_size=14)
         self.zero_line = bq.Lines(x=empty, y=empty, scales={"x": xs, "y": yr}, colors=["#777777"],
                                   line_style="dashed")
-        self.resid_axis = bq.Axis(scale=yr, orientation="vertical", label="data − fit", grid_lines="dashed",
+        self.resid_axis = bq.Axis(scale=yr, side="left", label="data − fit", grid_lines="dashed",
                                   num_ticks=4)
         self.resid_fig = bq.Figure(
             marks=[self.zero_line, self.residual_mark],

@@ -1,0 +1,106 @@
+"""The "Fit your data" panel, driven without a browser: examples, uploads, a small fit, errors."""
+
+import base64
+import re
+from datetime import datetime, timezone
+
+import numpy as np
+import pytest
+
+widgets = pytest.importorskip("ipywidgets")
+pytest.importorskip("bqplot")
+
+from puddles.app.fit_panel import FitPanel  # noqa: E402
+from puddles.examples import load_example  # noqa: E402
+
+EXAMPLE = "mos2_like_tc_10.0"
+
+
+def _upload(panel, name, content: bytes):
+    panel.upload.value = (
+        {"name": name, "type": "text/csv", "size": len(content), "content": memoryview(content),
+         "last_modified": datetime.now(timezone.utc)},
+    )
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    """A panel that loaded an example and ran a small fit (N = 20, 2 realizations)."""
+    statuses = []
+    panel = FitPanel(status=lambda message, level: statuses.append((message, level)))
+    panel.example.value = EXAMPLE
+    panel.n.value = 20
+    panel.realizations.value = 2
+    panel.fit_button.click()
+    return panel, statuses
+
+
+def test_builds_without_a_browser():
+    panel = FitPanel()
+    assert isinstance(panel.widget, widgets.Widget)
+    assert panel.fit_button.disabled and panel.data is None and panel.result is None
+    assert EXAMPLE in panel.example.options
+    assert panel.run_fit() is None and "load a file" in panel.message.value
+
+
+def test_example_is_shown_with_its_range(fitted):
+    panel, _ = fitted
+    data = load_example(EXAMPLE)
+    np.testing.assert_array_equal(panel.data_mark.x, data.T)
+    np.testing.assert_array_equal(panel.data_mark.y, data.R)
+    assert panel.t_range.value == (data.T.min(), data.T.max())
+    assert "SYNTHETIC" in panel.source.value
+    assert panel.y_axis.label == "R / R_N"  # the MoS2-like family is normalised
+
+
+def test_fit_marks_equal_the_result_arrays(fitted):
+    panel, statuses = fitted
+    res = panel.result
+    assert res is not None and res.n == 20 and res.realizations == 2
+    np.testing.assert_array_equal(panel.fit_mark.x, res.T_curve)
+    np.testing.assert_array_equal(panel.fit_mark.y, res.R_curve)
+    np.testing.assert_array_equal(panel.residual_mark.x, res.T)
+    np.testing.assert_array_equal(panel.residual_mark.y, res.residual)
+    assert panel.progress.value == panel.progress.max > 1
+    for name, p in res.params.items():
+        assert f">{name}<" in panel.params_html.value
+        assert f"{p.value:.5g}" in panel.params_html.value
+    assert ("busy" in [lvl for _, lvl in statuses]) and statuses[-1][1] == "info"
+    assert "reduced chi" in statuses[-1][0]
+
+
+def test_download_links_carry_the_exports(fitted):
+    panel, _ = fitted
+    links = dict(re.findall(r'download="puddles_fit\.(\w+)" href="data:[^;]+;charset=utf-8;base64,([^"]+)"',
+                            panel.downloads.value))
+    assert set(links) == {"csv", "json"}
+    assert base64.b64decode(links["csv"]).decode() == panel.result.to_csv()
+    assert base64.b64decode(links["json"]).decode() == panel.result.to_json()
+
+
+def test_malformed_upload_reports_and_keeps_the_plot(fitted):
+    panel, statuses = fitted
+    before = (panel.data, panel.result, np.array(panel.fit_mark.y), np.array(panel.data_mark.y))
+    _upload(panel, "broken.csv", b"T,R\n1,2\n2,abc\n3,4\n4,5\n5,6\n")
+    assert "broken.csv: line 3" in panel.message.value and "not a number" in panel.message.value
+    assert statuses[-1][1] == "error" and "broken.csv: line 3" in statuses[-1][0]
+    assert panel.data is before[0] and panel.result is before[1]
+    np.testing.assert_array_equal(panel.fit_mark.y, before[2])
+    np.testing.assert_array_equal(panel.data_mark.y, before[3])
+    _upload(panel, "picture.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    assert "binary" in panel.message.value and statuses[-1][1] == "error"
+    assert panel.result is before[1]
+
+
+def test_a_good_upload_after_an_error_loads(fitted):
+    panel, statuses = fitted
+    T = np.linspace(1.0, 20.0, 30)
+    text = "T (K),R (ohm)\n" + "".join(f"{t},{100 / (1 + np.exp(-(t - 8)))}\n" for t in T)
+    _upload(panel, "good.csv", text.encode())
+    np.testing.assert_allclose(panel.data_mark.x, T)
+    assert panel.result is None and panel.fit_mark.x.size == 0  # the old fit belonged to other data
+    assert panel.example.value != EXAMPLE and not panel.fit_button.disabled
+    assert panel.y_axis.label == "R (Ω)" and statuses[-1][1] == "info"
+    assert panel.message.value == ""
+    opts = panel.fit_options()
+    assert opts["t_range"] == (1.0, 20.0) and opts["n"] == 20
