@@ -354,7 +354,9 @@ class Dashboard:
     def apply_scenario(self, name: str) -> None:
         """Set the sliders to a scenario preset and redraw (one rebuild, not one per slider)."""
         values = SCENARIOS[name].values()
-        if values["w"] < self.w.min:  # never below the current realization's skeleton
+        if self.thermo.drive_w.value:
+            values.pop("w")  # w belongs to the density while "density sets w" is on
+        elif values["w"] < self.w.min:  # never below the current realization's skeleton
             values["w"] = self.w.min
         self._set_sliders(values)
         self._suspend = True
