@@ -24,6 +24,7 @@ from urllib.parse import urlparse
 
 import pytest
 
+from puddles import thermo
 from puddles.app import serve
 from puddles.app.thermo_panel import FIG6_PRESETS
 
@@ -150,6 +151,20 @@ def _set_slider(page, cls: str, value) -> None:
     page.keyboard.press("Enter")
 
 
+def _show_tab(page, title: str, figure: str) -> None:
+    """Click a tab and wait until its bqplot figure is laid out and visible.
+
+    bqplot keeps a figure ``visibility: hidden`` until it has re-measured itself after
+    being shown (~0.5 s for a figure born in a hidden tab).
+    """
+    page.locator(".lm-TabBar-tab", has_text=title).click()
+    page.wait_for_function(
+        "(sel) => { const f = document.querySelector(sel);"
+        " return f && getComputedStyle(f).visibility === 'visible' && f.querySelectorAll('path.line').length > 0; }",
+        arg=figure, timeout=UPDATE_MS,
+    )
+
+
 def _shot(page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / name))
@@ -172,12 +187,12 @@ def test_page_renders_three_plots_without_errors(dashboard_page):
     # One page, no scrolling at 1280 x 800.
     width, height = page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.scrollHeight]")
     assert width <= VIEWPORT["width"] and height <= VIEWPORT["height"]
+    _show_tab(page, "Network", ".pd-rt")
     _shot(page, "dashboard-network.png")
-    page.locator(".lm-TabBar-tab", has_text="Thermodynamics").click()
-    page.wait_for_function("() => document.querySelectorAll('.pd-mu path.line').length > 0", timeout=UPDATE_MS)
+    _show_tab(page, "Thermodynamics", ".pd-mu")
     assert _path(page, ".pd-mu")
     _shot(page, "dashboard-thermo.png")
-    page.locator(".lm-TabBar-tab", has_text="Network").click()
+    _show_tab(page, "Network", ".pd-rt")
     assert not errors, errors
 
 
@@ -206,16 +221,21 @@ def test_w2_slider_changes_cluster_map(dashboard_page):
 
 def test_fig6_preset_changes_mu_curve(dashboard_page):
     page, errors, _ = dashboard_page
-    page.locator(".lm-TabBar-tab", has_text="Thermodynamics").click()
-    page.wait_for_function("() => document.querySelectorAll('.pd-mu path.line').length > 0", timeout=UPDATE_MS)
+    _show_tab(page, "Thermodynamics", ".pd-mu")
     before = _path(page, ".pd-mu")
     # ipywidgets renders option labels, not values: pick "Fig. 6 red" by its position.
     index = 1 + list(FIG6_PRESETS.values()).index("fig6-red")
     page.locator(".pd-thermo-preset select").select_option(index=index)
     _wait_change(page, LIVE_PATH_JS, ".pd-mu", before)
     assert _path(page, ".pd-mu") != before
+    # The readouts arrive in the same burst of messages as the curve; wait for them too.
+    a_red = thermo.ThermoParams.preset("fig6-red").a
+    page.wait_for_function(
+        "(text) => document.querySelector('.pd-thermo-readout').innerText.includes(text)",
+        arg=f"= {a_red:.3f} eV", timeout=UPDATE_MS,
+    )
     _shot(page, "dashboard-thermo-red.png")
-    page.locator(".lm-TabBar-tab", has_text="Network").click()
+    _show_tab(page, "Network", ".pd-rt")
     assert not errors, errors
 
 
@@ -240,6 +260,7 @@ def test_kernel_memory_at_n200(browser, voila_url):
         workers = [c.memory_info().rss / 2**20 for c in new[0].children()]
         print(f"N=200 first render {seconds:.1f} s, kernel RSS {rss_mb:.0f} MB, solver workers {workers} MB")
         assert rss_mb < 400
+        _show_tab(page, "Network", ".pd-rt")
         _shot(page, "dashboard-n200.png")
         assert not errors, errors
     finally:
