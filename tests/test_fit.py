@@ -228,5 +228,5 @@ def test_executor_gives_the_same_fit(exact_curve):
 
 def test_evaluation_budget_is_respected(exact_curve):
     res = fit_rt(T, 50.0 * exact_curve, max_evaluations=3, start={"w": 0.7, "w2": 0.3}, **SMALL)
-    # The budget bounds the optimisation; the final central differences add at most 2 points.
-    assert res.n_evaluations <= 3 + 2
+    # The budget bounds the optimisation; the final central differences add at most 4 points.
+    assert res.n_evaluations <= 3 + 4

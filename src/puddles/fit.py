@@ -30,7 +30,7 @@ computed once (the cached adaptive table of each realization, interpolation erro
 milliseconds: a coarse grid over ``(tc_mean, sigma)`` with ``r_n`` (and ``alpha``)
 solved linearly, then Levenberg-Marquardt with an analytic Jacobian. The *outer* fit
 over ``(w, w2)`` is a bounded Levenberg-Marquardt on the profiled residuals, with
-forward-difference derivatives (steps 0.04 in ``w``, 0.02 in ``w2`` at N = 100, wider on
+forward-difference derivatives (steps 0.05 in ``w``, 0.025 in ``w2`` at N = 100, wider on
 smaller lattices where one puddle weighs more). Common random
 numbers make the profile smooth: a different ``w`` uses a longer or shorter prefix of
 the same puddle sequence, a different ``w2`` breaks a superset or subset of the same
@@ -44,9 +44,11 @@ stderr_disorder**2``):
 
 * ``stderr_noise`` - measurement noise, from the local curvature: ``cov = s^2 (J^T J)^-1``
   with ``J`` the Jacobian of the weighted residuals in all free parameters (analytic for
-  ``tc_mean, sigma, r_n, alpha``, finite differences of the averaged curve for ``w, w2``)
-  and ``s^2 = chisqr / nfree`` when no ``r_err`` is given (as lmfit's ``scale_covar``),
-  ``s^2 = 1`` with ``r_err``.
+  ``tc_mean, sigma, r_n, alpha``; for ``w, w2`` central differences of the averaged
+  curve over +-0.1 in ``w`` and +-0.05 in ``w2`` at N = 100 - chords wide enough to
+  average out the grain of single puddles and broken bonds, which a finer difference
+  would mistake for curvature) and ``s^2 = chisqr / nfree`` when no ``r_err`` is given
+  (as lmfit's ``scale_covar``), ``s^2 = 1`` with ``r_err``.
 * ``stderr_disorder`` - the finite number of realizations: how much the best fit would
   move with another independent set of realizations. Estimated by the delete-one
   jackknife over the realizations, linearised at the optimum (one Gauss-Newton step per
@@ -91,7 +93,11 @@ X_GRID = np.linspace(-6.5, 6.5, 5201)
 #: for the inner Jacobian; wider than the grid step so that single puddle steps do not spike it.
 _DERIV_HALF_WIDTH = 0.04
 #: Smallest forward-difference steps of the outer parameters (see :func:`_outer_steps`).
-_MIN_STEPS = {"w": 0.04, "w2": 0.02}
+_MIN_STEPS = {"w": 0.05, "w2": 0.025}
+#: The covariance uses central differences over this many optimiser steps on either side:
+#: a wider chord averages the grains out, where the finer optimiser step would mistake
+#: their roughness for curvature and report too small an error in flat directions.
+_COV_STEP_FACTOR = 2.0
 #: Default start of w (w2 is matched to the plateau of the data).
 _W_START = 0.45
 #: Levels of w2 probed to match the plateau at the start.
@@ -728,7 +734,7 @@ def _outer_steps(n: int, puddle_diameter) -> dict:
     ``pi D^2 / 2`` bonds) and ``w2`` one broken filament bond at a time. A difference
     over a few grains measures the graininess instead of the slope - and graininess
     read as slope would fake curvature, hence too small errors - so the ``w`` step spans
-    5 puddles and the ``w2`` step about 80 broken bonds per realization (0.04 and 0.02
+    6 puddles and the ``w2`` step about 100 broken bonds per realization (0.05 and 0.025
     at N = 100, D = 10; more on smaller lattices, at most 0.1).
     """
     nb = 2 * n * (n - 1)
@@ -738,8 +744,8 @@ def _outer_steps(n: int, puddle_diameter) -> dict:
     else:
         d2 = float(puddle_diameter) ** 2
     return {
-        "w": min(max(_MIN_STEPS["w"], 5.0 * (math.pi * d2 / 2) / nb), 0.1),
-        "w2": min(max(_MIN_STEPS["w2"], 400.0 / nb), 0.1),
+        "w": min(max(_MIN_STEPS["w"], 6.0 * (math.pi * d2 / 2) / nb), 0.1),
+        "w2": min(max(_MIN_STEPS["w2"], 500.0 / nb), 0.1),
     }
 
 
@@ -833,7 +839,8 @@ class _Outer:
 
         Stops when a step would change chi^2 by less than 0.1 in units of the reduced
         chi^2 (smaller changes are statistically meaningless with this data), when steps
-        fall below 0.001 in ``w`` and ``w2``, or at the evaluation budget.
+        fall below 0.005 in ``w`` and ``w2``, after two failed steps in a row, or at the
+        evaluation budget.
         """
         q = np.clip(np.asarray(q0, dtype=float), self.lo, self.hi)
         cs, p, r, cost = self.profile(q)
@@ -858,8 +865,8 @@ class _Outer:
                 ds *= 2.0 / big
             q_new = np.clip(q + ds * self.scale, self.lo, self.hi)
             dq = (q_new - q) / self.scale
-            if np.abs(dq).max() < 0.02:  # below 0.001 in w and w2: nothing left to gain
-                return q, "converged (step below 0.001 in w and w2)", True
+            if np.abs(dq).max() < 0.1:  # below 0.005 in w and w2 (a puddle at N = 100): nothing to gain
+                return q, "converged (step below 0.005 in w and w2)", True
             # Predicted decrease of the cost by the linear model.
             predicted = -(2 * g @ dq + dq @ A @ dq)
             if rejections == 0 and predicted < resolution:
@@ -881,7 +888,7 @@ class _Outer:
             else:
                 lam *= 5.0
                 rejections += 1
-                if rejections >= 4:
+                if rejections >= 2:
                     return q, "converged (no downhill step found near the optimum)", True
         return q, "stopped after 100 iterations", False
 
@@ -1068,30 +1075,24 @@ def _assemble(T, R, r_err, r_unit, metadata, prob, outer, curves, q, cs, p, r, c
     Fbar = cs.Fbar
     dF = _derivative(Fbar, prob.grid)
     # Full Jacobian of the weighted residuals (scaled units): inner analytic, outer by central
-    # differences of the averaged curve at fixed inner parameters over the wide steps of
-    # _outer_steps (the + points are cache hits from the last profiled Jacobian; the - points
-    # cost one evaluation per free outer parameter).
+    # differences of the averaged curve at fixed inner parameters over _COV_STEP_FACTOR
+    # optimiser steps (two evaluations per free outer parameter).
     cols = [prob.jac(p, Fbar, dF)]
     col_scale = list(prob.scale)
     for j, name in enumerate(outer.names):
-        h = abs(outer.steps[name])
-        pts = []
-        for sign in (+1, -1):
-            qj = q.copy()
-            qj[j] += sign * h
-            if outer.lo[j] - 1e-12 <= qj[j] <= outer.hi[j] + 1e-12:
-                pts.append((sign * h, curves.evaluate(*outer.ww2(qj))))
-        if len(pts) == 2:  # central difference: no curvature bias
-            col = (prob.residual(p, pts[0][1].Fbar) - prob.residual(p, pts[1][1].Fbar)) / (2 * h)
-        else:  # near a bound: one-sided
-            if not pts:
-                d = outer.step(j, q)
+        h = _COV_STEP_FACTOR * abs(outer.steps[name])
+        h_up = min(h, outer.hi[j] - q[j])
+        h_down = min(h, q[j] - outer.lo[j])
+        ends = []
+        for d in (h_up, -h_down):
+            if abs(d) >= 0.25 * h:  # a side with room: use it (near a bound the chord is one-sided)
                 qj = q.copy()
                 qj[j] += d
-                pts = [(d, curves.evaluate(*outer.ww2(qj)))]
-            d, cs_j = pts[0]
-            col = (prob.residual(p, cs_j.Fbar) - r) / d
-        cols.append(col[:, None])
+                ends.append((d, prob.residual(p, curves.evaluate(*outer.ww2(qj)).Fbar)))
+            else:
+                ends.append((0.0, r))
+        (d1, r1), (d2, r2) = ends
+        cols.append(((r1 - r2) / (d1 - d2))[:, None])
         col_scale.append(0.05)
     J = np.hstack(cols)
     var_names = tuple(prob.inner_names + outer.names)
