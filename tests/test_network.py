@@ -301,3 +301,22 @@ def test_random_diameter_and_anywhere_centres():
         Network.generate(N, 0.6, 0.1, seed=1, puddle_diameter=-2)
     with pytest.raises(ValueError, match="puddle_centres"):
         Network.generate(N, 0.6, 0.1, seed=1, puddle_centres="nowhere")
+
+
+def test_table_cancel_and_threads():
+    from concurrent.futures import ThreadPoolExecutor
+
+    from puddles.transport import TableCancelled
+
+    net = Network.generate(30, 0.5, 0.1, seed=12)
+    with pytest.raises(TableCancelled):
+        net.curve.table(0.001, cancelled=lambda: True)
+    assert net.curve.table_tol == np.inf
+    # A table build and exact questions from other threads share the cache safely.
+    with ThreadPoolExecutor(3) as pool:
+        futures = [pool.submit(net.curve.table, 0.01)]
+        futures += [pool.submit(net.plateau, 1.0, s) for s in (0.1, 0.2, 0.3, 0.4)]
+        [f.result() for f in futures]
+    assert net.curve.table_tol == 0.01
+    kk, gg = net.curve.table(0.02)  # a coarser request is served by the finer table
+    assert np.all(np.abs(np.diff(gg))[np.diff(kk) > 1] <= 0.01)

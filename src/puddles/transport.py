@@ -36,7 +36,7 @@ import numpy as np
 from . import lattice
 from .solver import solve_lattice
 
-__all__ = ["UniversalCurve", "prefix_resistance", "workers", "DEFAULT_TOL"]
+__all__ = ["UniversalCurve", "TableCancelled", "prefix_resistance", "workers", "DEFAULT_TOL"]
 
 #: Default interpolation tolerance of the sampled universal curve, in units of R_N.
 DEFAULT_TOL = 1e-2
@@ -83,6 +83,10 @@ def prefix_resistance(n: int, order: np.ndarray, k: int, backend: str | None = N
     return solve_lattice(n, r, backend=backend).resistance / lattice.normal_resistance(n)
 
 
+class TableCancelled(RuntimeError):
+    """Raised by :meth:`UniversalCurve.table` when its ``cancelled`` callback says stop."""
+
+
 def _solve_batch(n: int, order: np.ndarray, ks: list[int], backend: str | None) -> list[float]:
     return [prefix_resistance(n, order, k, backend) for k in ks]
 
@@ -115,8 +119,16 @@ class UniversalCurve:
         if k_perc is not None:
             self._g[int(k_perc)] = 0.0
         self.n_solves = 0
-        self._table_tol = np.inf
-        self._table: tuple[np.ndarray, np.ndarray] | None = None
+        self._table: tuple[np.ndarray, np.ndarray, float] | None = None  # (k, g, tol), swapped atomically
+        # Solves may come from a GUI's worker thread while the main thread reads a finished
+        # table; the lock guards the cache, finished tables are read without it.
+        self._lock = threading.RLock()
+
+    @property
+    def table_tol(self) -> float:
+        """Tolerance (units of R_N) of the finished table; ``inf`` before the first one."""
+        table = self._table
+        return np.inf if table is None else table[2]
 
     # -- exact values ---------------------------------------------------------------
     def k_of_x(self, x) -> np.ndarray:
@@ -129,10 +141,11 @@ class UniversalCurve:
         if ks.size and (ks.min() < 0 or ks.max() > self.order.size):
             raise ValueError(f"k must lie in [0, {self.order.size}]")
         capped = np.minimum(ks, self.k_max)  # beyond k_perc the leads stay joined: G = 0
-        missing = sorted({int(k) for k in np.unique(capped)} - self._g.keys())
-        if missing:
-            self._solve(missing)
-        return np.array([self._g[int(k)] for k in capped.ravel()], dtype=float).reshape(ks.shape)
+        with self._lock:
+            missing = sorted({int(k) for k in np.unique(capped)} - self._g.keys())
+            if missing:
+                self._solve(missing)
+            return np.array([self._g[int(k)] for k in capped.ravel()], dtype=float).reshape(ks.shape)
 
     def _solve(self, ks: list[int]) -> None:
         n_workers = workers()
@@ -173,7 +186,9 @@ class UniversalCurve:
         return np.interp(np.minimum(k, self.k_max), kk, gg)
 
     # -- adaptive table -------------------------------------------------------------
-    def table(self, tol: float = DEFAULT_TOL, *, initial: int = 16) -> tuple[np.ndarray, np.ndarray]:
+    def table(
+        self, tol: float = DEFAULT_TOL, *, initial: int = 16, cancelled=None
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Adaptive samples ``(k, G(k))`` of the curve, interpolation error <= ``tol``.
 
         Parameters
@@ -182,6 +197,9 @@ class UniversalCurve:
             Largest allowed gap between neighbouring samples, in units of R_N (> 0).
         initial : int
             Size of the starting uniform grid in ``k``.
+        cancelled : callable, optional
+            Checked between refinement rounds; when it returns True the build stops with
+            :class:`TableCancelled` (solved values stay cached for the next build).
 
         Returns
         -------
@@ -190,19 +208,24 @@ class UniversalCurve:
         """
         if not (tol > 0 and np.isfinite(tol)):
             raise ValueError(f"tol must be a positive number (units of R_N), got {tol!r}")
-        if self._table is not None and tol >= self._table_tol:
-            return self._table
-        grid = np.unique(np.linspace(0, self.k_max, initial + 1).round().astype(np.int64))
-        self.exact(grid)
-        while True:
-            kk = np.array(sorted(k for k in self._g if k <= self.k_max))
-            gg = np.array([self._g[k] for k in kk])
-            bad = (np.abs(np.diff(gg)) > tol) & (np.diff(kk) > 1)
-            if not bad.any():
-                break
-            self.exact((kk[:-1][bad] + kk[1:][bad]) // 2)
-        self._table, self._table_tol = (kk, gg), tol
-        return self._table
+        table = self._table
+        if table is not None and tol >= table[2]:
+            return table[0], table[1]
+        with self._lock:
+            grid = np.unique(np.linspace(0, self.k_max, initial + 1).round().astype(np.int64))
+            self.exact(grid)
+            while True:
+                kk = np.array(sorted(k for k in self._g if k <= self.k_max))
+                gg = np.array([self._g[k] for k in kk])
+                bad = (np.abs(np.diff(gg)) > tol) & (np.diff(kk) > 1)
+                if not bad.any():
+                    break
+                if cancelled is not None and cancelled():
+                    raise TableCancelled(f"table refinement to tol={tol} cancelled")
+                self.exact((kk[:-1][bad] + kk[1:][bad]) // 2)
+            if tol < self.table_tol:
+                self._table = (kk, gg, tol)
+            return kk, gg
 
     def error_bound(self, x, tol: float = DEFAULT_TOL) -> np.ndarray:
         """Pointwise bound on ``|F_table(x) - F_exact(x)|``: the gap of the bracketing samples."""
