@@ -70,6 +70,11 @@ def _solution_code(nb) -> list[str]:
 # ------------------------------------------------------------------------------------ structure
 
 
+def test_all_four_notebooks_exist():
+    missing = [name for name in EXPECTED if not (NB_DIR / name).exists()]
+    assert not missing, f"missing notebooks: {missing}"
+
+
 @pytest.mark.parametrize("name", NOTEBOOKS)
 def test_structure(name):
     nb = _read(name)
