@@ -176,7 +176,7 @@ def compare_emt(n, samples):
     mean, std = R.mean(axis=0), R.std(axis=0)
     emt_plot.line("samples", p_grid, R, color=["#9bb7d4"] * samples, width=1, opacity=0.6)
     emt_plot.band("spread", p_grid, mean - std, mean + std, color="#1f77b4")
-    emt_plot.line("mean", p_grid, mean, color="#1f77b4", label=f"exact, mean of {samples}", marker="circle")
+    emt_plot.line("mean", p_grid, mean, color="#1f77b4", label=f"exact, mean ± std of {samples}", marker="circle")
     emt_plot.line("emt", p_grid, np.clip(1 - 2 * p_grid, 0, None), color="black", style="dashed",
                   label="EMT: 1 - 2p")
     i = np.argmin(abs(p_grid - 0.3))
@@ -1087,7 +1087,9 @@ res_plot.line("zero", [result.T.min(), result.T.max()], [0, 0], color="gray", st
 W.HBox([fit_plot.widget, res_plot.widget])
 """),
         md(r"""
-        Residuals without structure, at the level of the noise, mean the model describes the curve. Each stderr
+        Residuals without structure, at the level of the noise, mean the model describes the curve. Here they
+        grow inside the transition, where 3 small networks resemble least the 8 large ones that made the data —
+        raise `n` and `realizations` and watch them shrink. Each stderr
         is split into two parts, shown as *noise / disorder* in the table: the curvature of $\chi^2$
         (measurement noise) and a jackknife over the realizations (how much the answer would move with other
         simulated networks). With only 3 small networks the disorder part dominates — that is the price of
@@ -1142,8 +1144,8 @@ params = EnsembleParams(n=FIT["n"], w=p["w"], w2=p["w2"], tc_mean=p["tc_mean"], 
 T = np.linspace(data.T.min(), data.T.max(), 80)
 ens = ensemble_rt(params, T, seeds=realization_seeds(2024, 6))
 ens_plot = tg.Plot("T (K)", "R / R_N", y=(0, 1.1), title="best fit, 6 fresh realizations")
-ens_plot.band("spread", T, ens.mean - ens.std, ens.mean + ens.std, color="#c51b7d", label="± 1 std (one network)")
-ens_plot.line("mean", T, ens.mean, color="#c51b7d", label="ensemble mean")
+ens_plot.band("spread", T, ens.mean - ens.std, ens.mean + ens.std, color="#c51b7d")
+ens_plot.line("mean", T, ens.mean, color="#c51b7d", label="ensemble mean ± 1 std of one network")
 ens_plot.points("data", data.T, data.R / p["r_n"], color="#08306b", size=16, label="data / R_N")
 print(ens)
 ens_plot.widget
@@ -1161,7 +1163,7 @@ from puddles.app.fit_panel import FitPanel
 panel = FitPanel()
 panel.n.value, panel.realizations.value = FIT["n"], FIT["realizations"]
 panel.load_example("tise2_like_tc_1.8")
-panel.widget
+W.VBox([tg.css(), panel.widget])
 """),
         md(r"""
         ## Exercises

@@ -37,6 +37,7 @@ __all__ = [
     "COLORS",
     "KIND_PALETTE",
     "Status",
+    "css",
     "guarded",
     "recorded_errors",
     "clear_recorded_errors",
@@ -131,6 +132,11 @@ def exercise_all() -> int:
 
 
 # ----------------------------------------------------------------------------- images
+
+
+def css() -> widgets.HTML:
+    """The dashboard's stylesheet as a widget (legends, maps and the fit panel use its classes)."""
+    return widgets.HTML(CSS)
 
 
 def _scale_for(pixels: int, target: int) -> int:
@@ -298,8 +304,12 @@ class Plot:
             self._put(name, mark)
         return mark
 
-    def band(self, name: str, x, lo, hi, *, color: str = "#1f77b4", opacity: float = 0.25, label: str | None = None):
-        """Shade the region between ``lo`` and ``hi`` (e.g. mean +- one standard deviation)."""
+    def band(self, name: str, x, lo, hi, *, color: str = "#1f77b4", opacity: float = 0.25):
+        """Shade the region between ``lo`` and ``hi`` (e.g. mean +- one standard deviation).
+
+        Bands stay out of the legend (bqplot would list both edges); say what they are in the
+        label of the line they go with.
+        """
         x = np.asarray(x, dtype=float)
         y = np.vstack([np.asarray(lo, dtype=float), np.asarray(hi, dtype=float)])
         mark = self._marks.get(name)
@@ -309,7 +319,7 @@ class Plot:
         else:
             mark = bq.Lines(x=x, y=y, scales={"x": self.sx, "y": self.sy}, fill="between", fill_colors=[color],
                             fill_opacities=[opacity], colors=[color, color], stroke_width=0.5, opacities=[0.4, 0.4],
-                            labels=[label] if label else [], display_legend=bool(label))
+                            display_legend=False)
             self._put(name, mark)
         return mark
 
