@@ -29,7 +29,7 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
 from .. import lattice
 from .cluster_map import ClusterMap, render_currents, render_states
 from .plots import RTPlot
-from .png import encode_png, hex_to_rgb, upscale
+from .png import encode_png, hex_to_rgb
 from .presets import T_MAX
 from .style import CSS
 
@@ -332,6 +332,8 @@ class Plot:
         if isinstance(mark, bq.Scatter):
             with mark.hold_sync():
                 mark.x, mark.y = x, y
+                mark.colors = [color]
+                mark.labels, mark.display_legend = ([label] if label else []), bool(label)
         else:
             mark = bq.Scatter(x=x, y=y, scales={"x": self.sx, "y": self.sy}, colors=[color], marker=marker,
                               default_size=size, labels=[label] if label else [], display_legend=bool(label))
