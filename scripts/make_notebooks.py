@@ -864,11 +864,12 @@ tg.Panel(dict(a_angstrom=W.FloatSlider(value=3.0, min=2.5, max=4.0, step=0.1, de
         $$x = \frac{\bar n - n_1}{n_2 - n_1}$$
 
         of the area (lever rule). If superconducting puddles live in the high-density regions, gating — which
-        sets $\bar n$ — sets the superconducting weight. We use the simplest mapping (our teaching assumption,
-        not a result of the paper): the filamentary skeleton is always there and the puddles fill the rest in
-        proportion to $x$,
+        sets $\bar n$ — sets the superconducting weight. We use the simplest mapping (our modelling assumption,
+        not a result of the paper, and the same one the dashboard uses): the potentially superconducting bonds
+        are the high-density phase, $w = x$, except that the filamentary skeleton is always there and
+        puddles centred on it may not reach every last bond ($w_{\max}$ = `net.w_max`, a hair below 1),
 
-        $$w = w_{\rm skel} + x\,(w_{\max} - w_{\rm skel}).$$
+        $$w = \mathrm{clip}(x,\ w_{\rm skel},\ w_{\max}) \qquad (\texttt{thermo.weight\_from\_fraction}).$$
 
         Move the density: thin lines are reference curves at $x = 0.25, 0.5, 0.75, 1$, the thick line is the
         current density.
@@ -882,22 +883,22 @@ q6 = ThermoParams.preset("fig6-green")
 m6 = thermo.maxwell_construction(q6)
 n_axis = np.linspace(0, 0.12, 241)
 
-def weight(x, w_max):
-    return net0.w_skeleton + x * (w_max - net0.w_skeleton)
+def weight(x):
+    return thermo.weight_from_fraction(x, net0.w_skeleton, net0.w_max)[0]
 
 @lru_cache(maxsize=256)
 def curve(w, w2):  # one network solve per (w, w2); moving back to a density costs nothing
     return net0.with_params(w=w, w2=w2).rt_curve(T, 10.0, 1.5)
 
-def gate(n_bar, w2, w_max):
+def gate(n_bar, w2):
     x = float(thermo.high_density_fraction(n_bar, q6))
     lever_mu.line("mu", n_axis, thermo.chemical_potential(n_axis, q6), color="#bbbbbb", label="homogeneous")
     lever_mu.line("eq", n_axis, thermo.equilibrium_mu(n_axis, q6), color=tg.COLORS[2], label="Maxwell")
     lever_mu.points("now", [n_bar], [thermo.equilibrium_mu(n_bar, q6)], color=tg.COLORS[1])
     for j, xr in enumerate([0.25, 0.5, 0.75, 1.0]):
-        lever_rt.line(f"ref{j}", T, curve(weight(xr, w_max), w2), color="#aaaaaa", width=1,
+        lever_rt.line(f"ref{j}", T, curve(weight(xr), w2), color="#aaaaaa", width=1,
                       label="x = 0.25 ... 1" if j == 0 else None)
-    w = weight(x, w_max)
+    w = weight(x)
     lever_rt.line("now", T, curve(w, w2), color=tg.COLORS[1], width=3, label=f"now, x = {x:.2f}")
     net = net0.with_params(w=w, w2=w2)
     tp = net.percolation_temperature(10.0, 1.5)
@@ -907,9 +908,7 @@ def gate(n_bar, w2, w_max):
 
 tg.Panel(dict(n_bar=W.FloatSlider(value=0.05, min=0, max=round(m6.n2, 3), step=0.002, readout_format=".3f",
                                   description="mean density n̄", continuous_update=False),
-              w2=W.FloatSlider(value=0.3, min=0, max=0.8, step=0.05, description="w2", continuous_update=False),
-              w_max=W.FloatSlider(value=0.8, min=0.4, max=0.95, step=0.05, description="w_max",
-                                  continuous_update=False)),
+              w2=W.FloatSlider(value=0.3, min=0, max=0.8, step=0.05, description="w2", continuous_update=False)),
          gate, [lever_mu, lever_rt])
 """),
         md(r"""

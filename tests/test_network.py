@@ -320,3 +320,14 @@ def test_table_cancel_and_threads():
     assert net.curve.table_tol == 0.01
     kk, gg = net.curve.table(0.02)  # a coarser request is served by the finer table
     assert np.all(np.abs(np.diff(gg))[np.diff(kk) > 1] <= 0.01)
+
+
+def test_w_max_is_reachable_and_enforced():
+    net = Network.generate(50, 0.5, 0.0, seed=1)
+    assert net.w_skeleton < net.w_max <= 1.0
+    full = Network.generate(50, net.w_max, 0.0, seed=1)
+    assert full.cluster.w_actual == pytest.approx(net.w_max)
+    if net.w_max < 1.0:
+        with pytest.raises(ValueError, match="w_max"):
+            Network.generate(50, 1.0, 0.0, seed=1)
+    assert Network.generate(50, 1.0, 0.0, seed=1, puddle_centres="anywhere").cluster.w_actual == 1.0

@@ -407,3 +407,16 @@ def test_density_units():
         density_per_cm2(0.1, -3e-8)
     with pytest.raises(ValueError, match="n_cm2"):
         density_per_cell(-1.0, 3e-8)
+
+
+def test_weight_from_fraction_clamps_to_skeleton():
+    from puddles.thermo import weight_from_fraction
+
+    assert weight_from_fraction(0.5, 0.28) == (0.5, False)
+    assert weight_from_fraction(0.1, 0.28) == (0.28, True)
+    assert weight_from_fraction(1.0, 0.28) == (1.0, False)
+    assert weight_from_fraction(1.0, 0.28, 0.99) == (0.99, True)
+    with pytest.raises(ValueError, match="x"):
+        weight_from_fraction(1.5, 0.28)
+    with pytest.raises(ValueError, match="w_skeleton"):
+        weight_from_fraction(0.5, float("nan"))

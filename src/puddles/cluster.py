@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
+from scipy.ndimage import binary_dilation
 
 from . import lattice
 from .skeleton import default_growth, skeleton_mask
@@ -179,6 +180,26 @@ class Realization:
         self._covered[bonds] = True
         self._covered_count.append(self._covered_count[-1] + new)
 
+    @cached_property
+    def w_max(self) -> float:
+        """Largest reachable weight: fraction of bonds within reach of a possible puddle.
+
+        1 when centres may be anywhere; otherwise the fraction of bonds whose midpoint lies
+        within ``D/2`` of some skeleton bond's midpoint (``D = 30``, the largest diameter, for
+        random diameters).
+        """
+        if self.puddle_centres == "anywhere":
+            return 1.0
+        d = PUDDLE_DIAMETER_RANGE[1] if self.puddle_diameter == "random" else self.puddle_diameter
+        di, dj = self._stencil(float(d))
+        rad = int(np.abs(di).max()) if di.size else 0
+        structure = np.zeros((2 * rad + 1, 2 * rad + 1), dtype=bool)
+        structure[di + rad, dj + rad] = True
+        seeds = np.zeros(self._raster_bond.shape, dtype=bool)
+        seeds[self._bond_rc[0][self.skeleton_bonds], self._bond_rc[1][self.skeleton_bonds]] = True
+        reach = binary_dilation(seeds, structure=structure)
+        return float(reach[self._bond_rc].sum() / lattice.n_bonds(self.n))
+
     def puddles_for_weight(self, w: float) -> int:
         """Number of sequence puddles needed to reach superconducting weight ``w``.
 
@@ -193,6 +214,11 @@ class Realization:
             raise ValueError(
                 f"w must be at least the skeleton fraction w_skeleton = {self.w_skeleton:.4f} "
                 f"(the filaments alone cover that much), got w = {w:.4f}"
+            )
+        if w > self.w_max + 1e-12:
+            raise ValueError(
+                f"w must be at most w_max = {self.w_max:.4f}: no puddle centred on the skeleton reaches the "
+                f"remaining bonds (use puddle_centres='anywhere' for w up to 1), got w = {w:.4f}"
             )
         target = int(np.ceil(w * nb - 1e-9))
         idle = 0

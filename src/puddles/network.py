@@ -175,6 +175,11 @@ class Network:
         return self.cluster.w_skeleton
 
     @property
+    def w_max(self) -> float:
+        """Largest weight this realization's puddles can reach (see ``Realization.w_max``)."""
+        return self._realization.w_max if self._realization is not None else 1.0
+
+    @property
     def percolates(self) -> bool:
         """True when the cluster joins the leads at low enough temperature (for some Tc values)."""
         return self.k_perc is not None

@@ -54,6 +54,7 @@ import numpy as np
 from scipy import optimize
 
 __all__ = [
+    "weight_from_fraction",
     "DEFAULT_N_MAX",
     "PRESETS",
     "ThermoParams",
@@ -870,6 +871,47 @@ def high_density_fraction(n, p: ThermoParams, n_max: float = DEFAULT_N_MAX):
 
 
 # --------------------------------------------------------------------------- units
+
+
+def weight_from_fraction(x, w_skeleton: float, w_max: float = 1.0) -> tuple[float, bool]:
+    """Superconducting weight ``w`` of the network for a high-density fraction ``x``.
+
+    The bridge from phase separation to the network (our modelling choice, not the
+    paper's): superconducting puddles live in the high-density phase, so the fraction of
+    potentially superconducting bonds is the lever-rule fraction itself, ``w = x``. The
+    filamentary skeleton is always there, so ``w`` cannot drop below its fraction, and
+    puddles centred on the skeleton may not reach every bond (``w_max``, see
+    ``Network.w_max``):
+
+        w = clip(x, w_skeleton, w_max)
+
+    Parameters
+    ----------
+    x : float
+        High-density fraction in [0, 1] (see :func:`high_density_fraction`).
+    w_skeleton : float
+        Skeleton fraction of the network, in [0, 1].
+    w_max : float
+        Largest weight the network can reach, in [w_skeleton, 1].
+
+    Returns
+    -------
+    w : float
+        The weight to build the network with.
+    clamped : bool
+        True when ``w != x`` (x was outside [w_skeleton, w_max]).
+    """
+    x = _check_real("x", x, "a fraction in [0, 1]")
+    w_skeleton = _check_real("w_skeleton", w_skeleton, "a fraction in [0, 1]")
+    if not (0.0 <= x <= 1.0):
+        raise ValueError(f"x (high-density fraction) must lie in [0, 1], got {x}")
+    w_max = _check_real("w_max", w_max, "a fraction in [w_skeleton, 1]")
+    if not (0.0 <= w_skeleton <= 1.0):
+        raise ValueError(f"w_skeleton must lie in [0, 1], got {w_skeleton}")
+    if not (w_skeleton <= w_max <= 1.0):
+        raise ValueError(f"w_max must lie in [w_skeleton, 1] = [{w_skeleton}, 1], got {w_max}")
+    w = min(max(x, w_skeleton), w_max)
+    return w, not math.isclose(w, x, abs_tol=1e-12)
 
 
 def gamma_from_capacitance(C_uF_per_cm2: float, a_cm: float) -> float:

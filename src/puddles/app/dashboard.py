@@ -424,10 +424,18 @@ class Dashboard:
             return
         with self._lock:
             wsk = self.entry.net.w_skeleton if self.entry is not None else self.w.min
-        w, clamped = lever_to_w(panel.fraction, w_floor(wsk))
+            wmax = self.entry.net.w_max if self.entry is not None else 1.0
+        floor = w_floor(wsk)
+        ceiling = max(floor, round(math.floor(float(wmax) / _W_STEP + 1e-9) * _W_STEP, 6))  # on the slider grid
+        w, clamped = lever_to_w(panel.fraction, floor, ceiling)
         w = round(w, 4)
         x = panel.fraction
-        if clamped:
+        if clamped and x > w:
+            text = (
+                f"x = {x:.3f} is above w<sub>max</sub> = {wmax:.4f} (puddles centred on the skeleton reach no "
+                f"further): w clamped to {w:.3f}"
+            )
+        elif clamped:
             text = (
                 f"x = {x:.3f} is below w<sub>skeleton</sub> = {wsk:.3f} (the filaments alone cover that much): "
                 f"w clamped to {w:.3f}"

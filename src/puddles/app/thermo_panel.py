@@ -31,6 +31,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from puddles import thermo
+from puddles.thermo import weight_from_fraction
 
 __all__ = ["ThermoPanel", "THERMO_RANGES", "FIG6_PRESETS", "lever_to_w", "is_slider_echo", "nice_ticks", "CUSTOM"]
 
@@ -77,10 +78,8 @@ def nice_ticks(lo: float, hi: float, target: int = 6) -> tuple[np.ndarray, int]:
     return np.round(ticks, decimals + 2), int(decimals)
 
 
-def lever_to_w(x: float, w_skeleton: float) -> tuple[float, bool]:
-    """Network weight for lever fraction ``x``: ``clip(x, w_skeleton, 1)`` and whether it was clamped."""
-    w = min(max(float(x), float(w_skeleton)), 1.0)
-    return w, not math.isclose(w, float(x), abs_tol=1e-12)
+#: Network weight for lever fraction ``x``: ``clip(x, w_skeleton, 1)`` and whether it was clamped.
+lever_to_w = weight_from_fraction
 
 
 def _slider(name: str, value: float, description: str, fmt: str) -> widgets.FloatSlider:
