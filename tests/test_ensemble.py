@@ -171,6 +171,15 @@ def test_dask_cluster_gives_the_same_numbers_as_the_local_pool(local_result):
         res = ensemble_rt(P, T, local_result.seeds, executor=client.get_executor())
         # The work items ran in the two worker processes, not here.
         pids = set(client.run(os.getpid).values())
+        # A fit on the cluster: every (w, w2) point's realizations run there.
+        from puddles.fit import fit_rt
+
+        R = 40.0 * local_result.mean
+        kw = dict(n=P.n, realizations=2, seed=5, fix={"w2": P.w2}, max_evaluations=4)
+        remote = fit_rt(T, R, executor=client.get_executor(), **kw)
     assert len(pids) == 2 and os.getpid() not in pids
     np.testing.assert_array_equal(res.curves, local_result.curves)
     np.testing.assert_array_equal(res.mean, local_result.mean)
+    here = fit_rt(T, R, **kw)
+    for name in here.params:
+        assert remote.params[name].value == here.params[name].value

@@ -156,6 +156,9 @@ def test_exports_round_trip(small_fit, tmp_path):
         assert doc["parameters"][name]["stderr"] == p.stderr
     assert doc["data"]["R_fit"] == res.R_fit.tolist()
     assert doc["metadata"]["n_solves"] == res.n_solves
+    assert doc["metadata"]["curve"]["R"] == res.R_curve.tolist()
+    assert doc["metadata"]["covariance"]["names"] == list(res.var_names)
+    np.testing.assert_allclose(doc["metadata"]["covariance"]["matrix"], res.covar)
     text = res.to_csv()
     assert "# tc_mean: " in text and "T_K,R_data,R_fit,residual" in text
     back = load_rt(io.BytesIO(text.encode()), columns=("T_K", "R_fit"))

@@ -330,10 +330,18 @@ class FitResult:
         return None
 
     def to_json(self, path_or_buffer=None) -> str | None:
-        """The same as JSON (:func:`puddles.data.fit_to_json_str`); None: return the text."""
+        """The same as JSON (:func:`puddles.data.fit_to_json_str`); None: return the text.
+
+        Besides what the CSV holds, ``metadata.curve`` has the fitted curve on 400
+        temperatures spanning the data (``T_K``, ``R``) and ``metadata.covariance`` the
+        total covariance matrix of the free parameters (``names``, ``matrix``).
+        """
+        args = self._export_args()
+        args["metadata"]["curve"] = {"T_K": self.T_curve, "R": self.R_curve}
+        args["metadata"]["covariance"] = {"names": list(self.var_names), "matrix": self.covar}
         if path_or_buffer is None:
-            return fit_to_json_str(**self._export_args())
-        export_fit_json(path_or_buffer, **self._export_args())
+            return fit_to_json_str(**args)
+        export_fit_json(path_or_buffer, **args)
         return None
 
     # -- display -----------------------------------------------------------------------
