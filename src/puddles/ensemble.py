@@ -33,6 +33,7 @@ Dask is an optional extra (``pip install "puddles[dask]"``); this module never i
 
 from __future__ import annotations
 
+import contextlib
 import math
 import multiprocessing
 import os
@@ -338,9 +339,9 @@ def realization_curve(
         superconduct superconducting, i.e. the ``x -> -inf`` limit), ``w_skeleton``,
         ``n_solves`` (network solves this item ran).
     """
-    from .network import Network  # deferred: keeps unpickling of this module's namespace light
+    from .network import Network  # deferred: unpickling a work item imports only this module
 
-    ctx = _SingleProcessEngine() if single_process else _NullContext()
+    ctx = _SingleProcessEngine() if single_process else contextlib.nullcontext()
     with ctx:
         net = Network.generate(n, w, w2, seed=seed, puddle_diameter=puddle_diameter)
         return curve_summary(net, x, tol)
@@ -363,14 +364,6 @@ def curve_summary(net, x, tol) -> dict:
         w_skeleton=float(net.w_skeleton),
         n_solves=int(curve.n_solves),
     )
-
-
-class _NullContext:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
 
 
 def _init_worker() -> None:
