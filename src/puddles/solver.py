@@ -133,6 +133,7 @@ def solve_graph(
     potentials: bool = False,
     currents: bool = False,
     backend: str | None = None,
+    connected: bool = False,
 ) -> Solution:
     """Two-terminal resistance of an arbitrary resistor network.
 
@@ -151,6 +152,9 @@ def solve_graph(
         Also return node potentials and bond currents.
     backend : {"cholmod", "splu"}, optional
         Sparse solver; default from :func:`default_backend`.
+    connected : bool
+        Promise that the graph of all bonds is connected (true for the lattice); saves
+        a component search when no bond is open.
 
     Returns
     -------
@@ -184,10 +188,14 @@ def solve_graph(
     gb = lb[ohmic]
     g = 1.0 / r[ohmic]
 
-    # Keep only super-nodes connected to a lead through ohmic bonds.
+    # Keep only super-nodes connected to a lead through ohmic bonds. Contraction keeps a
+    # connected graph connected, so with no open bond the search can be skipped.
     n_super = label.max() + 1
-    conn = sp.coo_matrix((np.ones(ga.size, dtype=np.int8), (ga, gb)), shape=(n_super, n_super))
-    _, comp = connected_components(conn, directed=False)
+    if connected and not np.isinf(r).any():
+        comp = np.zeros(n_super, dtype=np.intp)
+    else:
+        conn = sp.coo_matrix((np.ones(ga.size, dtype=np.int8), (ga, gb)), shape=(n_super, n_super))
+        _, comp = connected_components(conn, directed=False)
     if comp[lab_l] != comp[lab_r]:
         phi = None
         if potentials:
@@ -258,7 +266,7 @@ def solve_lattice(n: int, r_bonds, **kwargs) -> Solution:
     a, b = lattice.bond_endpoints(n)
     r_bonds = _validate_resistances(r_bonds, lattice.n_bonds(n))
     left, right = lattice.lead_nodes(n)
-    return solve_graph(n * n, a, b, r_bonds, left, right, **kwargs)
+    return solve_graph(n * n, a, b, r_bonds, left, right, connected=True, **kwargs)
 
 
 def effective_resistance(n: int, r_bonds, *, backend: str | None = None) -> float:
