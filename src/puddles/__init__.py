@@ -8,9 +8,28 @@ The engine (this package) needs only numpy, scipy and networkx; the interactive
 dashboard lives in :mod:`puddles.app`.
 """
 
-from .lattice import normal_resistance
-from .network import BondStates, Network
-from .solver import effective_resistance, solve_lattice
-
-__all__ = ["Network", "BondStates", "effective_resistance", "solve_lattice", "normal_resistance", "__version__"]
 __version__ = "0.1.0"
+
+from .data import RTData, load_rt  # noqa: E402  (after __version__: fit imports it)
+from .ensemble import EnsembleParams, ensemble_rt  # noqa: E402
+from .fit import FitResult, fit_rt  # noqa: E402
+from .lattice import normal_resistance  # noqa: E402
+from .network import BondStates, Network  # noqa: E402
+from .solver import effective_resistance, solve_lattice  # noqa: E402
+from .thermo import ThermoParams  # noqa: E402
+
+__all__ = [
+    "Network",
+    "BondStates",
+    "effective_resistance",
+    "solve_lattice",
+    "normal_resistance",
+    "load_rt",
+    "RTData",
+    "fit_rt",
+    "FitResult",
+    "ensemble_rt",
+    "EnsembleParams",
+    "ThermoParams",
+    "__version__",
+]

@@ -555,8 +555,7 @@ class _Curves:
     def _network(self, i, w, w2):
         from .network import Network
 
-        real = self.reals[i]
-        return Network(real.cluster(w, w2), seed=real.seed, realization=real)
+        return Network.from_realization(self.reals[i], w, w2)
 
     def evaluate(self, w: float, w2: float) -> _CurveSet:
         key = (round(float(w), 10), round(float(w2), 10))

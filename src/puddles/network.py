@@ -147,18 +147,24 @@ class Network:
         """
         growth = tuple(growth) if growth is not None else None
         real = realization(lattice.validate_size(n), seed, puddle_diameter, puddle_centres, growth)
-        return cls(real.cluster(w, w2), seed=real.seed, realization=real, backend=backend)
+        return cls.from_realization(real, w, w2, backend=backend)
+
+    @classmethod
+    def from_realization(cls, realization: Realization, w: float, w2: float, *, backend=None) -> "Network":
+        """The network of a :class:`~puddles.cluster.Realization` you hold, at ``w`` and ``w2``.
+
+        Use it to keep many realizations alive (e.g. a fit's realization set) beyond the
+        small shared cache that :meth:`generate` draws from.
+        """
+        return cls(realization.cluster(w, w2), seed=realization.seed, realization=realization, backend=backend)
 
     def with_params(self, *, w=None, w2=None) -> "Network":
         """The same realization (same seed and draws) at another ``w`` and/or ``w2``."""
         if self._realization is None:
             raise ValueError("this network was not built by Network.generate; it has no realization to reuse")
         c = self.cluster
-        return Network(
-            self._realization.cluster(c.w if w is None else w, c.w2 if w2 is None else w2),
-            seed=self.seed,
-            realization=self._realization,
-            backend=self.curve.backend,
+        return Network.from_realization(
+            self._realization, c.w if w is None else w, c.w2 if w2 is None else w2, backend=self.curve.backend
         )
 
     # -- parameters --------------------------------------------------------------------
