@@ -120,8 +120,8 @@ class UniversalCurve:
             self._g[int(k_perc)] = 0.0
         self.n_solves = 0
         self._table: tuple[np.ndarray, np.ndarray, float] | None = None  # (k, g, tol), swapped atomically
-        # Solves may come from a GUI's worker thread while the main thread reads a finished
-        # table; the lock guards the cache, finished tables are read without it.
+        # Solves may come from a GUI's worker thread and from the main thread at once: the
+        # lock guards the cache only (never a solve), finished tables are read without it.
         self._lock = threading.RLock()
 
     @property
@@ -143,29 +143,35 @@ class UniversalCurve:
         capped = np.minimum(ks, self.k_max)  # beyond k_perc the leads stay joined: G = 0
         with self._lock:
             missing = sorted({int(k) for k in np.unique(capped)} - self._g.keys())
-            if missing:
-                self._solve(missing)
+        if missing:
+            # Solve outside the lock: a second thread asking for other k is never held up
+            # (two threads solving the same k just get the same number twice).
+            solved = self._solve(missing)
+            with self._lock:
+                self._g.update(solved)
+                self.n_solves += len(solved)
+        with self._lock:
             return np.array([self._g[int(k)] for k in capped.ravel()], dtype=float).reshape(ks.shape)
 
-    def _solve(self, ks: list[int]) -> None:
+    def _solve(self, ks: list[int]) -> dict[int, float]:
         n_workers = workers()
         # A pool only pays off for a batch of non-trivial solves.
         if n_workers > 1 and len(ks) >= 2 * n_workers and self.n >= 60:
             # Interleave so that every chunk mixes expensive (small k) and cheap solves.
             n_chunks = min(len(ks), 4 * n_workers)
             chunks = [ks[i::n_chunks] for i in range(n_chunks)]
+            out: dict[int, float] = {}
             try:
                 pool = _get_pool()
                 futures = [pool.submit(_solve_batch, self.n, self.order[: max(c)], c, self.backend) for c in chunks]
                 for chunk, fut in zip(chunks, futures):
-                    self._g.update(zip(chunk, fut.result()))
+                    out.update(zip(chunk, fut.result()))
             except BrokenProcessPool:
                 _reset_pool()  # a killed worker must not take the engine down: finish in-process
-                ks = [k for k in ks if k not in self._g]
-                self._g.update(zip(ks, _solve_batch(self.n, self.order, ks, self.backend)))
-        else:
-            self._g.update(zip(ks, _solve_batch(self.n, self.order, ks, self.backend)))
-        self.n_solves += len(ks)
+                rest = [k for k in ks if k not in out]
+                out.update(zip(rest, _solve_batch(self.n, self.order, rest, self.backend)))
+            return out
+        return dict(zip(ks, _solve_batch(self.n, self.order, ks, self.backend)))
 
     def __call__(self, x, *, tol: float | None = DEFAULT_TOL) -> np.ndarray:
         """``F(x) = R/R_N`` at reduced temperatures ``x = (T - Tc_mean)/sigma``.
@@ -211,21 +217,23 @@ class UniversalCurve:
         table = self._table
         if table is not None and tol >= table[2]:
             return table[0], table[1]
+        grid = np.unique(np.linspace(0, self.k_max, initial + 1).round().astype(np.int64))
+        self.exact(grid)
+        while True:
+            with self._lock:
+                items = sorted((k, g) for k, g in self._g.items() if k <= self.k_max)
+            kk = np.array([k for k, _ in items])
+            gg = np.array([g for _, g in items])
+            bad = (np.abs(np.diff(gg)) > tol) & (np.diff(kk) > 1)
+            if not bad.any():
+                break
+            if cancelled is not None and cancelled():
+                raise TableCancelled(f"table refinement to tol={tol} cancelled")
+            self.exact((kk[:-1][bad] + kk[1:][bad]) // 2)
         with self._lock:
-            grid = np.unique(np.linspace(0, self.k_max, initial + 1).round().astype(np.int64))
-            self.exact(grid)
-            while True:
-                kk = np.array(sorted(k for k in self._g if k <= self.k_max))
-                gg = np.array([self._g[k] for k in kk])
-                bad = (np.abs(np.diff(gg)) > tol) & (np.diff(kk) > 1)
-                if not bad.any():
-                    break
-                if cancelled is not None and cancelled():
-                    raise TableCancelled(f"table refinement to tol={tol} cancelled")
-                self.exact((kk[:-1][bad] + kk[1:][bad]) // 2)
             if tol < self.table_tol:
                 self._table = (kk, gg, tol)
-            return kk, gg
+        return kk, gg
 
     def error_bound(self, x, tol: float = DEFAULT_TOL) -> np.ndarray:
         """Pointwise bound on ``|F_table(x) - F_exact(x)|``: the gap of the bracketing samples."""

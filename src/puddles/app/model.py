@@ -7,7 +7,7 @@ exercise the physics without a browser or a kernel:
   puddle diameter, w, w2); changing any of them needs new network solves.
 * :class:`NetworkEntry` - one built network plus its per-network caches: how finely its
   universal curve is sampled, the superconducting / spanning bonds per number ``k`` of
-  superconducting bonds, the bond currents per ``k`` and the exact plateau values.
+  superconducting bonds and the bond currents per ``k``.
 * :class:`TransportModel` - builds networks (reusing the engine's cached realizations),
   samples their universal curve progressively (coarse first, then finer) and serves
   R(T), readouts and bond views from the caches.
@@ -19,12 +19,10 @@ with the same ``k`` have the same bonds, the same currents and the same picture.
 
 Threading: the dashboard builds and samples networks in one background thread and draws
 from the kernel's main thread. The engine's :class:`~puddles.transport.UniversalCurve`
-keeps its solved values in a plain dict that its table builder iterates over, so the
-main thread must never add solves to it while the background thread samples. This
-module therefore reads the curve only through tables that are already built (``tol`` no
-finer than :attr:`NetworkEntry.tol`) and computes its own extra solves (plateau,
-currents) with :func:`puddles.transport.prefix_resistance` and
-:func:`puddles.solver.solve_lattice` into its own caches.
+is thread-safe and never holds its lock during a solve, so the main thread can ask for
+an exact value (the plateau) while the background thread refines the table; R(T) is
+read only through tables that are already built (``tol`` no finer than
+:attr:`NetworkEntry.tol`), so a slider never waits for the refinement.
 """
 
 from __future__ import annotations
@@ -39,7 +37,7 @@ from puddles import Network
 from puddles.network import realization
 from puddles.percolation import spanning_bonds
 from puddles.solver import solve_lattice
-from puddles.transport import DEFAULT_TOL, prefix_resistance
+from puddles.transport import DEFAULT_TOL
 
 from .presets import T_MAX
 
@@ -135,7 +133,6 @@ class NetworkEntry:
     build_seconds: float = float("nan")
     views: OrderedDict = field(default_factory=OrderedDict)
     currents: OrderedDict = field(default_factory=OrderedDict)
-    plateaus: dict = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     #: Bond views and current solutions kept per network. A view is two boolean arrays
@@ -147,7 +144,7 @@ class NetworkEntry:
     MAX_CURRENTS = 16
 
     def drop_views(self) -> None:
-        """Forget bond views and currents (the sampled curve and plateaus, which are small, stay)."""
+        """Forget bond views and currents (the sampled curve, which is small, stays)."""
         with self.lock:
             self.views.clear()
             self.currents.clear()
@@ -241,19 +238,8 @@ class TransportModel:
         return entry.net.rt_curve(self.T, tc_mean, sigma, tol=max(entry.tol, DEFAULT_TOL))
 
     def plateau(self, entry: NetworkEntry, tc_mean: float, sigma: float) -> float:
-        """Exact R(T -> 0+)/R_N (same value as ``Network.plateau``), cached per ``k``."""
-        net = entry.net
-        # Validates tc_mean and sigma with the engine's messages.
-        net.percolation_temperature(tc_mean, sigma)
-        k = int(net.curve.k_of_x(-float(tc_mean) / float(sigma)))
-        if net.k_perc is not None and k >= net.k_perc:
-            return 0.0
-        if k == 0:
-            return 1.0
-        with entry.lock:
-            if k not in entry.plateaus:
-                entry.plateaus[k] = float(prefix_resistance(net.n, net.curve.order, k, net.curve.backend))
-            return entry.plateaus[k]
+        """Exact R(T -> 0+)/R_N (``Network.plateau``: one solve per distinct ``k``, cached by the engine)."""
+        return entry.net.plateau(tc_mean, sigma)
 
     def readouts(self, entry: NetworkEntry, tc_mean: float, sigma: float, R: np.ndarray | None = None) -> Readouts:
         """Tp, the temperature of R = R_N/2 and the plateau R(0+)/R_N."""
