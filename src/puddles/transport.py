@@ -157,9 +157,11 @@ class UniversalCurve:
         n_workers = workers()
         # A pool only pays off for a batch of non-trivial solves.
         if n_workers > 1 and len(ks) >= 2 * n_workers and self.n >= 60:
-            # Interleave so that every chunk mixes expensive (small k) and cheap solves.
-            n_chunks = min(len(ks), 4 * n_workers)
-            chunks = [ks[i::n_chunks] for i in range(n_chunks)]
+            # Small k (little merged, big systems) are the expensive solves: submit them first,
+            # in small chunks, so the workers finish together (longest-processing-time first).
+            size = max(1, len(ks) // (8 * n_workers))
+            ordered = sorted(ks)
+            chunks = [ordered[i : i + size] for i in range(0, len(ordered), size)]
             out: dict[int, float] = {}
             try:
                 pool = _get_pool()
