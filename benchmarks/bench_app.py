@@ -37,7 +37,6 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
-import numpy as np  # noqa: E402
 
 import puddles.network  # noqa: E402
 from puddles import Network  # noqa: E402

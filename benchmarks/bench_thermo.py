@@ -10,7 +10,6 @@ Run as ``python benchmarks/bench_thermo.py``; prints a markdown table of medians
 
 from __future__ import annotations
 
-import math
 import statistics
 import sys
 import time

@@ -864,7 +864,7 @@ class _Outer:
         evaluation budget.
         """
         q = np.clip(np.asarray(q0, dtype=float), self.lo, self.hi)
-        cs, p, r, cost = self.profile(q)
+        _, p, r, cost = self.profile(q)
         if not self.names:
             return q, "w and w2 fixed: only the inner parameters were fitted", True
         nfree = max(r.size - len(self.prob.inner_names) - len(self.names), 1)
@@ -894,11 +894,11 @@ class _Outer:
                 return q, "converged (predicted chi^2 decrease below 0.1 reduced chi^2)", True
             if self.n_evaluations + 1 > self.budget:
                 return q, f"stopped at the evaluation budget (max_evaluations = {self.budget})", False
-            cs_n, p_n, r_n, cost_n = self.profile(q_new, warm=p)
+            _, p_n, r_n, cost_n = self.profile(q_new, warm=p)
             if cost_n < cost:
                 gain = cost - cost_n
                 rho = gain / predicted if predicted > 0 else 0.0
-                q, cs, p, r, cost = q_new, cs_n, p_n, r_n, cost_n
+                q, p, r, cost = q_new, p_n, r_n, cost_n
                 lam *= 0.3 if rho > 0.75 else (1.0 if rho > 0.25 else 2.0)
                 rejections = 0
                 if self.n_evaluations + len(self.names) > self.budget:

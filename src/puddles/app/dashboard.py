@@ -42,7 +42,6 @@ from collections import OrderedDict
 from urllib.parse import parse_qs
 
 import ipywidgets as widgets
-import numpy as np
 
 from .cluster_map import ClusterMap, render_currents, render_states
 from .model import NetworkParams, TransportModel, tolerances_for
