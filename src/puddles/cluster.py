@@ -30,6 +30,7 @@ import numpy as np
 from scipy.ndimage import binary_dilation
 
 from . import lattice
+from ._checks import check_seed
 from .skeleton import default_growth, skeleton_mask
 
 __all__ = [
@@ -54,12 +55,6 @@ _MAX_IDLE_PUDDLES = 20_000  # consecutive puddles adding nothing before w is dec
 
 def _rng(seed: int, stream: int) -> np.random.Generator:
     return np.random.default_rng(np.random.SeedSequence(entropy=seed, spawn_key=(stream,)))
-
-
-def _check_seed(seed) -> int:
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
-    return int(seed)
 
 
 def _check_fraction(name: str, value) -> float:
@@ -92,7 +87,7 @@ class Realization:
 
     def __init__(self, n: int, seed: int, *, puddle_diameter=10.0, puddle_centres="skeleton", growth=None):
         self.n = lattice.validate_size(n)
-        self.seed = _check_seed(seed)
+        self.seed = check_seed(seed)
         if isinstance(puddle_diameter, str):
             if puddle_diameter != "random":
                 raise ValueError(f"puddle_diameter must be a positive number or 'random', got {puddle_diameter!r}")

@@ -45,6 +45,8 @@ from dataclasses import asdict, dataclass, field, fields
 
 import numpy as np
 
+from ._checks import check_int
+
 __all__ = [
     "EnsembleParams",
     "EnsembleResult",
@@ -72,18 +74,6 @@ def _number(name: str, value, lo: float, hi: float, *, lo_open: bool = False) ->
     ok = (value > lo if lo_open else value >= lo) and value <= hi and math.isfinite(value)
     if not ok:
         raise ValueError(f"{name} must lie in {'(' if lo_open else '['}{lo}, {hi}], got {value}")
-    return value
-
-
-def _check_int(name: str, value, lo: int, hi: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        else:
-            raise ValueError(f"{name} must be an integer in [{lo}, {hi}], got {value!r}")
-    value = int(value)
-    if not lo <= value <= hi:
-        raise ValueError(f"{name} must be an integer in [{lo}, {hi}], got {value}")
     return value
 
 
@@ -137,7 +127,7 @@ class EnsembleParams:
 
     def __post_init__(self) -> None:
         # object.__setattr__: the documented way to normalise fields of a frozen dataclass.
-        object.__setattr__(self, "n", _check_int("n", self.n, 2, 2000))
+        object.__setattr__(self, "n", check_int("n", self.n, 2, 2000))
         object.__setattr__(self, "w", _number("w", self.w, 0.0, 1.0))
         object.__setattr__(self, "w2", _number("w2", self.w2, 0.0, 1.0))
         object.__setattr__(self, "tc_mean", _number("tc_mean", self.tc_mean, 0.0, 1e6, lo_open=True))
@@ -183,8 +173,8 @@ def realization_seeds(seed: int, count: int) -> list[int]:
     list of int
         Distinct non-negative 32-bit seeds.
     """
-    seed = _check_int("seed", seed, 0, 2**63 - 1)
-    count = _check_int("count", count, 1, 100_000)
+    seed = check_int("seed", seed, 0, 2**63 - 1)
+    count = check_int("count", count, 1, 100_000)
     children = np.random.SeedSequence(seed).spawn(count)
     out = [int(c.generate_state(1, dtype=np.uint32)[0]) for c in children]
     # A 32-bit collision is possible in principle (p ~ count^2 / 2^33); resolve it deterministically
@@ -210,7 +200,7 @@ def _check_seeds(seeds) -> list[int]:
         raise ValueError(f"seeds must be a sequence of non-negative integers, got {type(seeds).__name__}") from None
     if not seeds:
         raise ValueError("seeds must hold at least one seed")
-    out = [_check_int("seeds[]", s, 0, 2**63 - 1) for s in seeds]
+    out = [check_int("seeds[]", s, 0, 2**63 - 1) for s in seeds]
     if len(set(out)) != len(out):
         raise ValueError("seeds must be distinct (a repeated seed is the same realization twice)")
     return out
@@ -391,7 +381,7 @@ def local_executor(max_workers: int | None = None) -> ProcessPoolExecutor:
     """
     if max_workers is None:
         max_workers = os.cpu_count() or 1
-    max_workers = _check_int("max_workers", max_workers, 1, 4096)
+    max_workers = check_int("max_workers", max_workers, 1, 4096)
     ctx = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
     return ProcessPoolExecutor(max_workers=max_workers, mp_context=ctx, initializer=_init_worker)
 

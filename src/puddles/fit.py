@@ -87,10 +87,10 @@ import numpy as np
 from scipy.optimize import least_squares
 
 from . import __version__
+from ._checks import check_int
 from .data import RTData, export_fit_csv, export_fit_json, fit_to_csv_str, fit_to_json_str
 from .ensemble import (
     _check_diameter,
-    _check_int,
     _number,
     curve_summary,
     progress_callback,
@@ -1027,12 +1027,12 @@ def fit_rt(
     if normal_state not in ("constant", "linear"):
         raise ValueError(f"normal_state must be 'constant' or 'linear', got {normal_state!r}")
     linear = normal_state == "linear"
-    n = _check_int("n", n, 10, 2000)
-    realizations = _check_int("realizations", realizations, 1, 1000)
-    seed = _check_int("seed", seed, 0, 2**63 - 1)
+    n = check_int("n", n, 10, 2000)
+    realizations = check_int("realizations", realizations, 1, 1000)
+    seed = check_int("seed", seed, 0, 2**63 - 1)
     tol = _number("tol", tol, 0.0, 0.2, lo_open=True)
     puddle_diameter = _check_diameter(puddle_diameter)
-    max_evaluations = _check_int("max_evaluations", max_evaluations, 3, 1000)
+    max_evaluations = check_int("max_evaluations", max_evaluations, 3, 1000)
     if executor is not None and not callable(getattr(executor, "submit", None)):
         raise ValueError(f"executor must be a concurrent.futures.Executor (with .submit), got {type(executor).__name__}")
     names_all = ("tc_mean", "sigma", "w", "w2", "r_n") + (("alpha",) if linear else ())

@@ -22,13 +22,14 @@ from functools import lru_cache
 
 import numpy as np
 
+from ._checks import check_int
+
 __all__ = [
     "validate_size",
     "n_bonds",
     "n_horizontal",
     "bond_endpoints",
     "bond_midpoints",
-    "bond_is_horizontal",
     "bond_index",
     "bond_raster_index",
     "bonds_to_raster",
@@ -48,15 +49,7 @@ def validate_size(n) -> int:
     ValueError
         If ``n`` is not an integer in the allowed range.
     """
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
-        if isinstance(n, float) and float(n).is_integer():
-            n = int(n)
-        else:
-            raise ValueError(f"n (lattice size) must be an integer in [{MIN_SIZE}, {MAX_SIZE}], got {n!r}")
-    n = int(n)
-    if not MIN_SIZE <= n <= MAX_SIZE:
-        raise ValueError(f"n (lattice size) must be an integer in [{MIN_SIZE}, {MAX_SIZE}], got {n}")
-    return n
+    return check_int("n (lattice size)", n, MIN_SIZE, MAX_SIZE)
 
 
 def n_horizontal(n: int) -> int:
@@ -97,14 +90,6 @@ def bond_endpoints(n: int) -> tuple[np.ndarray, np.ndarray]:
         The arrays are read-only and cached.
     """
     return _endpoints(validate_size(n))
-
-
-def bond_is_horizontal(n: int) -> np.ndarray:
-    """Boolean mask over bonds, True for horizontal bonds."""
-    n = validate_size(n)
-    mask = np.zeros(n_bonds(n), dtype=bool)
-    mask[: n_horizontal(n)] = True
-    return mask
 
 
 def bond_midpoints(n: int) -> tuple[np.ndarray, np.ndarray]:

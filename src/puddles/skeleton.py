@@ -47,6 +47,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ._checks import check_int, check_seed
 from .lattice import MAX_SIZE, bond_endpoints, bond_index, n_bonds, n_horizontal, validate_size
 
 __all__ = [
@@ -88,39 +89,13 @@ _ENV_CACHE_DIR = "PUDDLES_CACHE_DIR"
 # ----------------------------------------------------------------------------------------------------
 
 
-def _validate_int(name: str, value, lo: int, hi: int | None = None) -> int:
-    """Return ``value`` as an int in ``[lo, hi]``; integral floats (e.g. ``5e4``) are accepted."""
-    rng_txt = f"[{lo}, {hi}]" if hi is not None else f">= {lo}"
-    if isinstance(value, (bool, np.bool_)):
-        ok = False
-    elif isinstance(value, (int, np.integer)):
-        ok = True
-    elif isinstance(value, (float, np.floating)) and np.isfinite(value) and float(value).is_integer():
-        ok = True
-    else:
-        ok = False
-    if not ok:
-        raise ValueError(f"{name} must be an integer {rng_txt}, got {value!r}")
-    value = int(value)
-    if value < lo or (hi is not None and value > hi):
-        raise ValueError(f"{name} must be an integer {rng_txt}, got {value}")
-    return value
-
-
-def _validate_seed(seed) -> int:
-    """Seeds are strictly non-negative ints: a float seed is almost always a mistake."""
-    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
-    return int(seed)
-
-
 def default_particles(m: int) -> int:
     """Default number of particles for an ``m x m`` growth lattice, ``round(0.8 m^2)``.
 
     Computed in integers: ``0.8 m^2 = 4 m^2 / 5`` never has fractional part 1/2, so rounding is
     unambiguous (50 000 for m = 250).
     """
-    m = _validate_int("m", m, 2, MAX_M)
+    m = check_int("m", m, 2, MAX_M)
     return (8 * m * m + 5) // 10
 
 
@@ -500,9 +475,9 @@ def grow_dla(m: int, particles: int, seed: int) -> np.ndarray:
     ValueError
         If ``m``, ``particles`` or ``seed`` is not an integer in its range.
     """
-    m = _validate_int("m", m, 2, MAX_M)
-    particles = _validate_int("particles", particles, 0)
-    seed = _validate_seed(seed)
+    m = check_int("m", m, 2, MAX_M)
+    particles = check_int("particles", particles, 0)
+    seed = check_seed(seed)
     return _grown(m, particles, seed)
 
 
@@ -531,8 +506,8 @@ def _validate_offset(offset, n: int, m: int) -> tuple[int, int]:
     if isinstance(offset, (tuple, list)) or (isinstance(offset, np.ndarray) and offset.ndim > 0):
         if len(offset) != 2:
             raise ValueError(f"offset must be an integer or a (row, column) pair, got {offset!r}")
-        return (_validate_int("offset", offset[0], 0, span), _validate_int("offset", offset[1], 0, span))
-    off = _validate_int("offset", offset, 0, span)
+        return (check_int("offset", offset[0], 0, span), check_int("offset", offset[1], 0, span))
+    off = check_int("offset", offset, 0, span)
     return off, off
 
 
@@ -568,14 +543,14 @@ def skeleton_mask(
         Naming the offending parameter if any is out of range.
     """
     n = validate_size(n)
-    seed = _validate_seed(seed)
+    seed = check_seed(seed)
     if m is None:
         m = default_growth(n)[0]
     else:
-        m = _validate_int("m", m, 2, MAX_M)
+        m = check_int("m", m, 2, MAX_M)
         if m < n:
             raise ValueError(f"m (growth lattice size) must be >= n = {n}, got {m}")
-    particles = default_particles(m) if particles is None else _validate_int("particles", particles, 0)
+    particles = default_particles(m) if particles is None else check_int("particles", particles, 0)
     row_off, col_off = _validate_offset(offset, n, m)
     full = _grown(m, particles, seed)
     out = full[_window_bonds(n, m, row_off, col_off)]
