@@ -12,10 +12,9 @@ the same bond as a sequential union-find but with O(log K) vectorised passes.
 from __future__ import annotations
 
 import numpy as np
-import scipy.sparse as sp
-from scipy.sparse.csgraph import connected_components
 
 from . import lattice
+from .solver import super_node_labels
 
 __all__ = ["superconducting_labels", "leads_joined", "percolation_index", "spanning_bonds"]
 
@@ -38,10 +37,7 @@ def superconducting_labels(n: int, sc: np.ndarray) -> np.ndarray:
     """
     a, b = lattice.bond_endpoints(n)
     left, right = lattice.lead_nodes(n)
-    za = np.concatenate([a[sc], left[:-1], right[:-1]])
-    zb = np.concatenate([b[sc], left[1:], right[1:]])
-    graph = sp.coo_matrix((np.ones(za.size, dtype=np.int8), (za, zb)), shape=(n * n, n * n))
-    return connected_components(graph, directed=False)[1]
+    return super_node_labels(n * n, a, b, sc, left, right)
 
 
 def leads_joined(n: int, sc: np.ndarray) -> bool:

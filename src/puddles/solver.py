@@ -30,6 +30,7 @@ __all__ = [
     "Solution",
     "solve_lattice",
     "solve_graph",
+    "super_node_labels",
     "effective_resistance",
     "available_backends",
     "default_backend",
@@ -122,6 +123,26 @@ def _factor_solve(matrix: sp.csc_matrix, rhs: np.ndarray, backend: str) -> np.nd
     return lu.solve(rhs)
 
 
+def super_node_labels(n_nodes: int, a, b, merged, left, right) -> np.ndarray:
+    """Super-node label of every node: components of the ``merged`` bonds plus the leads.
+
+    Parameters
+    ----------
+    n_nodes : int
+        Number of nodes.
+    a, b : ndarray of int
+        End nodes of every bond.
+    merged : ndarray of bool
+        Bonds whose ends are merged (zero resistance).
+    left, right : ndarray of int
+        Lead nodes; all nodes of one lead get one label.
+    """
+    za = np.concatenate([a[merged], left[:-1], right[:-1]])
+    zb = np.concatenate([b[merged], left[1:], right[1:]])
+    graph = sp.coo_matrix((np.ones(za.size, dtype=np.int8), (za, zb)), shape=(n_nodes, n_nodes))
+    return connected_components(graph, directed=False)[1]
+
+
 def solve_graph(
     n_nodes: int,
     a,
@@ -168,11 +189,7 @@ def solve_graph(
     right = np.asarray(right, dtype=np.intp)
 
     zero = r == 0.0
-    # Super-nodes: zero bonds plus chains that tie each lead's nodes together.
-    za = np.concatenate([a[zero], left[:-1], right[:-1]])
-    zb = np.concatenate([b[zero], left[1:], right[1:]])
-    graph = sp.coo_matrix((np.ones(za.size, dtype=np.int8), (za, zb)), shape=(n_nodes, n_nodes))
-    _, label = connected_components(graph, directed=False)
+    label = super_node_labels(n_nodes, a, b, zero, left, right)
     lab_l, lab_r = label[left[0]], label[right[0]]
 
     def nan_nodes():
