@@ -49,7 +49,7 @@ from .plots import RTPlot, format_readouts
 from .presets import DEFAULT_SCENARIO, N_CHOICES, RANGES, SCENARIOS
 from .runner import LatestRunner
 from .status import StatusLine, describe_error
-from .style import CSS
+from .style import CSS, float_slider
 from .thermo_panel import CUSTOM, ThermoPanel, is_slider_echo, lever_to_w
 
 __all__ = ["Dashboard", "build_dashboard", "w_floor"]
@@ -69,13 +69,7 @@ def w_floor(w_skeleton: float) -> float:
 
 
 def _slider(key: str, value: float, description: str, fmt: str, *, continuous: bool) -> widgets.FloatSlider:
-    lo, hi, step = RANGES[key]
-    s = widgets.FloatSlider(
-        value=value, min=lo, max=hi, step=step, description=description, readout_format=fmt,
-        continuous_update=continuous, style={"description_width": "78px"}, layout=widgets.Layout(width="326px"),
-    )
-    s.add_class(f"pd-{key.lower()}")
-    return s
+    return float_slider(key, RANGES, value, description, fmt, continuous=continuous, label_px=78, width_px=326)
 
 
 def _guard(context: str):

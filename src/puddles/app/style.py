@@ -5,6 +5,25 @@ compact widget spacing, readable 13-14 px text, crisp (pixelated) upscaling of t
 cluster-map raster.
 """
 
+import ipywidgets as widgets
+
+
+def float_slider(
+    key: str, ranges: dict, value: float, description: str, fmt: str, *, continuous: bool, label_px: int, width_px: int
+) -> widgets.FloatSlider:
+    """A compact slider with (min, max, step) from ``ranges[key]`` and CSS class ``pd-<key>``.
+
+    The class lets the browser tests find a slider by parameter name.
+    """
+    lo, hi, step = ranges[key]
+    s = widgets.FloatSlider(
+        value=value, min=lo, max=hi, step=step, description=description, readout_format=fmt,
+        continuous_update=continuous, style={"description_width": f"{label_px}px"},
+        layout=widgets.Layout(width=f"{width_px}px"),
+    )
+    s.add_class(f"pd-{key.lower()}")
+    return s
+
 CSS = """
 <style>
 .pd-root { width: 1262px; max-width: 1262px; font-size: 13px; }

@@ -33,6 +33,8 @@ import numpy as np
 from puddles import thermo
 from puddles.thermo import weight_from_fraction
 
+from .style import float_slider
+
 __all__ = ["ThermoPanel", "THERMO_RANGES", "FIG6_PRESETS", "lever_to_w", "is_slider_echo", "nice_ticks", "CUSTOM"]
 
 #: (min, max, step) of the thermodynamic sliders (energies in eV, densities per unit cell).
@@ -83,13 +85,7 @@ lever_to_w = weight_from_fraction
 
 
 def _slider(name: str, value: float, description: str, fmt: str) -> widgets.FloatSlider:
-    lo, hi, step = THERMO_RANGES[name]
-    s = widgets.FloatSlider(
-        value=value, min=lo, max=hi, step=step, description=description, readout_format=fmt,
-        continuous_update=True, style={"description_width": "70px"}, layout=widgets.Layout(width="320px"),
-    )
-    s.add_class(f"pd-{name.lower()}")
-    return s
+    return float_slider(name, THERMO_RANGES, value, description, fmt, continuous=True, label_px=70, width_px=320)
 
 
 class ThermoPanel:
