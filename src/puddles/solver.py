@@ -107,20 +107,122 @@ def _validate_resistances(r, n_bonds: int, name: str = "r_bonds") -> np.ndarray:
     return r
 
 
-def _factor_solve(matrix: sp.csc_matrix, rhs: np.ndarray, backend: str) -> np.ndarray:
-    """Solve the SPD system ``matrix @ x = rhs`` with the chosen backend."""
+def factorize(lower: sp.csc_matrix, backend: str | None = None):
+    """Factorise an SPD matrix given by its lower triangle; return ``solve(rhs)``.
+
+    Parameters
+    ----------
+    lower : scipy.sparse.csc_matrix
+        Lower triangle (diagonal included) of a symmetric positive definite matrix.
+    backend : {"cholmod", "splu"}, optional
+        Sparse solver; default from :func:`default_backend`.
+
+    Returns
+    -------
+    callable
+        ``solve(rhs)`` for a vector or a 2-D block of right-hand sides.
+    """
+    backend = _check_backend(backend)
     if backend == "cholmod":
         # AMD measured fastest here (METIS/nested dissection orderings cost more than they save);
         # supernodal only pays off (with an optimised BLAS) on nearly unmerged large lattices.
-        mode = "supernodal" if matrix.shape[0] > _SUPERNODAL_MIN else "simplicial"
-        return _cholmod_cholesky(matrix, ordering_method="amd", mode=mode)(rhs)
-    lu = splu(
-        matrix,
+        mode = "supernodal" if lower.shape[0] > _SUPERNODAL_MIN else "simplicial"
+        return _cholmod_cholesky(lower, ordering_method="amd", mode=mode)  # reads the lower triangle
+    full = (lower + sp.tril(lower, k=-1).T).tocsc()
+    return splu(
+        full,
         permc_spec="MMD_AT_PLUS_A",
         diag_pivot_thresh=0.0,
         options={"SymmetricMode": True},
+    ).solve
+
+
+@dataclass(frozen=True)
+class LaplacianSystem:
+    """Reduced Laplacian of a contracted network with Dirichlet leads (V = 1 left, 0 right).
+
+    Attributes
+    ----------
+    matrix : scipy.sparse.csc_matrix
+        Lower triangle of the SPD matrix over the unknown super-nodes.
+    rhs : ndarray
+        Right-hand side (conductance to the left lead of every unknown).
+    index : ndarray of int
+        Unknown index of every super-node; -1 for the leads and floating super-nodes.
+    lab_l, lab_r : int
+        Super-node labels of the two leads.
+    ohmic : ndarray of bool
+        Which of the given bonds join two different super-nodes.
+    ga, gb, g : ndarray
+        Super-node ends and conductance of those bonds.
+    """
+
+    matrix: sp.csc_matrix
+    rhs: np.ndarray
+    index: np.ndarray
+    lab_l: int
+    lab_r: int
+    ohmic: np.ndarray
+    ga: np.ndarray
+    gb: np.ndarray
+    g: np.ndarray
+
+    def potentials(self, x: np.ndarray) -> np.ndarray:
+        """Potential of every super-node from the unknowns ``x`` (floating ones get 0)."""
+        v = np.zeros(self.index.size)
+        live = self.index >= 0
+        v[live] = x[self.index[live]]
+        v[self.lab_l] = 1.0
+        return v
+
+    def current(self, v: np.ndarray) -> float:
+        """Total current into the right lead for super-node potentials ``v``."""
+        i_ab = self.g * (v[self.ga] - v[self.gb])
+        return float(i_ab[self.gb == self.lab_r].sum() - i_ab[self.ga == self.lab_r].sum())
+
+
+def laplacian_system(label, a, b, g, lab_l: int, lab_r: int, live=None) -> LaplacianSystem:
+    """Assemble the reduced Laplacian of the network contracted to super-nodes.
+
+    Parameters
+    ----------
+    label : ndarray of int
+        Super-node of every node (:func:`super_node_labels`).
+    a, b : ndarray of int
+        End nodes of the bonds with finite, positive resistance.
+    g : ndarray of float
+        Their conductances.
+    lab_l, lab_r : int
+        Labels of the left and right lead.
+    live : ndarray of bool, optional
+        Super-nodes connected to the leads; default all (a connected network).
+    """
+    la, lb = label[a], label[b]
+    ohmic = la != lb  # bonds inside a super-node carry no potential drop
+    ga, gb, g = la[ohmic], lb[ohmic], g[ohmic]
+    n_super = int(label.max()) + 1
+    if live is None:
+        live = np.ones(n_super, dtype=bool)
+    live = live.copy()
+    live[lab_l] = live[lab_r] = False
+    index = np.full(n_super, -1, dtype=np.intp)
+    n_unk = int(live.sum())
+    index[live] = np.arange(n_unk)
+
+    ia, ib = index[ga], index[gb]
+    has_a, has_b = ia >= 0, ib >= 0
+    both = has_a & has_b
+    diag = np.bincount(ia[has_a], g[has_a], n_unk) + np.bincount(ib[has_b], g[has_b], n_unk)
+    to_left_a = has_a & (gb == lab_l)
+    to_left_b = has_b & (ga == lab_l)
+    rhs = np.bincount(ia[to_left_a], g[to_left_a], n_unk) + np.bincount(ib[to_left_b], g[to_left_b], n_unk)
+    lo, hi = np.minimum(ia[both], ib[both]), np.maximum(ia[both], ib[both])
+    diagonal = np.arange(n_unk)
+    matrix = sp.csc_matrix(
+        (np.concatenate([-g[both], diag]), (np.concatenate([hi, diagonal]), np.concatenate([lo, diagonal]))),
+        shape=(n_unk, n_unk),
     )
-    return lu.solve(rhs)
+    return LaplacianSystem(matrix, rhs, index, int(lab_l), int(lab_r), ohmic, ga, gb, g)
 
 
 def super_node_labels(n_nodes: int, a, b, merged, left, right) -> np.ndarray:
@@ -199,69 +301,41 @@ def solve_graph(
         bond_i = np.where(zero, np.nan, 0.0) if currents else None
         return Solution(0.0, np.inf, nan_nodes(), bond_i, 0)
 
-    la, lb = label[a], label[b]
-    ohmic = (~zero) & np.isfinite(r) & (la != lb)
-    ga = la[ohmic]
-    gb = lb[ohmic]
-    g = 1.0 / r[ohmic]
-
+    finite = np.flatnonzero((~zero) & np.isfinite(r))
+    fa, fb = a[finite], b[finite]
+    live = None
     # Keep only super-nodes connected to a lead through ohmic bonds. Contraction keeps a
     # connected graph connected, so with no open bond the search can be skipped.
-    n_super = label.max() + 1
-    if connected and not np.isinf(r).any():
-        comp = np.zeros(n_super, dtype=np.intp)
-    else:
-        conn = sp.coo_matrix((np.ones(ga.size, dtype=np.int8), (ga, gb)), shape=(n_super, n_super))
+    if not (connected and finite.size + zero.sum() == r.size):
+        n_super = label.max() + 1
+        conn = sp.coo_matrix((np.ones(finite.size, dtype=np.int8), (label[fa], label[fb])), shape=(n_super, n_super))
         _, comp = connected_components(conn, directed=False)
-    if comp[lab_l] != comp[lab_r]:
-        phi = None
-        if potentials:
-            phi = np.full(n_nodes, np.nan)
-            phi[comp[label] == comp[lab_l]] = 1.0
-            phi[comp[label] == comp[lab_r]] = 0.0
-        bond_i = np.where(zero, np.nan, 0.0) if currents else None
-        return Solution(np.inf, 0.0, phi, bond_i, 0)
-    live = comp == comp[lab_l]
-    live[lab_l] = live[lab_r] = False
-    # Unknown index of each super-node (-1: lead or floating).
-    idx = np.full(n_super, -1, dtype=np.intp)
-    n_unk = int(live.sum())
-    idx[live] = np.arange(n_unk)
+        if comp[lab_l] != comp[lab_r]:
+            phi = None
+            if potentials:
+                phi = np.full(n_nodes, np.nan)
+                phi[comp[label] == comp[lab_l]] = 1.0
+                phi[comp[label] == comp[lab_r]] = 0.0
+            bond_i = np.where(zero, np.nan, 0.0) if currents else None
+            return Solution(np.inf, 0.0, phi, bond_i, 0)
+        live = comp == comp[lab_l]
 
-    ia, ib = idx[ga], idx[gb]
-    both = (ia >= 0) & (ib >= 0)
-    has_a, has_b = ia >= 0, ib >= 0
-    diag = np.bincount(ia[has_a], g[has_a], n_unk) + np.bincount(ib[has_b], g[has_b], n_unk)
-    # Bonds from an unknown to the left lead (V = 1) feed the right-hand side.
-    to_left_a = has_a & (gb == lab_l)
-    to_left_b = has_b & (ga == lab_l)
-    rhs = np.bincount(ia[to_left_a], g[to_left_a], n_unk) + np.bincount(ib[to_left_b], g[to_left_b], n_unk)
-
-    sup_v = np.zeros(n_super)  # super-node potentials (floating ones fixed below)
-    sup_v[lab_l] = 1.0
-    if n_unk:
-        rows = np.concatenate([ia[both], ib[both], np.arange(n_unk)])
-        cols = np.concatenate([ib[both], ia[both], np.arange(n_unk)])
-        vals = np.concatenate([-g[both], -g[both], diag])
-        matrix = sp.csc_matrix((vals, (rows, cols)), shape=(n_unk, n_unk))
-        sup_v[live] = _factor_solve(matrix, rhs, backend)
-
-    # Total current into the right lead: sum over ohmic bonds touching it.
-    va, vb = sup_v[ga], sup_v[gb]
-    i_ab = g * (va - vb)
-    current = float(i_ab[gb == lab_r].sum() - i_ab[ga == lab_r].sum())
+    system = laplacian_system(label, fa, fb, 1.0 / r[finite], lab_l, lab_r, live)
+    n_unk = system.matrix.shape[0]
+    x = factorize(system.matrix, backend)(system.rhs) if n_unk else np.zeros(0)
+    sup_v = system.potentials(x)
+    current = system.current(sup_v)
     resistance = 1.0 / current if current > 0 else np.inf
 
     phi = None
     if potentials:
-        floating = ~(live | (np.arange(n_super) == lab_l) | (np.arange(n_super) == lab_r))
-        sup_phi = sup_v.copy()
-        sup_phi[floating] = np.nan
+        sup_phi = np.where(system.index < 0, np.nan, sup_v)  # floating super-nodes: undefined
+        sup_phi[[lab_l, lab_r]] = 1.0, 0.0
         phi = sup_phi[label]
     bond_i = None
     if currents:
-        bond_i = np.zeros(a.shape[0])
-        bond_i[ohmic] = i_ab
+        bond_i = np.zeros(a.shape[0])  # floating parts sit at one potential: no current
+        bond_i[finite[system.ohmic]] = system.g * (sup_v[system.ga] - sup_v[system.gb])
         bond_i[zero] = np.nan
     return Solution(resistance, current, phi, bond_i, n_unk)
 

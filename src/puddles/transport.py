@@ -3,9 +3,10 @@
 With common random numbers (spec section 6) the superconducting bonds at temperature T
 are the first ``k`` bonds of one fixed order (decreasing ``z``), with
 ``k = #{z > (T - Tc_mean)/sigma}``. So ``R(T)/R_N = G(k)`` for one function ``G`` of the
-integer ``k``, and ``F(x) = G(k(x))``. This module evaluates ``G`` exactly, one network
-solve per distinct ``k``, and knows what needs no solve at all: ``G(0) = 1`` (uniform
-lattice), ``G(k) = 0`` for ``k >= k_p`` (the leads are joined; ``k_p`` from
+integer ``k``, and ``F(x) = G(k(x))``. This module evaluates ``G`` exactly at any set of
+``k`` (neighbouring ``k`` share one factorisation, :mod:`puddles.prefix`), caches every
+value, and knows what needs no solve at all: ``G(0) = 1`` (uniform lattice), ``G(k) = 0``
+for ``k >= k_p`` (the leads are joined; ``k_p`` from
 :func:`puddles.percolation.percolation_index`).
 
 Sampling of F (documented contract)
@@ -18,7 +19,7 @@ non-increasing in ``k`` (Rayleigh monotonicity), the true value lies between the
 bracketing samples, so the interpolation error is bounded by the local gap and hence
 by ``tol`` everywhere; :meth:`UniversalCurve.error_bound` returns that bound pointwise.
 
-Independent solves run in a small process pool (both cores of a laptop) when there are
+Independent groups of solves run in a small process pool (both cores of a laptop) when there are
 enough of them to repay the start-up; set ``PUDDLES_WORKERS=1`` to stay in-process.
 """
 
@@ -33,7 +34,7 @@ from concurrent.futures.process import BrokenProcessPool
 
 import numpy as np
 
-from . import lattice
+from . import lattice, prefix
 from .solver import solve_lattice
 
 __all__ = ["UniversalCurve", "TableCancelled", "prefix_resistance", "workers", "DEFAULT_TOL"]
@@ -85,7 +86,10 @@ def _reset_pool() -> None:
 
 
 def prefix_resistance(n: int, order: np.ndarray, k: int, backend: str | None = None) -> float:
-    """``R/R_N`` of the lattice whose superconducting bonds are ``order[:k]``, others R0."""
+    """``R/R_N`` of the lattice whose superconducting bonds are ``order[:k]``, others R0.
+
+    One direct solve, independent of the grouped evaluation in :mod:`puddles.prefix`.
+    """
     r = np.ones(lattice.n_bonds(n))
     r[order[:k]] = 0.0
     return solve_lattice(n, r, backend=backend).resistance / lattice.normal_resistance(n)
@@ -95,8 +99,10 @@ class TableCancelled(RuntimeError):
     """Raised by :meth:`UniversalCurve.table` when its ``cancelled`` callback says stop."""
 
 
-def _solve_batch(n: int, order: np.ndarray, ks: list[int], backend: str | None) -> list[float]:
-    return [prefix_resistance(n, order, k, backend) for k in ks]
+def _solve_group(n, merged, joining, counts, backend) -> list[float]:
+    g_base, g_targets = prefix.group_conductances(n, merged, joining, counts, backend)
+    r_n = lattice.normal_resistance(n)
+    return [1.0 / (g * r_n) for g in [g_base, *g_targets]]
 
 
 class UniversalCurve:
@@ -127,6 +133,7 @@ class UniversalCurve:
         if k_perc is not None:
             self._g[int(k_perc)] = 0.0
         self.n_solves = 0
+        self._ranks: np.ndarray | None = None  # prefix.forest_ranks, computed on first solve
         self._table: tuple[np.ndarray, np.ndarray, float] | None = None  # (k, g, tol), swapped atomically
         # Solves may come from a GUI's worker thread and from the main thread at once: the
         # lock guards the cache only (never a solve), finished tables are read without it.
@@ -162,26 +169,34 @@ class UniversalCurve:
             return np.array([self._g[int(k)] for k in capped.ravel()], dtype=float).reshape(ks.shape)
 
     def _solve(self, ks: list[int]) -> dict[int, float]:
+        """Exact ``G`` at prefix lengths in ``(0, k_max)``, grouped by :mod:`puddles.prefix`."""
+        if self._ranks is None:
+            self._ranks = prefix.forest_ranks(self.n, self.order[: self.k_max])
+        groups = prefix.plan_groups(self.n, self._ranks, ks)
+        tasks = [(g, prefix.group_arguments(self.order, self._ranks, g)) for g in groups]
+        out: dict[int, float] = {}
+
+        def record(group, values):
+            out.update(zip([group.base, *group.targets], values))
+
         n_workers = workers()
         # A pool only pays off for a batch of non-trivial solves.
-        if n_workers > 1 and len(ks) >= 2 * n_workers and self.n >= 60:
-            # Small k (little merged, big systems) are the expensive solves: submit them first,
-            # in small chunks, so the workers finish together (longest-processing-time first).
-            size = max(1, len(ks) // (8 * n_workers))
-            ordered = sorted(ks)
-            chunks = [ordered[i : i + size] for i in range(0, len(ordered), size)]
-            out: dict[int, float] = {}
+        if n_workers > 1 and len(groups) >= 2 * n_workers and self.n >= 60:
+            # Longest-processing-time first, so that the workers finish together.
+            tasks.sort(key=lambda t: -t[0].cost)
             try:
                 pool = _get_pool()
-                futures = [pool.submit(_solve_batch, self.n, self.order[: max(c)], c, self.backend) for c in chunks]
-                for chunk, fut in zip(chunks, futures):
-                    out.update(zip(chunk, fut.result()))
+                futures = [(g, pool.submit(_solve_group, self.n, *args, self.backend)) for g, args in tasks]
+                for g, fut in futures:
+                    record(g, fut.result())
             except BrokenProcessPool:
                 _reset_pool()  # a killed worker must not take the engine down: finish in-process
-                rest = [k for k in ks if k not in out]
-                out.update(zip(rest, _solve_batch(self.n, self.order, rest, self.backend)))
-            return out
-        return dict(zip(ks, _solve_batch(self.n, self.order, ks, self.backend)))
+                tasks = [t for t in tasks if t[0].base not in out]
+            else:
+                return out
+        for g, args in tasks:
+            record(g, _solve_group(self.n, *args, self.backend))
+        return out
 
     def __call__(self, x, *, tol: float | None = DEFAULT_TOL) -> np.ndarray:
         """``F(x) = R/R_N`` at reduced temperatures ``x = (T - Tc_mean)/sigma``.
