@@ -178,8 +178,10 @@ def test_dask_cluster_gives_the_same_numbers_as_the_local_pool(local_result):
         kw = dict(n=P.n, realizations=2, seed=5, fix={"w2": P.w2}, max_evaluations=4)
         remote = fit_rt(T, R, executor=client.get_executor(), **kw)
     assert len(pids) == 2 and os.getpid() not in pids
-    np.testing.assert_array_equal(res.curves, local_result.curves)
-    np.testing.assert_array_equal(res.mean, local_result.mean)
+    # Same numbers up to rounding: which prefixes share a factorisation (puddles.prefix)
+    # depends on what a process has already cached, which moves the last digit or two.
+    np.testing.assert_allclose(res.curves, local_result.curves, rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(res.mean, local_result.mean, rtol=1e-12, atol=1e-14)
     here = fit_rt(T, R, **kw)
     for name in here.params:
-        assert remote.params[name].value == here.params[name].value
+        assert remote.params[name].value == pytest.approx(here.params[name].value, rel=1e-6, abs=1e-9)

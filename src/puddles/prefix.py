@@ -31,6 +31,8 @@ Groups are independent, so a batch of them runs in a process pool
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import scipy.sparse as sp
 from scipy.linalg import LinAlgError, cholesky, solve_triangular
@@ -47,6 +49,8 @@ FACTOR_COLUMNS = 60.0
 #: Column solves run in blocks of about this many bytes of right-hand sides: a block that
 #: stays in cache while the factor streams past is up to 2x faster per column than a wide one.
 _BLOCK_BYTES = 2e6
+#: Most targets one factorisation serves (bounds the planner's work and the dense S).
+_MAX_TARGETS = 256
 
 
 def forest_ranks(n: int, order: np.ndarray) -> np.ndarray:
@@ -93,18 +97,16 @@ def n_super_nodes(n: int, ranks: np.ndarray, k) -> np.ndarray:
     return n * n - 2 * (n - 1) - np.searchsorted(ranks, k, side="left")
 
 
+@dataclass(frozen=True)
 class Group:
-    """Prefixes solved from one factorisation: ``base`` and the ``targets`` above it."""
+    """Prefixes solved from one factorisation: ``base`` and the ``targets`` above it.
 
-    __slots__ = ("base", "targets", "cost")
+    ``cost`` is the planner's estimate, in units of one column solve at 10^4 unknowns.
+    """
 
-    def __init__(self, base: int, targets: list[int], cost: float):
-        self.base = int(base)
-        self.targets = [int(t) for t in targets]
-        self.cost = float(cost)
-
-    def __repr__(self) -> str:
-        return f"Group(base={self.base}, targets={self.targets}, cost={self.cost:.3g})"
+    base: int
+    targets: tuple[int, ...]
+    cost: float = 0.0
 
 
 def _column_cost(n_unknowns) -> np.ndarray:
@@ -135,21 +137,23 @@ def plan_groups(n: int, ranks: np.ndarray, ks) -> list[Group]:
         return []
     unknowns = n_super_nodes(n, ranks, ks) - 2
     col = _column_cost(unknowns)
-    # Constraints between ks[i] and ks[j] = drop in the number of super-nodes.
-    n_con = unknowns[:, None] - unknowns[None, :]
-    # cost[i, j]: ks[i..j] from one factorisation at ks[i] (dense Cholesky of S included).
-    cost = col[:, None] * (FACTOR_COLUMNS + n_con) + (np.maximum(n_con, 0) / 2.5e3) ** 3
-    best = np.zeros(m + 1)
+    best = np.zeros(m + 1)  # best[j]: least cost of ks[:j]
     start = np.zeros(m, dtype=np.int64)
+    group_cost = np.zeros(m)
     for j in range(m):
-        options = best[: j + 1] + cost[: j + 1, j]
+        i0 = max(0, j - _MAX_TARGETS)
+        # ks[i..j] from one factorisation at ks[i]: the constraints are the drop in the
+        # number of super-nodes; the dense Cholesky of S is the cubic term.
+        n_con = unknowns[i0 : j + 1] - unknowns[j]
+        cost = col[i0 : j + 1] * (FACTOR_COLUMNS + n_con) + (n_con / 150.0) ** 3
+        options = best[i0 : j + 1] + cost
         i = int(np.argmin(options))
-        best[j + 1], start[j] = options[i], i
+        best[j + 1], start[j], group_cost[j] = options[i], i0 + i, cost[i]
     groups = []
     j = m - 1
     while j >= 0:
         i = int(start[j])
-        groups.append(Group(ks[i], ks[i + 1 : j + 1].tolist(), cost[i, j]))
+        groups.append(Group(int(ks[i]), tuple(ks[i + 1 : j + 1].tolist()), float(group_cost[j])))
         j = i - 1
     return groups[::-1]
 
