@@ -214,7 +214,7 @@ def group_conductances(n: int, merged, joining, counts, backend=None) -> tuple[f
     ip, iq = system.index[p], system.index[q]  # -1 on a lead: that side of the row is a constant
     n_unk = system.matrix.shape[0]
     s = np.empty((n_con, n_con))
-    block = max(4, min(64, int(_BLOCK_BYTES // (8 * max(n_unk, 1)))))
+    block = max(8, min(64, int(_BLOCK_BYTES // (8 * max(n_unk, 1)))))
     for j0 in range(0, n_con, block):
         j1 = min(n_con, j0 + block)
         cols = np.arange(j1 - j0)
