@@ -107,11 +107,11 @@ def voila_first_render(n: int) -> float | None:
     chromium = Path("/usr/bin/chromium")
     if not chromium.exists():
         return None
+    import socket
+
     from playwright.sync_api import sync_playwright
 
     from puddles.app import serve
-
-    import socket
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -34,8 +34,8 @@ import html
 import importlib
 import importlib.util
 import math
-import sys
 import os
+import sys
 import threading
 import time
 from collections import OrderedDict
