@@ -118,3 +118,18 @@ def test_curve_in_process_equals_pool(monkeypatch):
     monkeypatch.setenv("PUDDLES_WORKERS", "1")
     alone = UniversalCurve(net.n, order, z, net.k_perc).exact(ks)
     np.testing.assert_allclose(pooled, alone, rtol=1e-12)
+
+
+def test_group_falls_back_to_direct_solves_if_the_schur_factor_fails(monkeypatch):
+    n = 10
+    order = random_order(n, 3)
+    ranks = prefix.forest_ranks(n, order)
+    group = prefix.Group(5, (40, 90, 150))
+
+    def refuse(*args, **kwargs):
+        raise prefix.LinAlgError("not positive definite")
+
+    monkeypatch.setattr(prefix, "cholesky", refuse)
+    _, g_targets = prefix.group_conductances(n, *prefix.group_arguments(order, ranks, group))
+    for k, g in zip(group.targets, g_targets):
+        assert g == pytest.approx(direct_conductance(n, order, k), rel=1e-12)

@@ -41,7 +41,15 @@ from scipy.sparse.csgraph import minimum_spanning_tree
 from . import lattice
 from .solver import factorize, laplacian_system, super_node_labels
 
-__all__ = ["Group", "forest_ranks", "n_super_nodes", "plan_groups", "group_arguments", "group_conductances", "FACTOR_COLUMNS"]
+__all__ = [
+    "Group",
+    "forest_ranks",
+    "n_super_nodes",
+    "plan_groups",
+    "group_arguments",
+    "group_conductances",
+    "FACTOR_COLUMNS",
+]
 
 #: Measured cost of one assembly + sparse factorisation in units of one column solve with
 #: that factor (CHOLMOD on these lattices: 40-80 for 3x10^3 - 1.6x10^5 unknowns).
@@ -191,24 +199,15 @@ def group_conductances(n: int, merged, joining, counts, backend=None) -> tuple[f
     g_targets : ndarray
         Conductance of every target prefix.
     """
-    a, b = lattice.bond_endpoints(n)
-    left, right = lattice.lead_nodes(n)
-    mask = np.zeros(a.size, dtype=bool)
-    mask[merged] = True
-    label = super_node_labels(n * n, a, b, mask, left, right)
-    lab_l, lab_r = label[left[0]], label[right[0]]
-    if lab_l == lab_r:
-        raise ValueError("the base prefix joins the leads: its conductance is infinite")
-    system = laplacian_system(label, a, b, np.ones(a.size), lab_l, lab_r)
-    solve = factorize(system.matrix, backend)
-    v = system.potentials(solve(system.rhs))  # per super-node, leads at 1 and 0
-    g_base = system.current(v)
     counts = np.asarray(counts, dtype=np.intp)
     n_con = int(counts.max()) if counts.size else 0
+    joining = np.asarray(joining)[:n_con]
+    label, system, solve, v = _factorised(n, merged, backend)
+    g_base = system.current(v)
     if n_con == 0:
         return g_base, np.full(counts.size, g_base)
 
-    joining = np.asarray(joining)[:n_con]
+    a, b = lattice.bond_endpoints(n)
     p, q = label[a[joining]], label[b[joining]]
     y = v[p] - v[q]  # constraint residuals C v - d
     ip, iq = system.index[p], system.index[q]  # -1 on a lead: that side of the row is a constant
@@ -224,11 +223,28 @@ def group_conductances(n: int, merged, joining, counts, backend=None) -> tuple[f
         x = np.zeros_like(rhs)
         x[:-1] = solve(rhs[:-1])
         s[:, j0:j1] = x[ip] - x[iq]
-    s = 0.5 * (s + s.T)
     try:
-        chol = cholesky(s, lower=True, check_finite=False)
-    except LinAlgError:  # pragma: no cover - the joining bonds form a forest, so S is SPD
-        raise RuntimeError("constraint Schur complement is not positive definite") from None
+        chol = cholesky(0.5 * (s + s.T), lower=True, check_finite=False)
+    except LinAlgError:
+        # S is SPD in exact arithmetic (the joining bonds form a forest); should rounding
+        # ever say otherwise, solve every target on its own rather than fail.
+        alone = [_factorised(n, np.concatenate([merged, joining[:c]]), backend) for c in counts]
+        return g_base, np.array([sys_c.current(v_c) for _, sys_c, _, v_c in alone])
     u = solve_triangular(chol, y, lower=True, check_finite=False)
     partial = g_base + np.concatenate([[0.0], np.cumsum(u * u)])
     return g_base, partial[counts]
+
+
+def _factorised(n: int, merged, backend):
+    """Contract ``merged`` and solve: ``(label, system, solve, v)``, ``v`` per super-node."""
+    a, b = lattice.bond_endpoints(n)
+    left, right = lattice.lead_nodes(n)
+    mask = np.zeros(a.size, dtype=bool)
+    mask[merged] = True
+    label = super_node_labels(n * n, a, b, mask, left, right)
+    lab_l, lab_r = label[left[0]], label[right[0]]
+    if lab_l == lab_r:
+        raise ValueError("the base prefix joins the leads: its conductance is infinite")
+    system = laplacian_system(label, a, b, np.ones(a.size), lab_l, lab_r)
+    solve = factorize(system.matrix, backend)
+    return label, system, solve, system.potentials(solve(system.rhs))  # leads at 1 and 0
