@@ -61,6 +61,12 @@ def test_fit_marks_equal_the_result_arrays(fitted):
     np.testing.assert_array_equal(panel.fit_mark.y, res.R_curve)
     np.testing.assert_array_equal(panel.residual_mark.x, res.T)
     np.testing.assert_array_equal(panel.residual_mark.y, res.residual)
+    # Residual axis: symmetric about 0, round limit, every residual inside.
+    lim = panel.resid_scale.max
+    assert panel.resid_scale.min == -lim and np.abs(res.residual).max() <= lim
+    assert 0.0 in panel.resid_axis.tick_values
+    mantissa = lim / 10 ** np.floor(np.log10(lim))
+    assert any(np.isclose(mantissa, m) for m in (1, 2, 2.5, 5))
     assert panel.progress.value == panel.progress.max > 1
     for name, p in res.params.items():
         assert f">{name}<" in panel.params_html.value
@@ -104,3 +110,10 @@ def test_a_good_upload_after_an_error_loads(fitted):
     assert panel.message.value == ""
     opts = panel.fit_options()
     assert opts["t_range"] == (1.0, 20.0) and opts["n"] == 20
+
+
+@pytest.mark.parametrize("x, nice", [(0.0123, 0.02), (0.02, 0.02), (0.021, 0.025), (3.1, 5.0), (7, 10.0), (0, 1.0)])
+def test_nice_ceiling(x, nice):
+    from puddles.app.fit_panel import _nice_ceiling
+
+    assert _nice_ceiling(x) == pytest.approx(nice)

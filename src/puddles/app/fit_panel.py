@@ -57,6 +57,14 @@ def _fmt(value: float | None, digits: int = 4) -> str:
     return f"{value:.{digits}g}"
 
 
+def _nice_ceiling(x: float) -> float:
+    """Smallest of 1, 2, 2.5, 5 times a power of ten that is >= ``x`` (1 for x <= 0 or NaN)."""
+    if not (x > 0 and np.isfinite(x)):
+        return 1.0
+    scale = 10.0 ** np.floor(np.log10(x))
+    return float(next(m * scale for m in (1.0, 2.0, 2.5, 5.0, 10.0) if m * scale >= x * (1 - 1e-12)))
+
+
 class FitPanel:
     """Widgets of the "Fit your data" tab.
 
@@ -169,7 +177,7 @@ class FitPanel:
         self.zero_line = bq.Lines(x=empty, y=empty, scales={"x": xs, "y": yr}, colors=["#777777"],
                                   line_style="dashed")
         self.resid_axis = bq.Axis(scale=yr, side="left", label="data − fit", grid_lines="dashed",
-                                  num_ticks=4)
+                                  tick_format=".3~g", label_offset="52px")
         self.resid_fig = bq.Figure(
             marks=[self.zero_line, self.residual_mark],
             axes=[bq.Axis(scale=xs, label="T (K)", grid_lines="dashed"), self.resid_axis],
@@ -320,12 +328,18 @@ class FitPanel:
         if result is None:
             self.fit_mark.x, self.fit_mark.y = empty, empty
             self.residual_mark.x, self.residual_mark.y = empty, empty
+            self.resid_scale.min = self.resid_scale.max = None
+            self.resid_axis.tick_values = None
             self.zero_line.x, self.zero_line.y = empty, empty
             self.params_html.value = '<div class="pd-small">Load data and press <b>Fit</b>.</div>'
             self.downloads.value = ""
             return
         self.fit_mark.x, self.fit_mark.y = result.T_curve, result.R_curve
         self.residual_mark.x, self.residual_mark.y = result.T, result.residual
+        # Symmetric about zero with round ticks, so over- and undershoot read at a glance.
+        lim = _nice_ceiling(1.05 * float(np.max(np.abs(result.residual), initial=0.0)))
+        self.resid_scale.min, self.resid_scale.max = -lim, lim
+        self.resid_axis.tick_values = np.array([-lim, -lim / 2, 0.0, lim / 2, lim])
         self.zero_line.x = np.array([result.T.min(), result.T.max()])
         self.zero_line.y = np.zeros(2)
         self.params_html.value = self._params_table(result)
