@@ -428,12 +428,9 @@ T = np.linspace(0, 25, 201)
         The result is a forest of trees rooted at the left edge that branch as they grow to the right. The
         left edge soon saturates, so the sample is cut from the middle: an $N\times N$ window of an
         $M = \lceil 2.5N\rceil$ lattice grown with $P = 0.8\,M^2$ particles (the paper: $M = 250$, $P = 50\,000$,
-        $N = 100$). Step through the number of particles below.
-
-        *Note:* each frame is a complete growth with $P$ particles and the same seed; the engine draws the
-        random numbers of a growth in one go, so two frames are snapshots of the same process, not one
-        aggregate filmed twice. Watch the statistics — left-edge saturation, the number of occupied bonds per
-        particle — rather than individual branches.
+        $N = 100$). Play the growth below: each frame is the same aggregate after more particles have been
+        released (`skeleton.dla_arrival` records which particle occupied each bond). Watch the left edge
+        saturate and the number of occupied bonds per particle fall below one.
         """),
         code("""
 tg.DLAGrowth(m=60, seed=0)

@@ -216,3 +216,28 @@ def test_bond_map_draws_every_category():
 
 
 np = pytest.importorskip("numpy")
+
+
+def test_dla_growth_frames_are_snapshots_of_one_growth():
+    pytest.importorskip("ipywidgets")
+    from puddles import skeleton
+    from puddles.app import teaching
+
+    growth = teaching.DLAGrowth(m=40, seed=3, frames=6)
+    m, arrival = growth._growth
+    assert m == 40
+    green = np.array(teaching.hex_to_rgb(growth.map.palette[1][1]), dtype=np.uint8)
+    previous = None
+    for frame in range(growth.frames + 1):
+        growth.frame.value = frame
+        p = growth.particles()
+        assert f"P = {p} particles" in growth.map.caption.value
+        occupied = np.all(growth.map.rgb == green, axis=-1)
+        if previous is not None:
+            assert np.all(occupied >= previous)  # a bond once occupied stays occupied
+        previous = occupied
+    # The last frame is the whole growth, the same as grow_dla with the full particle number.
+    full = skeleton.grow_dla(40, growth.particles(growth.frames), 3)
+    np.testing.assert_array_equal(arrival >= 0, full)
+    assert f"{int(full.sum())} occupied bonds" in growth.map.caption.value
+    assert "Error" not in growth.status.value

@@ -157,6 +157,35 @@ def test_fast_matches_reference_larger(m, particles):
         np.testing.assert_array_equal(fast, sk._grow_dla_reference(m, particles, seed))
 
 
+@settings(max_examples=30, deadline=None)
+@given(m=st.integers(2, 40), particles=st.integers(0, 800), seed=st.integers(0, 2**32), data=st.data())
+def test_arrival_snapshots_are_the_growth_after_p_particles(m, particles, seed, data):
+    """Snapshot at p = the same draws' first p particles grown on their own (reference walker)."""
+    arrival = sk.dla_arrival(m, particles, seed)
+    np.testing.assert_array_equal(arrival >= 0, sk.grow_dla(m, particles, seed))
+    taken = arrival[arrival >= 0]
+    assert np.unique(taken).size == taken.size and (taken < particles).all()  # one bond per particle at most
+    p = data.draw(st.integers(0, particles))
+    rng = sk._rng(seed)
+    starts = sk._draw_starts(rng, m, particles)
+    wpp = sk._words_per_particle(m)
+    blocks = rng.bit_generator.random_raw(particles * wpp).reshape(particles, wpp)
+    first_p = sk._reference_core(m, starts[:p], _block_feed(blocks[:p]))
+    np.testing.assert_array_equal((arrival >= 0) & (arrival < p), first_p)
+
+
+def _block_feed(blocks):
+    """``words(k)`` callable handing out consecutive rows of pre-drawn step blocks."""
+    pos = [0]
+
+    def words(k):
+        out = blocks[pos[0] : pos[0] + k]
+        pos[0] += k
+        return out.ravel()
+
+    return words
+
+
 def test_first_particle_adds_exactly_one_bond():
     for m in (2, 3, 7, 50, 250):
         for seed in range(20):

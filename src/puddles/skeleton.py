@@ -55,6 +55,7 @@ __all__ = [
     "default_growth",
     "default_particles",
     "grow_dla",
+    "dla_arrival",
     "skeleton_mask",
     "clear_cache",
     "cache_directory",
@@ -164,7 +165,7 @@ def _step_bits(words: np.ndarray, m: int) -> np.ndarray:
 # ----------------------------------------------------------------------------------------------------
 
 
-def _grow_core(m: int, starts: np.ndarray, words, *, chunk: int = _CHUNK) -> np.ndarray:
+def _grow_core(m: int, starts: np.ndarray, words, *, chunk: int = _CHUNK, arrival: bool = False) -> np.ndarray:
     """Fast directed DLA from explicit draws.
 
     Parameters
@@ -178,11 +179,13 @@ def _grow_core(m: int, starts: np.ndarray, words, *, chunk: int = _CHUNK) -> np.
         ``(k, ceil((m - 1) / 64))``; it is called once per chunk, in particle order.
     chunk : int
         Particles per vectorised block (does not change the result).
+    arrival : bool
+        Return, instead of the mask, the index of the particle that occupied every bond.
 
     Returns
     -------
-    ndarray of bool, shape (2 m (m - 1),)
-        Occupied bonds in lattice bond order.
+    ndarray of bool (or int32 with ``arrival``), shape (2 m (m - 1),)
+        Occupied bonds in lattice bond order (particle index per bond, -1 where empty).
 
     Notes
     -----
@@ -205,6 +208,7 @@ def _grow_core(m: int, starts: np.ndarray, words, *, chunk: int = _CHUNK) -> np.
     halt_b = bytearray(edge.tobytes())
     halt = np.frombuffer(halt_b, dtype=bool)  # shares memory with halt_b
     occ = bytearray(n_bonds(m))
+    who = np.full(n_bonds(m), -1, dtype=np.int32) if arrival else None
     col_after_right = np.arange(1, m, dtype=np.int64)  # column reached by right move j = 0..m-2
     argmax = np.argmax
 
@@ -244,16 +248,22 @@ def _grow_core(m: int, starts: np.ndarray, words, *, chunk: int = _CHUNK) -> np.
             else:  # vertical move: bond index n_h + flat index of the upper end
                 bond = n_h + (prev if prev < node else node)
             occ[bond] = 1
+            if who is not None:
+                who[bond] = c0 + k
             touch[prev] = touch[node] = halt_b[prev] = halt_b[node] = 1
-    return np.frombuffer(bytes(occ), dtype=bool).copy()
+    return who if who is not None else np.frombuffer(bytes(occ), dtype=bool).copy()
 
 
-def _grow_dla_fast(m: int, particles: int, seed: int, *, chunk: int = _CHUNK) -> np.ndarray:
+def _grow_dla_fast(m: int, particles: int, seed: int, *, chunk: int = _CHUNK, arrival: bool = False) -> np.ndarray:
     """Grow one directed DLA (no caching, no validation); see :func:`grow_dla`."""
     rng = _rng(seed)
     starts = _draw_starts(rng, m, particles)
     wpp = _words_per_particle(m)
-    return _grow_core(m, starts, lambda k: rng.bit_generator.random_raw(k * wpp).reshape(k, wpp), chunk=chunk)
+
+    def words(k):
+        return rng.bit_generator.random_raw(k * wpp).reshape(k, wpp)
+
+    return _grow_core(m, starts, words, chunk=chunk, arrival=arrival)
 
 
 def _reference_core(m: int, starts, words) -> np.ndarray:
@@ -479,6 +489,31 @@ def grow_dla(m: int, particles: int, seed: int) -> np.ndarray:
     particles = check_int("particles", particles, 0)
     seed = check_seed(seed)
     return _grown(m, particles, seed)
+
+
+def dla_arrival(m: int, particles: int, seed: int) -> np.ndarray:
+    """The growth history of :func:`grow_dla`: which particle occupied every bond.
+
+    Particles are released one after the other and each sees only the bonds of earlier ones, so the
+    aggregate after the first ``p`` particles of this growth is ``(arrival >= 0) & (arrival < p)``:
+    snapshots of one growing cluster. (A growth with fewer particles in all, ``grow_dla(m, p, seed)``,
+    is a different draw: the random numbers of a growth are laid out by its particle count.)
+
+    Parameters
+    ----------
+    m, particles, seed : int
+        As for :func:`grow_dla`.
+
+    Returns
+    -------
+    ndarray of int32, shape (2 m (m - 1),)
+        Index (0-based, in release order) of the particle that occupied each bond; -1 where empty.
+        ``arrival >= 0`` equals ``grow_dla(m, particles, seed)``. Not cached.
+    """
+    m = check_int("m", m, 2, MAX_M)
+    particles = check_int("particles", particles, 0)
+    seed = check_seed(seed)
+    return _grow_dla_fast(m, particles, seed, arrival=True)
 
 
 @lru_cache(maxsize=32)

@@ -633,8 +633,9 @@ class RTExplorer(widgets.VBox):
 class DLAGrowth(widgets.VBox):
     """Snapshots of the directed-DLA skeleton on a small ``m x m`` lattice versus the number of particles.
 
-    Each frame calls :func:`puddles.skeleton.grow_dla` with ``P`` particles and the same seed.
-    The window that becomes the sample (``n x n`` in the middle) is outlined.
+    One growth with the default particle number (:func:`puddles.skeleton.dla_arrival`); frame ``f``
+    shows the aggregate after the first ``P(f)`` particles of it. The window that becomes the sample
+    (``n x n`` in the middle) is outlined.
     """
 
     def __init__(self, m: int = 60, *, seed: int = 0, frames: int = 24, size: int = 360):
@@ -671,21 +672,24 @@ class DLAGrowth(widgets.VBox):
         return int(round(default_particles(self.m.value) * frame / self.frames))
 
     def _draw_all(self) -> None:
-        from ..skeleton import grow_dla
+        from ..skeleton import dla_arrival
 
         m, seed = self.m.value, int(self.seed.value)
-        ps = [self.particles(f) for f in range(self.frames + 1)]
-        counts = [int(grow_dla(m, p, seed).sum()) for p in ps]
-        self.plot.line("count", ps, counts, color=COLORS[2], label="occupied bonds", marker="circle")
+        arrival = dla_arrival(m, self.particles(self.frames), seed)
+        self._growth = (m, arrival)
+        ps = np.arange(self.particles(self.frames) + 1)
+        # Occupied bonds after every particle of the growth: a cumulative count of arrivals.
+        counts = np.concatenate([[0], np.cumsum(np.bincount(arrival[arrival >= 0], minlength=ps[-1]))])
+        self.plot.line("count", ps, counts[: ps.size], color=COLORS[2], label="occupied bonds")
         self.plot.line("ideal", [0, ps[-1]], [0, ps[-1]], color="#999999", style="dashed", label="one bond per particle")
         self._draw_frame()
 
     def _draw_frame(self) -> None:
-        from ..skeleton import default_growth, grow_dla
+        from ..skeleton import default_growth
 
-        m, seed = self.m.value, int(self.seed.value)
+        m, arrival = self._growth  # the last growth drawn (kept if a new one failed)
         p = self.particles()
-        mask = grow_dla(m, p, seed)
+        mask = (arrival >= 0) & (arrival < p)
         n = max(2, int(np.floor(2 * m / 5)))  # the sample size whose default growth lattice is about m
         off = default_growth(n)[2] if default_growth(n)[0] == m else (m - n) // 2
         scale = _scale_for(2 * m - 1, self.size)
