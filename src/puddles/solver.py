@@ -11,7 +11,7 @@ are dropped, so the matrix is always symmetric positive definite.
 The sparse factorisation uses CHOLMOD (simplicial, AMD ordering, through the optional
 ``scikit-sparse`` package) when it is installed, otherwise SciPy's SuperLU in symmetric
 mode with a minimum-degree ordering on A + A^T. Both are exact direct solvers; CHOLMOD is
-2-5x faster on these matrices (``benchmarks/bench_solver.py``).
+2-2.5x faster on these matrices (``benchmarks/bench_solver.py``).
 """
 
 from __future__ import annotations
@@ -31,6 +31,9 @@ __all__ = [
     "solve_lattice",
     "solve_graph",
     "super_node_labels",
+    "laplacian_system",
+    "LaplacianSystem",
+    "factorize",
     "effective_resistance",
     "available_backends",
     "default_backend",

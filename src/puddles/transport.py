@@ -19,8 +19,9 @@ non-increasing in ``k`` (Rayleigh monotonicity), the true value lies between the
 bracketing samples, so the interpolation error is bounded by the local gap and hence
 by ``tol`` everywhere; :meth:`UniversalCurve.error_bound` returns that bound pointwise.
 
-Independent groups of solves run in a small process pool (both cores of a laptop) when there are
-enough of them to repay the start-up; set ``PUDDLES_WORKERS=1`` to stay in-process.
+Independent groups of solves run in a small process pool (both cores of a laptop) when
+there are enough of them to repay the start-up; set ``PUDDLES_WORKERS=1`` to stay
+in-process.
 """
 
 from __future__ import annotations
