@@ -265,7 +265,7 @@ class Plot:
         self.y_range = y
         axes = [
             bq.Axis(scale=self.sx, label=xlabel, grid_lines="none", **({} if x_ticks is None else dict(num_ticks=x_ticks))),
-            bq.Axis(scale=self.sy, label=ylabel, orientation="vertical", grid_lines="none", label_offset="45px"),
+            bq.Axis(scale=self.sy, label=ylabel, side="left", grid_lines="none", label_offset="45px"),
         ]
         self.figure = bq.Figure(
             marks=[], axes=axes, title=title, legend_location=legend, animation_duration=0,
