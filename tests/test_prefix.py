@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from puddles import Network, lattice, prefix
 from puddles.percolation import superconducting_labels
 from puddles.solver import available_backends, effective_resistance
-from puddles.transport import UniversalCurve
+from puddles.transport import UniversalCurve, prefix_resistance
 
 BACKENDS = available_backends()
 
@@ -104,9 +104,8 @@ def test_whole_curve_agrees_with_direct_solves(seed):
     g = net.universal_curve(x, tol=None)
     ks = np.minimum(net.curve.k_of_x(x), net.curve.k_max)
     for k, value in zip(ks, g):
-        expected = 0.0 if (net.k_perc is not None and k >= net.k_perc) else (
-            1.0 / direct_conductance(net.n, net.cluster.order, k) / lattice.normal_resistance(net.n)
-        )
+        percolated = net.k_perc is not None and k >= net.k_perc
+        expected = 0.0 if percolated else prefix_resistance(net.n, net.cluster.order, k)
         assert value == pytest.approx(expected, rel=1e-10, abs=1e-14)
 
 
