@@ -301,14 +301,6 @@ class Cluster:
         """``z`` of :attr:`order`, non-increasing."""
         return self.z[self.order]
 
-    def n_superconducting(self, x) -> np.ndarray:
-        """Number of superconducting bonds at reduced temperature ``x = (T - Tc_mean)/sigma``.
-
-        A bond superconducts iff ``z > x``; the superconducting set is the prefix of
-        :attr:`order` of this length.
-        """
-        return np.searchsorted(-self.z_sorted, -np.asarray(x, dtype=float), side="left")
-
     def tc(self, tc_mean: float, sigma: float) -> np.ndarray:
         """Local critical temperature of every bond (``-inf`` where none)."""
         return tc_mean + sigma * self.z

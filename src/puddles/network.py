@@ -237,21 +237,37 @@ class Network:
         return float(self.curve.exact(k))
 
     # -- bond-level views ------------------------------------------------------------
-    def bond_states(self, T: float, tc_mean: float, sigma: float) -> BondStates:
-        """Kind, superconducting state, spanning cluster and Tc of every bond at ``T``."""
+    def superconducting_count(self, T: float, tc_mean: float, sigma: float) -> int:
+        """Number ``k`` of superconducting bonds at ``T``: they are ``cluster.order[:k]``.
+
+        The same count the R(T) curve uses, so states and resistance agree even when ``T``
+        equals a bond's Tc.
+        """
         T = float(_check_temperatures(T))
         tc_mean, sigma = _check_tc(tc_mean, sigma)
-        tc = self.cluster.tc(tc_mean, sigma)
-        sc = T < tc
-        return BondStates(T, self.cluster.kind, sc, spanning_bonds(self.n, sc), tc)
+        return int(self.curve.k_of_x((T - tc_mean) / sigma))
+
+    def superconducting_bonds(self, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """``(superconducting, spanning)`` bond masks when the first ``k`` bonds superconduct."""
+        sc = np.zeros(self.cluster.kind.size, dtype=bool)
+        sc[self.cluster.order[:k]] = True
+        if self.k_perc is None or k < self.k_perc:  # the leads are not joined: nothing spans
+            return sc, np.zeros_like(sc)
+        return sc, spanning_bonds(self.n, sc)
+
+    def bond_states(self, T: float, tc_mean: float, sigma: float) -> BondStates:
+        """Kind, superconducting state, spanning cluster and Tc of every bond at ``T``."""
+        k = self.superconducting_count(T, tc_mean, sigma)
+        sc, spanning = self.superconducting_bonds(k)
+        return BondStates(float(T), self.cluster.kind, sc, spanning, self.cluster.tc(float(tc_mean), float(sigma)))
 
     def solve(self, T: float, tc_mean: float, sigma: float, *, potentials=True, currents=True):
         """Full solution at ``T``: node potentials and bond currents for V = 1 (units of 1/R0).
 
         Returns a :class:`puddles.solver.Solution` whose ``resistance`` is in units of R0.
         """
-        states = self.bond_states(T, tc_mean, sigma)
-        r = np.where(states.superconducting, 0.0, 1.0)
+        sc, _ = self.superconducting_bonds(self.superconducting_count(T, tc_mean, sigma))
+        r = np.where(sc, 0.0, 1.0)
         return solve_lattice(self.n, r, potentials=potentials, currents=currents, backend=self.curve.backend)
 
     def to_networkx(self, T: float | None = None, tc_mean: float | None = None, sigma: float | None = None) -> nx.Graph:

@@ -13,8 +13,8 @@ exercise the physics without a browser or a kernel:
   R(T), readouts and bond views from the caches.
 
 Why the caches are keyed by ``k``: with common random numbers the superconducting bonds
-at temperature T are the first ``k = network.cluster.n_superconducting(x)`` bonds of one
-fixed order, ``x = (T - Tc_mean)/sigma``. Two temperatures (or two ``(Tc_mean, sigma)``)
+at temperature T are the first ``k = network.superconducting_count(T, Tc_mean, sigma)``
+bonds of one fixed order. Two temperatures (or two ``(Tc_mean, sigma)``)
 with the same ``k`` have the same bonds, the same currents and the same picture.
 
 Threading: the dashboard builds and samples networks in one background thread and draws
@@ -35,7 +35,6 @@ import numpy as np
 
 from puddles import Network
 from puddles.network import realization
-from puddles.percolation import spanning_bonds
 from puddles.solver import solve_lattice
 from puddles.transport import DEFAULT_TOL
 
@@ -264,18 +263,14 @@ class TransportModel:
     @staticmethod
     def k_at(entry: NetworkEntry, T: float, tc_mean: float, sigma: float) -> int:
         """Number of superconducting bonds at temperature ``T``."""
-        if not (np.isfinite(sigma) and sigma > 0):
-            raise ValueError(f"sigma (width of the Tc distribution) must be > 0, got {sigma}")
-        return int(entry.net.cluster.n_superconducting((float(T) - float(tc_mean)) / float(sigma)))
+        return entry.net.superconducting_count(T, tc_mean, sigma)
 
     def view(self, entry: NetworkEntry, k: int) -> BondView:
         """Superconducting and spanning bonds at ``k`` (cached per network and ``k``)."""
         net = entry.net
 
         def make() -> BondView:
-            sc = np.zeros(net.cluster.kind.size, dtype=bool)
-            sc[net.cluster.order[:k]] = True
-            return BondView(k, sc, spanning_bonds(net.n, sc))
+            return BondView(k, *net.superconducting_bonds(k))
 
         with entry.lock:
             return _lru_get(entry.views, int(k), make, entry.MAX_VIEWS)
