@@ -331,3 +331,12 @@ def test_w_max_is_reachable_and_enforced():
         with pytest.raises(ValueError, match="w_max"):
             Network.generate(50, 1.0, 0.0, seed=1)
     assert Network.generate(50, 1.0, 0.0, seed=1, puddle_centres="anywhere").cluster.w_actual == 1.0
+
+
+@pytest.mark.parametrize("n", [2, 5, 17])
+def test_bond_raster_index_is_twice_the_midpoint(n):
+    rows, cols = lattice.bond_raster_index(n)
+    mr, mc = lattice.bond_midpoints(n)
+    np.testing.assert_array_equal(rows, 2 * mr)
+    np.testing.assert_array_equal(cols, 2 * mc)
+    assert not rows.flags.writeable and lattice.bond_raster_index(n)[0] is rows

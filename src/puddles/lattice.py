@@ -128,10 +128,18 @@ def bond_index(n: int, r, c, horizontal) -> np.ndarray:
     return np.where(horizontal, r * (n - 1) + c, n * (n - 1) + r * n + c)
 
 
+@lru_cache(maxsize=16)
+def _raster_index(n: int) -> tuple[np.ndarray, np.ndarray]:
+    a, b = _endpoints(n)
+    rows, cols = a // n + b // n, a % n + b % n  # twice the midpoint: exact integers
+    rows.setflags(write=False)
+    cols.setflags(write=False)
+    return rows, cols
+
+
 def bond_raster_index(n: int) -> tuple[np.ndarray, np.ndarray]:
-    """Pixel (row, column) of every bond in the ``(2n-1) x (2n-1)`` raster view."""
-    row, col = bond_midpoints(n)
-    return np.rint(2 * row).astype(np.intp), np.rint(2 * col).astype(np.intp)
+    """Pixel (row, column) of every bond in the ``(2n-1) x (2n-1)`` raster view (read-only, cached)."""
+    return _raster_index(validate_size(n))
 
 
 def bonds_to_raster(values, n: int, *, node_value=None, empty_value=None) -> np.ndarray:
