@@ -39,7 +39,8 @@ from scipy.linalg import LinAlgError, cholesky, solve_triangular
 from scipy.sparse.csgraph import minimum_spanning_tree
 
 from . import lattice
-from .solver import factorize, laplacian_system, super_node_labels
+from .percolation import superconducting_labels
+from .solver import factorize, laplacian_system
 
 __all__ = [
     "Group",
@@ -241,7 +242,7 @@ def _factorised(n: int, merged, backend):
     left, right = lattice.lead_nodes(n)
     mask = np.zeros(a.size, dtype=bool)
     mask[merged] = True
-    label = super_node_labels(n * n, a, b, mask, left, right)
+    label = superconducting_labels(n, mask)
     lab_l, lab_r = label[left[0]], label[right[0]]
     if lab_l == lab_r:
         raise ValueError("the base prefix joins the leads: its conductance is infinite")
