@@ -341,15 +341,14 @@ def curve_summary(net, x, tol) -> dict:
     """The dict :func:`realization_curve` returns, for an existing network ``net``."""
     F = net.universal_curve(np.asarray(x, dtype=float), tol=tol)
     curve = net.curve
-    x_perc = float(curve.z_sorted[net.k_perc - 1]) if net.percolates else math.nan
     # Every bond that can superconduct does (x -> -inf): 0 if the cluster percolates, else the
     # plateau; it is a table end point, so this is a cache hit whenever a table was built.
-    plateau = float(curve.exact(curve.k_max if net.percolates else curve.order.size))
+    plateau = float(curve.exact(curve.k_max))
     return dict(
         F=np.asarray(F, dtype=float),
         seed=int(net.seed),
         percolates=bool(net.percolates),
-        x_perc=x_perc,
+        x_perc=net.x_perc,
         plateau_all=plateau,
         w_skeleton=float(net.w_skeleton),
         n_solves=int(curve.n_solves),

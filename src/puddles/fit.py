@@ -86,8 +86,9 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.optimize import least_squares
 
-from . import __version__
+from . import __version__, lattice
 from ._checks import check_int
+from .cluster import PUDDLE_DIAMETER_RANGE
 from .data import RTData, export_fit_csv, export_fit_json, fit_to_csv_str, fit_to_json_str
 from .ensemble import (
     _check_diameter,
@@ -518,12 +519,9 @@ def _merge_bounds(user, defaults, names, w_skeleton) -> dict:
 
 @dataclass(frozen=True, eq=False)
 class _CurveSet:
-    w: float
-    w2: float
     F: np.ndarray  # (realizations, grid)
     percolates: np.ndarray
     x_perc: np.ndarray
-    plateau_all: np.ndarray
 
     @property
     def Fbar(self) -> np.ndarray:
@@ -583,12 +581,9 @@ class _Curves:
             out = run_items(items, self.executor, tick)
         self.n_solves += sum(o["n_solves"] for o in out)
         cs = _CurveSet(
-            w=float(w),
-            w2=float(w2),
             F=np.vstack([o["F"] for o in out]),
             percolates=np.array([o["percolates"] for o in out]),
             x_perc=np.array([o["x_perc"] for o in out]),
-            plateau_all=np.array([o["plateau_all"] for o in out]),
         )
         self.cache[key] = cs
         return cs
@@ -597,9 +592,8 @@ class _Curves:
         """Mean R/R_N with every bond that can superconduct superconducting (one solve each)."""
         vals = []
         for i in range(len(self.seeds)):
-            net = self._network(i, w, w2)
-            c = net.curve
-            vals.append(float(c.exact(c.k_max if net.percolates else c.order.size)))
+            c = self._network(i, w, w2).curve
+            vals.append(float(c.exact(c.k_max)))  # k_max: the leads join there, or every bond
             self.n_solves += c.n_solves
         return float(np.mean(vals))
 
@@ -758,9 +752,9 @@ def _outer_steps(n: int, puddle_diameter) -> dict:
     6 puddles and the ``w2`` step about 100 broken bonds per realization (0.05 and 0.025
     at N = 100, D = 10; more on smaller lattices, at most 0.1).
     """
-    nb = 2 * n * (n - 1)
+    nb = lattice.n_bonds(n)
     if puddle_diameter == "random":
-        lo, hi = 5.0, 30.0
+        lo, hi = PUDDLE_DIAMETER_RANGE
         d2 = (hi**3 - lo**3) / (3 * (hi - lo))  # E[D^2] for D ~ U[lo, hi]
     else:
         d2 = float(puddle_diameter) ** 2

@@ -225,10 +225,13 @@ class Network:
     def percolation_temperature(self, tc_mean: float, sigma: float) -> float:
         """Highest T at which a superconducting path joins the leads; NaN if none at T >= 0."""
         tc_mean, sigma = _check_tc(tc_mean, sigma)
-        if self.k_perc is None:
-            return float("nan")
-        tp = tc_mean + sigma * self.cluster.z_sorted[self.k_perc - 1]
-        return float(tp) if tp > 0 else float("nan")
+        tp = tc_mean + sigma * self.x_perc
+        return float(tp) if tp > 0 else float("nan")  # NaN stays NaN: never percolates
+
+    @property
+    def x_perc(self) -> float:
+        """Reduced percolation temperature ``(Tp - Tc_mean)/sigma`` (NaN if never)."""
+        return float("nan") if self.k_perc is None else float(self.cluster.z_sorted[self.k_perc - 1])
 
     def plateau(self, tc_mean: float, sigma: float) -> float:
         """Exact low-temperature limit R(T -> 0+)/R_N (0 when the cluster percolates)."""
