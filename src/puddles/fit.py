@@ -78,7 +78,6 @@ from __future__ import annotations
 
 import math
 import time
-import warnings
 from collections.abc import Callable, Mapping
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
@@ -244,7 +243,6 @@ class FitResult:
     covar: np.ndarray
     var_names: tuple
     T_curve: np.ndarray
-    R_curve: np.ndarray
     x_grid: np.ndarray
     universal: np.ndarray
     universal_std: np.ndarray
@@ -283,6 +281,11 @@ class FitResult:
         return self.normal_resistance(T) * np.interp(x, self.x_grid, self.universal)
 
     __call__ = curve
+
+    @property
+    def R_curve(self) -> np.ndarray:
+        """The fitted model on :attr:`T_curve` (data unit)."""
+        return self.curve(self.T_curve)
 
     # -- export ------------------------------------------------------------------------
     def _export_args(self) -> dict:
@@ -1177,41 +1180,36 @@ def _assemble(T, R, r_err, r_unit, metadata, prob, outer, curves, q, cs, p, r, c
     tps = tc + sg * cs.x_perc[cs.percolates]
     tps = tps[tps > 0]
     T_curve = np.linspace(T.min(), T.max(), 400)
-    b = values.get("alpha", 0.0)
-    R_curve = values["r_n"] * (1 + b * (T_curve - tc)) * np.interp((T_curve - tc) / sg, prob.grid, Fbar)
     if notes:
         message = f"{message}; {'; '.join(notes)}"
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        return FitResult(
-            params=params,
-            T=T,
-            R=R,
-            R_fit=model,
-            residual=residual,
-            r_err=r_err,
-            chisqr=chisqr,
-            redchi=chisqr / nfree if nfree > 0 else math.nan,
-            ndata=ndata,
-            nvarys=nvarys,
-            nfree=nfree,
-            covar=cov,
-            var_names=var_names,
-            T_curve=T_curve,
-            R_curve=R_curve,
-            x_grid=prob.grid,
-            universal=Fbar,
-            universal_std=cs.F.std(axis=0, ddof=1) if cs.F.shape[0] > 1 else np.zeros_like(Fbar),
-            percolates=bool(cs.percolates.mean() >= 0.5),
-            percolating_fraction=float(cs.percolates.mean()),
-            tp=float(tps.mean()) if tps.size else math.nan,
-            plateau=float(np.interp(-tc / sg, prob.grid, Fbar)),
-            n_solves=int(curves.n_solves),
-            n_evaluations=outer.n_evaluations,
-            success=success,
-            message=message,
-            elapsed=time.perf_counter() - t0,
-            metadata=metadata,
-            r_unit=r_unit,
-            **settings,
-        )
+    return FitResult(
+        params=params,
+        T=T,
+        R=R,
+        R_fit=model,
+        residual=residual,
+        r_err=r_err,
+        chisqr=chisqr,
+        redchi=chisqr / nfree if nfree > 0 else math.nan,
+        ndata=ndata,
+        nvarys=nvarys,
+        nfree=nfree,
+        covar=cov,
+        var_names=var_names,
+        T_curve=T_curve,
+        x_grid=prob.grid,
+        universal=Fbar,
+        universal_std=cs.F.std(axis=0, ddof=1) if cs.F.shape[0] > 1 else np.zeros_like(Fbar),
+        percolates=bool(cs.percolates.mean() >= 0.5),
+        percolating_fraction=float(cs.percolates.mean()),
+        tp=float(tps.mean()) if tps.size else math.nan,
+        plateau=float(np.interp(-tc / sg, prob.grid, Fbar)),
+        n_solves=int(curves.n_solves),
+        n_evaluations=outer.n_evaluations,
+        success=success,
+        message=message,
+        elapsed=time.perf_counter() - t0,
+        metadata=metadata,
+        r_unit=r_unit,
+        **settings,
+    )
