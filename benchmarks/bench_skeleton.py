@@ -13,24 +13,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import tempfile
 import time
 
 import numpy as np
+from _timing import median_time
 
 M, P = 250, 50_000
-
-
-def _median_time(fn, repeats, setup=None):
-    times = []
-    for _ in range(repeats):
-        if setup is not None:
-            setup()
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
 
 
 def _fmt(seconds):
@@ -52,9 +41,9 @@ def main(argv=None):
         from puddles import skeleton as sk
 
         grow = lambda: sk.grow_dla(M, P, args.seed)  # noqa: E731
-        cold = _median_time(grow, args.repeats, setup=lambda: sk.clear_cache(memory=True, disk=True))
-        warm = _median_time(grow, max(args.repeats, 1000))
-        disk = _median_time(grow, args.repeats, setup=lambda: sk.clear_cache(memory=True, disk=False))
+        cold = median_time(grow, args.repeats, setup=lambda: sk.clear_cache(memory=True, disk=True))[0]
+        warm = median_time(grow, max(args.repeats, 1000))[0]
+        disk = median_time(grow, args.repeats, setup=lambda: sk.clear_cache(memory=True, disk=False))[0]
         mask = grow()
 
         t0 = time.perf_counter()

@@ -1,11 +1,11 @@
 """Solver benchmark: sparse backends, and grouped prefixes against one factorisation per k.
 
 Run ``python benchmarks/bench_solver.py [--sizes 100 200] [--repeats 3]``. For the
-prefix lengths ``k`` of the engine benchmark's 100-point curve (Tc_mean 1, sigma 0.2,
-w 0.45, w2 0.1, seed 1) it times, in one process and one run:
+prefix lengths ``k`` of the engine benchmark's 100-point curve (its constants are imported
+from ``bench_engine``) it times, in one process and one run:
 
-* baseline: one independent solve per ``k`` (``solve_lattice``: contraction + one sparse
-  factorisation each), in this process;
+* baseline: one independent solve per ``k`` (``transport.prefix_resistance``: contraction
+  + one sparse factorisation each), in this process;
 * grouped: :mod:`puddles.prefix` (neighbouring ``k`` share a factorisation), in this
   process, then in the worker pool as the engine runs it;
 * one mid-transition solve with every available backend (CHOLMOD, SuperLU).
@@ -17,26 +17,14 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
-import time
 
 import numpy as np
+from _timing import median_time
+from bench_engine import SEED, SIGMA, TC_MEAN, TEMPERATURES, W2, W
 
-from puddles import Network, lattice, prefix
-from puddles.solver import available_backends, solve_lattice
-from puddles.transport import UniversalCurve, workers
-
-TC_MEAN, SIGMA, W, W2, SEED = 1.0, 0.2, 0.45, 0.1, 1
-TEMPERATURES = np.linspace(0.0, TC_MEAN + 4 * SIGMA, 100)
-
-
-def median_time(fn, repeats: int) -> tuple[float, object]:
-    times, out = [], None
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times), out
+from puddles import Network, prefix
+from puddles.solver import available_backends
+from puddles.transport import UniversalCurve, prefix_resistance, workers
 
 
 def main(argv=None) -> None:
@@ -53,15 +41,9 @@ def main(argv=None) -> None:
         curve = net.curve
         ks = np.unique(np.minimum(curve.k_of_x((TEMPERATURES - TC_MEAN) / SIGMA), curve.k_max))
         ks = [int(k) for k in ks if 0 < k < curve.k_max]
-        r_n = lattice.normal_resistance(n)
 
         def per_k():
-            out = []
-            for k in ks:
-                r = np.ones(lattice.n_bonds(n))
-                r[order[:k]] = 0.0
-                out.append(solve_lattice(n, r).resistance / r_n)
-            return np.array(out)
+            return np.array([prefix_resistance(n, order, k) for k in ks])
 
         def grouped(n_workers):
             def run():
@@ -84,9 +66,10 @@ def main(argv=None) -> None:
                 f"{base / t:.1f}x | {n_groups} factorisations; max rel. difference {err:.1e} |"
             )
         k_mid = ks[len(ks) // 2]
-        r = np.ones(lattice.n_bonds(n))
-        r[order[:k_mid]] = 0.0
-        times = {b: median_time(lambda b=b: solve_lattice(n, r, backend=b), args.repeats)[0] for b in available_backends()}
+        times = {
+            b: median_time(lambda b=b: prefix_resistance(n, order, k_mid, backend=b), args.repeats)[0]
+            for b in available_backends()
+        }
         slowest = max(times.values())
         for backend, t in times.items():
             print(

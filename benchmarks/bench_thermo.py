@@ -10,28 +10,16 @@ Run as ``python benchmarks/bench_thermo.py``; prints a markdown table of medians
 
 from __future__ import annotations
 
-import statistics
 import sys
-import time
 
 import numpy as np
+from _timing import median_time
 from scipy import integrate, optimize
 
 from puddles import thermo
 from puddles.thermo import PRESETS, ThermoParams, chemical_potential, inverse_compressibility, maxwell_construction
 
 INTERIOR = ThermoParams(W=1.0, A=2.0, B=210.0, Gamma=1.75, nu0=0.02)
-
-
-def median_seconds(func, repeats: int, setup=None) -> float:
-    times = []
-    for _ in range(repeats):
-        if setup is not None:
-            setup()
-        t0 = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
 
 
 def _mu_py(x: float, p: ThermoParams) -> float:
@@ -88,10 +76,10 @@ def main() -> int:
         base = naive_maxwell(p)
         assert base is not None
         agree = max(abs(ours.n1 - base[0]), abs(ours.n2 - base[1]), abs(ours.mu_star - base[2]))
-        t_cold = median_seconds(lambda: maxwell_construction(p), 200, setup=thermo._maxwell_cached.cache_clear)
+        t_cold = median_time(lambda: maxwell_construction(p), 200, setup=thermo._maxwell_cached.cache_clear)[0]
         maxwell_construction(p)
-        t_warm = median_seconds(lambda: maxwell_construction(p), 2000)
-        t_base = median_seconds(lambda: naive_maxwell(p), 7)
+        t_warm = median_time(lambda: maxwell_construction(p), 2000)[0]
+        t_base = median_time(lambda: naive_maxwell(p), 7)[0]
         rows.append((f"`maxwell_construction`, {label}, cold", t_cold, 5e-3, t_base, f"max diff vs baseline {agree:.1e}"))
         rows.append((f"`maxwell_construction`, {label}, cached", t_warm, 5e-3, t_base, ""))
 
@@ -103,8 +91,8 @@ def main() -> int:
         float(np.max(np.abs(chemical_potential(n, p) - mu_b))),
         float(np.max(np.abs(inverse_compressibility(n, p) - k_b))),
     )
-    t_curve = median_seconds(lambda: (chemical_potential(n, p), inverse_compressibility(n, p)), 500)
-    t_curve_base = median_seconds(lambda: naive_curve(n_list, p), 50)
+    t_curve = median_time(lambda: (chemical_potential(n, p), inverse_compressibility(n, p)), 500)[0]
+    t_curve_base = median_time(lambda: naive_curve(n_list, p), 50)[0]
     rows.append(("mu(n) + kappa^-1(n), 1000 points", t_curve, 1e-3, t_curve_base, f"max diff vs baseline {agree:.1e} eV"))
 
     print(f"python {sys.version.split()[0]}, numpy {np.__version__}\n")
