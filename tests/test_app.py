@@ -51,6 +51,23 @@ def test_first_render_shows_the_engine_curve(dash):
     assert dash.status.level == "info"
 
 
+def test_a_superseded_refinement_stops_quietly(dash):
+    """A refine whose request was replaced stops between table rounds, without an error."""
+    p = _params(dash)
+    model = TransportModel()
+    entry = model.entry(NetworkParams(50, p.seed + 1, p.diameter, p.w, p.w2))
+    calls = []
+
+    def cancelled():
+        calls.append(1)
+        return len(calls) > 1  # the newer request arrives after the first check
+
+    status = dash.status.level
+    dash._refine(entry, cancelled, time.perf_counter(), "")
+    assert entry.tol > TOLERANCES[-1]  # never reached the final tolerance
+    assert dash.status.level == status  # no error shown
+
+
 def test_sigma_and_tc_redraw_the_engine_curve_without_solving(dash):
     solves = dash.entry.net.curve.n_solves
     entry = dash.entry

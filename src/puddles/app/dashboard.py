@@ -43,6 +43,8 @@ from urllib.parse import parse_qs
 
 import ipywidgets as widgets
 
+from puddles.transport import TableCancelled
+
 from .cluster_map import ClusterMap, render_currents, render_states
 from .model import NetworkParams, TransportModel, tolerances_for
 from .plots import RTPlot, format_readouts
@@ -573,9 +575,11 @@ class Dashboard:
             entry = self.model.entry(params)
             if cancelled():
                 return
-            self.model.sample(entry, tolerances_for(params.n)[0])
+            self.model.sample(entry, tolerances_for(params.n)[0], cancelled)
             if cancelled():
                 return
+        except TableCancelled:
+            return  # a newer request took over
         except Exception as exc:  # noqa: BLE001
             self.last_error = exc
             self.status.error(exc, f"network {params.label()} not built (last good plots kept)")
@@ -615,7 +619,9 @@ class Dashboard:
             for tol in tolerances_for(entry.params.n)[1:]:
                 if cancelled():
                     return
-                self.model.sample(entry, tol)
+                self.model.sample(entry, tol, cancelled)
+        except TableCancelled:
+            return  # a newer request took over
         except Exception as exc:  # noqa: BLE001
             self.status.error(exc, "refining R(T) failed (coarse curve kept)")
             return

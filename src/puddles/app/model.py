@@ -119,17 +119,10 @@ class NetworkEntry:
     ----------
     params : NetworkParams
     net : puddles.Network
-    tol : float
-        Finest tolerance its universal-curve table has been sampled to (``inf`` before
-        the first table exists).
-    build_seconds : float
-        Wall time of building the network and its first table.
     """
 
     params: NetworkParams
     net: Network
-    tol: float = float("inf")
-    build_seconds: float = float("nan")
     views: OrderedDict = field(default_factory=OrderedDict)
     currents: OrderedDict = field(default_factory=OrderedDict)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -147,6 +140,12 @@ class NetworkEntry:
         with self.lock:
             self.views.clear()
             self.currents.clear()
+
+    @property
+    def tol(self) -> float:
+        """Finest tolerance its universal-curve table has been sampled to (``inf`` before
+        the first table exists): the engine's ``UniversalCurve.table_tol``."""
+        return self.net.curve.table_tol
 
     @property
     def sampled(self) -> bool:
@@ -213,17 +212,14 @@ class TransportModel:
                 self._entries.popitem(last=False)
         return entry
 
-    def sample(self, entry: NetworkEntry, tol: float) -> bool:
-        """Sample the entry's universal curve to ``tol``; False when it already was.
+    @staticmethod
+    def sample(entry: NetworkEntry, tol: float, cancelled=None) -> None:
+        """Sample the entry's universal curve to ``tol`` (nothing to do when it already is).
 
-        Only ever called from one thread at a time (the dashboard's worker, or the
-        caller in synchronous mode).
+        ``cancelled`` (callable) stops the refinement early with
+        :class:`puddles.transport.TableCancelled`; values solved so far stay cached.
         """
-        if entry.tol <= tol:
-            return False
-        entry.net.curve.table(tol)
-        entry.tol = tol
-        return True
+        entry.net.curve.table(tol, cancelled=cancelled)
 
     # -- R(T) ------------------------------------------------------------------------
     def curve(self, entry: NetworkEntry, tc_mean: float, sigma: float) -> np.ndarray:
