@@ -236,12 +236,18 @@ class ClusterMap:
         self.widget.add_class("pd-map-box")
         self.rgb: np.ndarray | None = None
 
-    def show(self, rgb: np.ndarray, *, title: str, subtitle: str = "", mode: str = "states", note: str = "") -> None:
-        """Display an RGB raster (upscaled to the map size) with the legend of ``mode``."""
-        big = upscale(rgb, MAP_PIXELS)
-        png = encode_png(big)
+    @staticmethod
+    def encode(rgb: np.ndarray) -> bytes:
+        """PNG of an RGB raster upscaled to the map size."""
+        return encode_png(upscale(rgb, MAP_PIXELS))
+
+    def show(
+        self, rgb: np.ndarray, *, png: bytes | None = None, title: str, subtitle: str = "", mode: str = "states",
+        note: str = "",
+    ) -> None:
+        """Display an RGB raster with the legend of ``mode``; ``png`` is its :meth:`encode`, if at hand."""
         self.rgb = rgb
-        self.image.value = png
+        self.image.value = self.encode(rgb) if png is None else png
         self.title.value = html.escape(title)
         sub = f'<div class="pd-map-sub">{html.escape(subtitle)}</div>' if subtitle else ""
         self.legend.value = sub + (_state_legend() if mode == "states" else _current_legend(note))

@@ -38,7 +38,6 @@ import os
 import sys
 import threading
 import time
-from collections import OrderedDict
 from urllib.parse import parse_qs
 
 import ipywidgets as widgets
@@ -151,7 +150,6 @@ class Dashboard:
         self.runner.on_error = lambda exc: self.status.error(exc, "network update failed (last good plots kept)")
         self._lock = threading.RLock()
         self._suspend = False  # True while code (not the user) moves several sliders at once
-        self._png_cache: OrderedDict = OrderedDict()
         self.entry = None
         self.last_error: BaseException | None = None
         self.timings: dict[str, float] = {}
@@ -444,27 +442,22 @@ class Dashboard:
 
     # -- the cheap path ----------------------------------------------------------------
     def _map_png(self, entry, k: int, mode: str):
-        """PNG raster of the map at ``k`` superconducting bonds, cached per (network, k, mode)."""
-        key = (entry.params, k, mode)
-        hit = self._png_cache.get(key)
-        if hit is not None:
-            self._png_cache.move_to_end(key)
-            return hit
-        net = entry.net
-        view = self.model.view(entry, k)
-        note = ""
-        if mode == "states":
-            rgb = render_states(net.n, net.cluster.kind, view.superconducting, view.spanning)
-        else:
-            currents, total = self.model.currents(entry, k)
-            if not math.isfinite(total):
-                note = "R = 0: the whole current flows through the spanning superconducting path"
-            rgb = render_currents(net.n, net.cluster.kind, view.superconducting, view.spanning, currents, total)
-        value = (rgb, view, note)
-        self._png_cache[key] = value
-        while len(self._png_cache) > 48:  # 48 rasters of 0.5 MB at N = 200
-            self._png_cache.popitem(last=False)
-        return value
+        """``(rgb, png, view, note)`` of the map at ``k`` superconducting bonds, cached on the entry."""
+
+        def make():
+            net = entry.net
+            view = self.model.view(entry, k)
+            note = ""
+            if mode == "states":
+                rgb = render_states(net.n, net.cluster.kind, view.superconducting, view.spanning)
+            else:
+                currents, total = self.model.currents(entry, k)
+                if not math.isfinite(total):
+                    note = "R = 0: the whole current flows through the spanning superconducting path"
+                rgb = render_currents(net.n, net.cluster.kind, view.superconducting, view.spanning, currents, total)
+            return rgb, ClusterMap.encode(rgb), view, note
+
+        return entry.picture((k, mode), make)
 
     def _redraw(self, *, curve: bool, picture: bool, what: str = "") -> None:
         """Redraw from the current network (no network solve except one per new ``k`` for currents).
@@ -482,7 +475,7 @@ class Dashboard:
                 ro = self.model.readouts(entry, tc, sigma, R)
             k = self.model.k_at(entry, T, tc, sigma)
             if picture:
-                rgb, view, note = self._map_png(entry, k, self.map_mode.value)
+                rgb, png, view, note = self._map_png(entry, k, self.map_mode.value)
             # -- draw --
             if curve:
                 with self.rt.line.hold_sync():
@@ -498,7 +491,7 @@ class Dashboard:
                 frac = k / max(1, entry.net.cluster.kind.size)
                 state = "superconducting path joins the leads" if view.percolating else "no spanning path"
                 self.cluster_map.show(
-                    rgb, title=f"Cluster map at T = {T:.2f} K", subtitle=f"{frac:.1%} of bonds superconducting; {state}",
+                    rgb, png=png, title=f"Cluster map at T = {T:.2f} K", subtitle=f"{frac:.1%} of bonds superconducting; {state}",
                     mode=self.map_mode.value, note=note,
                 )
             elapsed = time.perf_counter() - t0
@@ -599,7 +592,6 @@ class Dashboard:
             if previous is not None and previous is not entry:
                 # Bound the kernel's memory: pictures of networks off screen are cheap to redo.
                 previous.drop_views()
-                self._png_cache = OrderedDict((k, v) for k, v in self._png_cache.items() if k[0] == entry.params)
             self.timings["coarse"] = t_coarse
             self.timings["first_draw"] = time.perf_counter() - t0  # build + coarse table + drawing
         self.status.set(

@@ -125,7 +125,8 @@ class NetworkEntry:
     net: Network
     views: OrderedDict = field(default_factory=OrderedDict)
     currents: OrderedDict = field(default_factory=OrderedDict)
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    pictures: OrderedDict = field(default_factory=OrderedDict)
+    lock: threading.RLock = field(default_factory=threading.RLock)  # pictures nest view lookups
 
     #: Bond views and current solutions kept per network. A view is two boolean arrays
     #: (160 kB at N = 200) and costs a few ms to redo; a current array is 8 bytes per bond
@@ -134,12 +135,20 @@ class NetworkEntry:
     #: bounded however long a class plays with the sliders.
     MAX_VIEWS = 64
     MAX_CURRENTS = 16
+    #: Encoded map pictures (PNG bytes, a few tens of kB) kept per network, keyed by (k, mode).
+    MAX_PICTURES = 48
 
     def drop_views(self) -> None:
-        """Forget bond views and currents (the sampled curve, which is small, stays)."""
+        """Forget bond views, currents and pictures (the sampled curve, which is small, stays)."""
         with self.lock:
             self.views.clear()
             self.currents.clear()
+            self.pictures.clear()
+
+    def picture(self, key, make):
+        """The cached map picture for ``key``, made by ``make()`` on a miss."""
+        with self.lock:
+            return _lru_get(self.pictures, key, make, self.MAX_PICTURES)
 
     @property
     def tol(self) -> float:
