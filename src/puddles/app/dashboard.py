@@ -45,13 +45,14 @@ import ipywidgets as widgets
 from puddles.transport import TableCancelled
 
 from .cluster_map import ClusterMap, render_currents, render_states
+from .events import Quiet, is_slider_echo
 from .model import NetworkParams, TransportModel, tolerances_for
 from .plots import RTPlot, format_readouts
 from .presets import DEFAULT_SCENARIO, N_CHOICES, RANGES, SCENARIOS
 from .runner import LatestRunner
 from .status import StatusLine, describe_error
 from .style import CSS, float_slider
-from .thermo_panel import CUSTOM, ThermoPanel, is_slider_echo, lever_to_w
+from .thermo_panel import CUSTOM, ThermoPanel, lever_to_w
 
 __all__ = ["Dashboard", "build_dashboard", "w_floor"]
 
@@ -149,7 +150,7 @@ class Dashboard:
         self.runner = LatestRunner(sync=sync)
         self.runner.on_error = lambda exc: self.status.error(exc, "network update failed (last good plots kept)")
         self._lock = threading.RLock()
-        self._suspend = False  # True while code (not the user) moves several sliders at once
+        self._quiet = Quiet()  # true while code (not the user) moves several sliders at once
         self.entry = None
         self.last_error: BaseException | None = None
         self.timings: dict[str, float] = {}
@@ -322,25 +323,19 @@ class Dashboard:
 
     def _set_sliders(self, values: dict) -> None:
         """Move several sliders without triggering an update per slider."""
-        self._suspend = True
-        try:
+        with self._quiet:
             for key, value in values.items():
                 getattr(self, key).value = value
-        finally:
-            self._suspend = False
 
     def _mark_custom(self) -> None:
         if self.scenario.value != CUSTOM:
-            self._suspend = True
-            try:
+            with self._quiet:
                 self.scenario.value = CUSTOM
-            finally:
-                self._suspend = False
 
     # -- callbacks -------------------------------------------------------------------
     @_guard("scenario")
     def _on_scenario(self, change) -> None:
-        if self._suspend or change["new"] == CUSTOM:
+        if self._quiet or change["new"] == CUSTOM:
             return
         self.apply_scenario(change["new"])
 
@@ -352,24 +347,21 @@ class Dashboard:
         elif values["w"] < self.w.min:  # never below the current realization's skeleton
             values["w"] = self.w.min
         self._set_sliders(values)
-        self._suspend = True
-        try:
+        with self._quiet:
             self.scenario.value = name
-        finally:
-            self._suspend = False
         self._redraw(curve=True, picture=True, what="scenario")
         self._request_rebuild()
 
     @_guard("redrawing R(T)")
     def _on_tc_change(self, change) -> None:
-        if self._suspend or is_slider_echo(change):
+        if self._quiet or is_slider_echo(change):
             return
         self._mark_custom()
         self._redraw(curve=True, picture=True, what=change["owner"].description)
 
     @_guard("moving the temperature cursor")
     def _on_T_change(self, change) -> None:
-        if self._suspend or is_slider_echo(change):
+        if self._quiet or is_slider_echo(change):
             return
         self._redraw(curve=False, picture=True, what="T")
 
@@ -379,7 +371,7 @@ class Dashboard:
 
     @_guard("network update")
     def _on_network_change(self, change) -> None:
-        if self._suspend or is_slider_echo(change):
+        if self._quiet or is_slider_echo(change):
             return
         if change["owner"] is not self.seed and change["owner"] is not self.n:
             self._mark_custom()
@@ -633,8 +625,7 @@ class Dashboard:
     def _sync_widgets(self, entry, wsk: float, note: str) -> None:
         """After a build: w slider minimum = w_skeleton, sliders show what was built, summary text."""
         p = entry.params
-        self._suspend = True
-        try:
+        with self._quiet:
             lo = w_floor(wsk)
             if self.w.min != lo:
                 if self.w.value < lo:
@@ -644,8 +635,6 @@ class Dashboard:
                 widget = getattr(self, key)
                 if widget.value != value:
                     widget.value = value
-        finally:
-            self._suspend = False
         if note and not self.thermo.drive_w.value:
             self.w_note.value = f'<div class="pd-note pd-warn">{note}</div>'
         elif not self.thermo.drive_w.value:

@@ -33,9 +33,10 @@ import numpy as np
 from puddles import thermo
 from puddles.thermo import weight_from_fraction
 
+from .events import Quiet, is_slider_echo
 from .style import float_slider
 
-__all__ = ["ThermoPanel", "THERMO_RANGES", "FIG6_PRESETS", "lever_to_w", "is_slider_echo", "nice_ticks", "CUSTOM"]
+__all__ = ["ThermoPanel", "THERMO_RANGES", "FIG6_PRESETS", "lever_to_w", "nice_ticks", "CUSTOM"]
 
 #: (min, max, step) of the thermodynamic sliders (energies in eV, densities per unit cell).
 THERMO_RANGES = {
@@ -52,14 +53,6 @@ CUSTOM = "custom"
 _SHADE = "#f4a6a6"
 _MU = "#08306b"
 _MAXWELL = "#c51b7d"
-
-
-def is_slider_echo(change) -> bool:
-    """True for a float round-off echo of a browser slider (it snaps ``0.1 + 48 * 0.05``), not a user move."""
-    old, new = change.get("old"), change.get("new")
-    if isinstance(old, float) and isinstance(new, float):
-        return abs(new - old) <= 1e-9 * max(1.0, abs(old))
-    return False
 
 
 def nice_ticks(lo: float, hi: float, target: int = 6) -> tuple[np.ndarray, int]:
@@ -115,7 +108,7 @@ class ThermoPanel:
     def __init__(self, status: Callable[[str, str], None] | None = None, on_change=None, side=None):
         self._status = status or (lambda message, level="info": None)
         self.on_change = on_change
-        self._suspend = False
+        self._quiet = Quiet()
         self.n = np.linspace(0.0, 0.2, N_POINTS)
         self.n_hi = 0.0  # no density range chosen yet
         self.fraction = 0.0
@@ -237,11 +230,8 @@ class ThermoPanel:
     def apply_preset(self, name: str) -> None:
         """Set the sliders to one of the Fig. 6 presets ("fig6-green", "fig6-blue", "fig6-red")."""
         p = thermo.ThermoParams.preset(name)
-        self._suspend = True
-        try:
+        with self._quiet:
             self.gamma.value, self.B.value, self.W.value, self.A.value, self.nu0.value = p.Gamma, p.B, p.W, p.A, p.nu0
-        finally:
-            self._suspend = False
         self.update()
 
     def _on_preset(self, change) -> None:
@@ -249,18 +239,15 @@ class ThermoPanel:
             self.apply_preset(change["new"])
 
     def _on_param(self, change) -> None:
-        if self._suspend or is_slider_echo(change):
+        if self._quiet or is_slider_echo(change):
             return
         if self.preset.value != CUSTOM:
-            self._suspend = True
-            try:
+            with self._quiet:
                 self.preset.value = CUSTOM  # the sliders no longer show a preset
-            finally:
-                self._suspend = False
         self.update()
 
     def _on_density(self, change) -> None:
-        if not self._suspend and not is_slider_echo(change):
+        if not self._quiet and not is_slider_echo(change):
             self.update(density_only=True)
 
     def set_w_note(self, text: str, clamped: bool = False) -> None:
@@ -340,11 +327,8 @@ class ThermoPanel:
         k_lo, k_hi = k_lo - pad_k, k_hi + pad_k
         self.n, self.n_hi = n, n_hi
         with self.density.hold_sync():
-            self._suspend = True
-            try:
+            with self._quiet:
                 self.density.max = n_hi
-            finally:
-                self._suspend = False
         self.xscale.min, self.xscale.max = 0.0, float(n_hi)
         self.mu_scale.min, self.mu_scale.max = lo_mu, hi_mu
         self.kappa_scale.min, self.kappa_scale.max = k_lo, k_hi
