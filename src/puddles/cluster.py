@@ -123,12 +123,14 @@ class Realization:
         # owner[b] = sequence index of the puddle owning bond b (-1: none).
         self._owner = np.full(nb, -1, dtype=np.intp)
         self._covered_count = [self.skeleton_bonds.size]  # covered bonds after 0, 1, 2, ... puddles
-        self._covered = self.skeleton.copy()
         self._raster_bond = np.full((2 * self.n - 1, 2 * self.n - 1), -1, dtype=np.intp)
         rr, cc = lattice.bond_raster_index(self.n)
         self._raster_bond[rr, cc] = np.arange(nb)
         self._bond_rc = (rr, cc)
-        self._stencils: dict[float, tuple[np.ndarray, np.ndarray]] = {}
+        # Even-parity raster offsets up to radius _stencil_rad, sorted by squared length: the
+        # stencil of any diameter is a prefix (one table serves random diameters too).
+        self._stencil_rad = -1
+        self._stencil_table: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
     # -- puddle sequence -------------------------------------------------------------
     def _draw_chunk(self) -> None:
@@ -147,15 +149,19 @@ class Realization:
 
     def _stencil(self, diameter: float) -> tuple[np.ndarray, np.ndarray]:
         """Raster offsets (doubled coordinates) of bonds within D/2 of a centre bond."""
-        st = self._stencils.get(diameter)
-        if st is None:
-            rad = int(np.floor(diameter))
+        rad = int(np.floor(diameter))
+        if rad > self._stencil_rad:
             di, dj = np.mgrid[-rad : rad + 1, -rad : rad + 1]
-            # Doubled coordinates: distance <= D/2 becomes <= D; bond-to-bond offsets have even parity.
-            keep = (di * di + dj * dj <= diameter * diameter + 1e-9) & ((di + dj) % 2 == 0)
-            st = (di[keep], dj[keep])
-            self._stencils[diameter] = st
-        return st
+            even = (di + dj) % 2 == 0  # bond-to-bond offsets have even parity
+            di, dj = di[even], dj[even]
+            d2 = di * di + dj * dj
+            by_length = np.argsort(d2, kind="stable")
+            self._stencil_table = (di[by_length], dj[by_length], d2[by_length])
+            self._stencil_rad = rad
+        di, dj, d2 = self._stencil_table
+        # Doubled coordinates: distance <= D/2 becomes <= D.
+        count = np.searchsorted(d2, diameter * diameter + 1e-9, side="right")
+        return di[:count], dj[:count]
 
     def _add_puddle(self) -> None:
         k = len(self._covered_count) - 1  # sequence index of the new puddle
@@ -171,8 +177,7 @@ class Realization:
         bonds = bonds[bonds >= 0]
         bonds = bonds[self._owner[bonds] < 0]
         self._owner[bonds] = k
-        new = int((~self._covered[bonds]).sum())
-        self._covered[bonds] = True
+        new = int((~self.skeleton[bonds]).sum())  # unowned bonds are covered only if skeleton
         self._covered_count.append(self._covered_count[-1] + new)
 
     @cached_property
