@@ -95,7 +95,6 @@ class FitPanel:
         self._status = status or (lambda message, level="info": None)
         self.data: RTData | None = None
         self.result: FitResult | None = None
-        self._fit_data: RTData | None = None  # the data the current result belongs to
         narrow = widgets.Layout(width="320px")
         style = {"description_width": "90px"}
 
@@ -231,7 +230,6 @@ class FitPanel:
         """Show new data (clears the previous fit)."""
         self.data = data
         self.result = None
-        self._fit_data = None
         T = data.T
         lo, hi = float(T.min()), float(T.max())
         step = max((hi - lo) / 500, 1e-6)
@@ -311,7 +309,6 @@ class FitPanel:
         finally:
             self.fit_button.disabled = self.data is None
         self.result = result
-        self._fit_data = self.data
         self._show_result(result)
         self.progress.value = self.progress.max
         state = "converged" if result.success else "stopped"

@@ -143,10 +143,9 @@ class RTPlot:
         self.legend.add_class("pd-pins")
 
     # -- drawing ---------------------------------------------------------------------
-    def set_curve(self, R: np.ndarray, label: str = "current") -> None:
+    def set_curve(self, R: np.ndarray) -> None:
         """Replace the live curve."""
         self.line.y = np.asarray(R, dtype=float)
-        self.line.labels = [label]
 
     def set_cursor(self, T: float) -> None:
         """Move the vertical temperature cursor."""

@@ -592,7 +592,7 @@ class RTExplorer(widgets.VBox):
         if self.net is None:
             return
         tc, sigma = self.tc.value, self.sigma.value
-        self.plot.set_curve(self.net.rt_curve(self.T, tc, sigma), label="current")
+        self.plot.set_curve(self.net.rt_curve(self.T, tc, sigma))
         tp = self.net.percolation_temperature(tc, sigma)
         plateau = self.net.plateau(tc, sigma)
         self.plot.set_markers(tp, plateau)
