@@ -30,7 +30,7 @@ import numpy as np
 from scipy.ndimage import binary_dilation
 
 from . import lattice
-from ._checks import check_seed
+from .validation import check_diameter, check_fraction, check_seed
 from .skeleton import default_growth, skeleton_mask
 
 __all__ = [
@@ -57,16 +57,6 @@ def _rng(seed: int, stream: int) -> np.random.Generator:
     return np.random.default_rng(np.random.SeedSequence(entropy=seed, spawn_key=(stream,)))
 
 
-def _check_fraction(name: str, value) -> float:
-    try:
-        value = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number in [0, 1], got {value!r}") from None
-    if not 0.0 <= value <= 1.0:
-        raise ValueError(f"{name} must lie in [0, 1], got {value}")
-    return value
-
-
 class Realization:
     """Every random draw of one seed, independent of ``w``, ``w2``, ``Tc_mean``, ``sigma``.
 
@@ -88,16 +78,7 @@ class Realization:
     def __init__(self, n: int, seed: int, *, puddle_diameter=10.0, puddle_centres="skeleton", growth=None):
         self.n = lattice.validate_size(n)
         self.seed = check_seed(seed)
-        if isinstance(puddle_diameter, str):
-            if puddle_diameter != "random":
-                raise ValueError(f"puddle_diameter must be a positive number or 'random', got {puddle_diameter!r}")
-        else:
-            try:
-                puddle_diameter = float(puddle_diameter)
-            except (TypeError, ValueError):
-                raise ValueError(f"puddle_diameter must be a positive number or 'random', got {puddle_diameter!r}") from None
-            if not (np.isfinite(puddle_diameter) and 0 < puddle_diameter <= 4 * self.n):
-                raise ValueError(f"puddle_diameter must lie in (0, {4 * self.n}] bonds, got {puddle_diameter}")
+        puddle_diameter = check_diameter(puddle_diameter, self.n)
         self.puddle_diameter = puddle_diameter
         if puddle_centres not in ("skeleton", "anywhere"):
             raise ValueError(f"puddle_centres must be 'skeleton' or 'anywhere', got {puddle_centres!r}")
@@ -208,7 +189,7 @@ class Realization:
         ValueError
             If ``w`` is below the skeleton fraction or cannot be reached.
         """
-        w = _check_fraction("w", w)
+        w = check_fraction("w", w)
         nb = lattice.n_bonds(self.n)
         if w < self.w_skeleton - 1e-12:
             raise ValueError(
@@ -233,7 +214,7 @@ class Realization:
 
     def cluster(self, w: float, w2: float) -> "Cluster":
         """The cluster at superconducting weight ``w`` and broken-filament fraction ``w2``."""
-        w2 = _check_fraction("w2", w2)
+        w2 = check_fraction("w2", w2)
         n_seq = self.puddles_for_weight(w)
         nb = lattice.n_bonds(self.n)
         owner = np.where(self._owner < n_seq, self._owner, -1)

@@ -45,7 +45,7 @@ from dataclasses import asdict, dataclass, field, fields
 
 import numpy as np
 
-from ._checks import check_int
+from .validation import check_diameter, check_fraction, check_int, check_number, check_tol
 
 __all__ = [
     "EnsembleParams",
@@ -63,34 +63,6 @@ _ENV_WORKERS = "PUDDLES_WORKERS"
 # --------------------------------------------------------------------------------------
 # Parameters
 # --------------------------------------------------------------------------------------
-
-
-def _number(name: str, value, lo: float, hi: float, *, lo_open: bool = False) -> float:
-    """``value`` as a float in [lo, hi] (or (lo, hi]); ValueError naming ``name`` otherwise."""
-    try:
-        value = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number in {'(' if lo_open else '['}{lo}, {hi}], got {value!r}") from None
-    ok = (value > lo if lo_open else value >= lo) and value <= hi and math.isfinite(value)
-    if not ok:
-        raise ValueError(f"{name} must lie in {'(' if lo_open else '['}{lo}, {hi}], got {value}")
-    return value
-
-
-def _check_diameter(value):
-    if isinstance(value, str):
-        if value != "random":
-            raise ValueError(f"puddle_diameter must be a positive number of bonds or 'random', got {value!r}")
-        return value
-    return _number("puddle_diameter", value, 0.0, 1e4, lo_open=True)
-
-
-def _check_tol(value, *, allow_none: bool = True):
-    if value is None:
-        if not allow_none:
-            raise ValueError("tol must be a number in (0, 0.5] (units of R_N), got None")
-        return None
-    return _number("tol", value, 0.0, 0.5, lo_open=True)
 
 
 @dataclass(frozen=True)
@@ -128,12 +100,12 @@ class EnsembleParams:
     def __post_init__(self) -> None:
         # object.__setattr__: the documented way to normalise fields of a frozen dataclass.
         object.__setattr__(self, "n", check_int("n", self.n, 2, 2000))
-        object.__setattr__(self, "w", _number("w", self.w, 0.0, 1.0))
-        object.__setattr__(self, "w2", _number("w2", self.w2, 0.0, 1.0))
-        object.__setattr__(self, "tc_mean", _number("tc_mean", self.tc_mean, 0.0, 1e6, lo_open=True))
-        object.__setattr__(self, "sigma", _number("sigma", self.sigma, 0.0, 1e6, lo_open=True))
-        object.__setattr__(self, "puddle_diameter", _check_diameter(self.puddle_diameter))
-        object.__setattr__(self, "tol", _check_tol(self.tol))
+        object.__setattr__(self, "w", check_fraction("w", self.w))
+        object.__setattr__(self, "w2", check_fraction("w2", self.w2))
+        object.__setattr__(self, "tc_mean", check_number("tc_mean", self.tc_mean, 0.0, 1e6, lo_open=True))
+        object.__setattr__(self, "sigma", check_number("sigma", self.sigma, 0.0, 1e6, lo_open=True))
+        object.__setattr__(self, "puddle_diameter", check_diameter(self.puddle_diameter, self.n))
+        object.__setattr__(self, "tol", check_tol(self.tol))
 
     @classmethod
     def coerce(cls, params) -> "EnsembleParams":

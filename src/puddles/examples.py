@@ -216,11 +216,12 @@ def synthetic_rt(
     RTData
         With the generating parameters in ``metadata`` (``synthetic: true`` first).
     """
-    from .ensemble import _number, ensemble_rt, realization_seeds
+    from .ensemble import ensemble_rt, realization_seeds
+    from .validation import check_number
 
-    noise = _number("noise", noise, 0.0, 0.5)
-    r_n = _number("r_n", r_n, 0.0, 1e15, lo_open=True)
-    alpha = _number("alpha", alpha, -1e6, 1e6)
+    noise = check_number("noise", noise, 0.0, 0.5)
+    r_n = check_number("r_n", r_n, 0.0, 1e15, lo_open=True)
+    alpha = check_number("alpha", alpha, -1e6, 1e6)
     if r_unit not in ("ohm", "normalized"):
         raise ValueError(f"r_unit must be 'ohm' or 'normalized', got {r_unit!r}")
     T = np.asarray(T, dtype=float)

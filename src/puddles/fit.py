@@ -86,12 +86,10 @@ import numpy as np
 from scipy.optimize import least_squares
 
 from . import __version__, lattice
-from ._checks import check_int
 from .cluster import PUDDLE_DIAMETER_RANGE
 from .data import RTData, export_fit_csv, export_fit_json, fit_to_csv_str, fit_to_json_str
+from .validation import check_diameter, check_int, check_number
 from .ensemble import (
-    _check_diameter,
-    _number,
     curve_summary,
     progress_callback,
     realization_seeds,
@@ -926,7 +924,7 @@ def _check_fix(fix, bounds_w_skeleton) -> dict:
         raise ValueError(f"fix: only 'w' and 'w2' can be held fixed, got {unknown}")
     out = {}
     for k, v in fix.items():
-        out[k] = _number(f"fix[{k!r}]", v, 0.0, 1.0)
+        out[k] = check_number(f"fix[{k!r}]", v, 0.0, 1.0)
     if "w" in out and out["w"] < bounds_w_skeleton:
         raise ValueError(
             f"fix['w'] = {out['w']} is below the skeleton fraction of these realizations "
@@ -1027,8 +1025,8 @@ def fit_rt(
     n = check_int("n", n, 10, 2000)
     realizations = check_int("realizations", realizations, 1, 1000)
     seed = check_int("seed", seed, 0, 2**63 - 1)
-    tol = _number("tol", tol, 0.0, 0.2, lo_open=True)
-    puddle_diameter = _check_diameter(puddle_diameter)
+    tol = check_number("tol", tol, 0.0, 0.2, lo_open=True)
+    puddle_diameter = check_diameter(puddle_diameter, n)
     max_evaluations = check_int("max_evaluations", max_evaluations, 3, 1000)
     if executor is not None and not callable(getattr(executor, "submit", None)):
         raise ValueError(f"executor must be a concurrent.futures.Executor (with .submit), got {type(executor).__name__}")
@@ -1062,11 +1060,11 @@ def fit_rt(
         # Start of the outer parameters.
         start = dict(start or {})
         w0 = fixed.get("w", start.get("w", _W_START))
-        w0 = float(np.clip(_number("start['w']", w0, 0.0, 1.0), *bounds["w"]))
+        w0 = float(np.clip(check_number("start['w']", w0, 0.0, 1.0), *bounds["w"]))
         if "w2" in fixed:
             w20 = fixed["w2"]
         elif "w2" in start:
-            w20 = float(np.clip(_number("start['w2']", start["w2"], 0.0, 1.0), *bounds["w2"]))
+            w20 = float(np.clip(check_number("start['w2']", start["w2"], 0.0, 1.0), *bounds["w2"]))
         else:
             w20 = _start_w2(curves, w0, *bounds["w2"], _plateau_estimate(T, R))
         free = [k for k in ("w", "w2") if k not in fixed]

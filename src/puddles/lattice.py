@@ -22,7 +22,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from ._checks import check_int
+from .validation import MAX_SIZE, MIN_SIZE, check_int
 
 __all__ = [
     "validate_size",
@@ -37,8 +37,6 @@ __all__ = [
     "normal_resistance",
 ]
 
-MIN_SIZE = 2
-MAX_SIZE = 2000
 
 
 def validate_size(n) -> int:

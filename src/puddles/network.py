@@ -25,30 +25,9 @@ from .cluster import BROKEN, FILAMENT, KIND_NAMES, MATRIX, PUDDLE, Cluster, Real
 from .percolation import percolation_index, spanning_bonds
 from .solver import solve_lattice
 from .transport import DEFAULT_TOL, UniversalCurve
+from .validation import check_tc, check_temperatures
 
 __all__ = ["Network", "BondStates", "realization"]
-
-
-def _check_temperatures(T, name="T") -> np.ndarray:
-    try:
-        T = np.asarray(T, dtype=float)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be numbers (temperatures >= 0), got {T!r}") from None
-    if np.isnan(T).any() or (T < 0).any():
-        raise ValueError(f"{name} must be finite temperatures >= 0")
-    return T
-
-
-def _check_tc(tc_mean, sigma) -> tuple[float, float]:
-    try:
-        tc_mean, sigma = float(tc_mean), float(sigma)
-    except (TypeError, ValueError):
-        raise ValueError("tc_mean and sigma must be numbers") from None
-    if not np.isfinite(tc_mean):
-        raise ValueError(f"tc_mean must be a finite temperature, got {tc_mean}")
-    if not (np.isfinite(sigma) and sigma > 0):
-        raise ValueError(f"sigma (width of the Tc distribution) must be > 0, got {sigma}")
-    return tc_mean, sigma
 
 
 @lru_cache(maxsize=8)
@@ -214,8 +193,8 @@ class Network:
             adaptively sampled universal curve with error at most ``tol`` (R_N units,
             default 0.01).
         """
-        T = _check_temperatures(T)
-        tc_mean, sigma = _check_tc(tc_mean, sigma)
+        T = check_temperatures(T)
+        tc_mean, sigma = check_tc(tc_mean, sigma)
         return self.curve((T - tc_mean) / sigma, tol=tol)
 
     def resistance(self, T: float, tc_mean: float, sigma: float) -> float:
@@ -224,7 +203,7 @@ class Network:
 
     def percolation_temperature(self, tc_mean: float, sigma: float) -> float:
         """Highest T at which a superconducting path joins the leads; NaN if none at T >= 0."""
-        tc_mean, sigma = _check_tc(tc_mean, sigma)
+        tc_mean, sigma = check_tc(tc_mean, sigma)
         tp = tc_mean + sigma * self.x_perc
         return float(tp) if tp > 0 else float("nan")  # NaN stays NaN: never percolates
 
@@ -235,7 +214,7 @@ class Network:
 
     def plateau(self, tc_mean: float, sigma: float) -> float:
         """Exact low-temperature limit R(T -> 0+)/R_N (0 when the cluster percolates)."""
-        tc_mean, sigma = _check_tc(tc_mean, sigma)
+        tc_mean, sigma = check_tc(tc_mean, sigma)
         k = self.curve.k_of_x(-tc_mean / sigma)  # at T -> 0+ every bond with Tc > 0 superconducts
         return float(self.curve.exact(k))
 
@@ -246,8 +225,8 @@ class Network:
         The same count the R(T) curve uses, so states and resistance agree even when ``T``
         equals a bond's Tc.
         """
-        T = float(_check_temperatures(T))
-        tc_mean, sigma = _check_tc(tc_mean, sigma)
+        T = float(check_temperatures(T))
+        tc_mean, sigma = check_tc(tc_mean, sigma)
         return int(self.curve.k_of_x((T - tc_mean) / sigma))
 
     def superconducting_bonds(self, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -289,8 +268,8 @@ class Network:
                 g.add_node((r, c), pos=(c, -r), lead=lead)
         a, b = lattice.bond_endpoints(n)
         kind = self.cluster.kind
-        tc = self.cluster.tc(*_check_tc(tc_mean, sigma)) if tc_mean is not None and sigma is not None else None
-        sc = (float(_check_temperatures(T)) < tc) if (tc is not None and T is not None) else None
+        tc = self.cluster.tc(*check_tc(tc_mean, sigma)) if tc_mean is not None and sigma is not None else None
+        sc = (float(check_temperatures(T)) < tc) if (tc is not None and T is not None) else None
         for i in range(a.size):
             attrs = dict(index=i, kind=KIND_NAMES[kind[i]], z=float(self.cluster.z[i]), puddle=int(self.cluster.puddle[i]))
             if tc is not None:

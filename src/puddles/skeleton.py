@@ -47,7 +47,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ._checks import check_int, check_seed
+from .validation import check_int, check_seed
 from .lattice import MAX_SIZE, bond_endpoints, bond_index, n_bonds, n_horizontal, validate_size
 
 __all__ = [
