@@ -1,0 +1,40 @@
+"""Fitting measured R(T) curves with the puddle network model.
+
+>>> from puddles.examples import load_example
+>>> from puddles.fit import fit_rt
+>>> data = load_example("zrncl_like_w2_0.20")                        # doctest: +SKIP
+>>> result = fit_rt(data, n=100, realizations=8, seed=1)             # doctest: +SKIP
+>>> print(result.fit_report())                                       # doctest: +SKIP
+
+The model is ``R(T) = R_N(T) Fbar((T - tc_mean) / sigma; w, w2)`` with ``Fbar`` the average of
+the universal curves of ``realizations`` networks (:mod:`puddles.fit.curves`), ``R_N(T) =
+r_n`` or ``r_n (1 + alpha (T - tc_mean))``. Only ``w`` and ``w2`` change the networks, so
+``(tc_mean, sigma, r_n[, alpha])`` are a cheap inner problem (:mod:`puddles.fit.inner`)
+profiled out of the outer fit over ``(w, w2)`` (:mod:`puddles.fit.outer`). The error bars
+count the noise and the disorder of one measured film (:mod:`puddles.fit.uncertainty`,
+``docs/fit_uncertainties.md``); diagnostics say when the model does not describe the data
+(:mod:`puddles.fit.diagnostics`). :func:`fit_series` fits a gate-voltage or density
+series with common random numbers and draws the paper's Fig. 1(b)-(e) from it.
+
+What one curve determines
+-------------------------
+RECOVERY_FIGURES
+"""
+
+from .curves import X_GRID
+from .prepare import estimate_noise
+from .result import PARAMETER_INFO, FitResult, Parameter
+from .rt import fit_rt
+from .series import SeriesResult, fit_series, read_series
+
+__all__ = [
+    "fit_rt",
+    "fit_series",
+    "read_series",
+    "FitResult",
+    "SeriesResult",
+    "Parameter",
+    "PARAMETER_INFO",
+    "X_GRID",
+    "estimate_noise",
+]
