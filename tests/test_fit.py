@@ -128,7 +128,8 @@ def test_result_contents(small_fit):
     np.testing.assert_allclose(res.curve(T), res.R_fit, rtol=1e-12)
     np.testing.assert_allclose(res(res.T_curve), res.R_curve, rtol=1e-12)
     assert res.T_curve[0] == T.min() and res.T_curve[-1] == T.max()
-    assert res.chisqr == pytest.approx(np.sum(res.residual**2))
+    assert res.chisqr == pytest.approx(np.sum((res.residual / res.r_err) ** 2))
+    assert res.noise_source == "estimated from the data"
     assert res.nvarys == 5 and res.nfree == T.size - 5
     assert res.redchi == pytest.approx(res.chisqr / res.nfree)
     assert res.n_solves > 0 and res.n_evaluations >= 3
@@ -143,9 +144,14 @@ def test_result_contents(small_fit):
         assert math.isfinite(p.stderr) and p.stderr > 0
         # Uncertainties add in quadrature.
         assert p.stderr == pytest.approx(math.hypot(p.stderr_noise, p.stderr_disorder))
+        assert set(p.correl) == set(res.var_names) - {p.name}
     for i, name in enumerate(res.var_names):
         assert res.covar[i, i] == pytest.approx(res.params[name].stderr ** 2)
-    assert "tc_mean" in res.report() and "<table>" in res._repr_html_()
+        for j, other in enumerate(res.var_names):
+            if i != j:
+                assert res.params[name].correl[other] == pytest.approx(res.covar[i, j] / math.sqrt(res.covar[i, i] * res.covar[j, j]))
+    assert 0.0 <= res.skeleton_broken_fraction <= res.params["w2"].value + 1e-12
+    assert "[[Variables]]" in res.fit_report() and "tc_mean" in res.report() and "<table>" in res._repr_html_()
 
 
 def test_exports_round_trip(small_fit, tmp_path):
@@ -176,7 +182,7 @@ def test_one_realization_has_no_disorder_error(exact_curve):
     for name in ("tc_mean", "sigma", "r_n"):
         p = res.params[name]
         assert math.isnan(p.stderr_disorder) and p.stderr == p.stderr_noise > 0
-    assert "no disorder error" in res.message
+    assert any("no disorder error" in note for note in res.notes)
 
 
 def test_weights_give_a_true_chi_square(exact_curve):

@@ -212,10 +212,20 @@ class UniversalCurve:
         """
         x = np.asarray(x, dtype=float)
         k = self.k_of_x(x)
-        if tol is None:
+        if tol is None or (tol < self.table_tol and self._exact_is_cheaper(k, tol)):
+            # Before a table exists, a few points are cheaper solved exactly than the whole
+            # table, and exact values meet any tolerance: a first call is never slower than
+            # the exact answer.
             return self.exact(k)
         kk, gg = self.table(tol)
         return np.interp(np.minimum(k, self.k_max), kk, gg)
+
+    def _exact_is_cheaper(self, k, tol: float) -> bool:
+        """Fewer distinct unsolved ``k`` than a table at ``tol`` would solve (about ``1.5 / tol + 16``)."""
+        capped = np.unique(np.minimum(k, self.k_max))
+        with self._lock:
+            missing = sum(1 for v in capped.tolist() if v not in self._g)
+        return missing <= 1.5 / tol + 16
 
     # -- adaptive table -------------------------------------------------------------
     def table(

@@ -3,9 +3,9 @@
 Noise. A fit's chi^2 means something only against the noise of the data. The user may give
 it (``r_err``, per point or one number); otherwise it is estimated from the data alone by
 the scatter of every point about the straight line through its two neighbours (robust
-median of the normalised second differences), which a smooth curve - a transition
-broader than the point spacing - hardly feels, and which is blind to the few steps of a
-single disordered realization (the median ignores them).
+median of the normalised second differences), on the warmest 40 % of the points: the
+normal state is smooth, where the transition's curvature and the steps of a disordered
+film would pass for noise.
 
 Long curves. A curve with more than ``max_points`` points is averaged in equal-width
 temperature bins first (at most ``max_points`` bins). The bin mean of ``c`` points has the
@@ -75,10 +75,13 @@ def estimate_noise(T: np.ndarray, R: np.ndarray) -> float:
     ``e_i = R_i - (b R_{i-1} + a R_{i+1})``, whose noise variance is
     ``sigma^2 (1 + a^2 + b^2)``; the estimate is ``1.4826 median|e_i| / sqrt(1 + a^2 + b^2)``
     (the median absolute deviation of a Gaussian). Points at repeated temperatures are
-    compared directly. Returns a positive number (a floor of ``1e-12 max|R|`` for
+    compared directly. Only the warmest 40 % of the points are used (all of them when that
+    leaves fewer than 10). Returns a positive number (a floor of ``1e-12 max|R|`` for
     noise-free data).
     """
     floor = 1e-12 * float(np.max(np.abs(R)))
+    if T.size >= 25:
+        T, R = T[-(2 * T.size) // 5 :], R[-(2 * T.size) // 5 :]
     if T.size < 3:
         return max(floor, 1e-300)
     t0, t1, t2 = T[:-2], T[1:-1], T[2:]

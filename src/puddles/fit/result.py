@@ -250,7 +250,8 @@ class FitResult:
 
         out = lmfit.Parameters()
         for p in self.params.values():
-            out.add(p.name, value=p.value, min=p.min, max=p.max, vary=p.vary)
+            bounds = dict(min=p.min, max=p.max) if p.vary else {}  # lmfit refuses min == max
+            out.add(p.name, value=p.value, vary=p.vary, **bounds)
             out[p.name].stderr = p.stderr
             out[p.name].correl = dict(p.correl) if p.vary else None
         return out
