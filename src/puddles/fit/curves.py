@@ -33,7 +33,7 @@ X_GRID = np.linspace(-6.5, 6.5, 5201)
 _DERIV_HALF_WIDTH = 0.04
 #: Lattices at least this large run their realizations in a process pool (smaller ones
 #: are faster in-process than the pool's start-up).
-_POOL_MIN_N = 60
+_POOL_MIN_N = 40
 
 # Realizations of the running fit, inherited by forked pool workers (keyed by (n, seed,
 # diameter)); workers started another way grow them on first use.

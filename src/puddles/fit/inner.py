@@ -8,6 +8,8 @@ Jacobian from the best few grid starts (and the previous optimum, when there is 
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 from scipy.optimize import least_squares
 
@@ -126,6 +128,17 @@ class InnerProblem:
             if best is None or sol[2] < best[2]:
                 best = sol
         return best
+
+
+    def refine(self, F, warm):
+        """One trust-region fit from ``warm`` (no grid search); returns (p, residual, cost)."""
+        return _lsq(self, interior(np.asarray(warm, dtype=float), self.lo, self.hi), F, derivative(F, self.grid))
+
+    def with_data(self, y) -> "InnerProblem":
+        """The same problem with other (scaled) data ``y``."""
+        other = copy.copy(self)
+        other.y = np.asarray(y, dtype=float)
+        return other
 
 
 def interior(p, lo, hi):

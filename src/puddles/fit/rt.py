@@ -14,19 +14,19 @@ import math
 import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import Executor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from ..ensemble import progress_callback, realization_seeds
 from ..validation import check_diameter, check_int, check_number
-from .curves import X_GRID, ModelCurves
+from .curves import ModelCurves
 from .diagnostics import diagnose, misfit
 from .inner import InnerProblem
 from .outer import W_START, OuterProblem, plateau_estimate, snap, start_w2
 from .prepare import MAX_POINTS, Curve, check_fix, check_start, default_bounds, merge_bounds, prepare_curve
 from .result import PARAMETER_INFO, FitResult, Parameter
-from .uncertainty import covariance, outer_partials, point_disorder, realization_deviations
+from .uncertainty import bootstrap_disorder, covariance, outer_partials, point_disorder, realization_deviations
 
 __all__ = ["fit_rt", "FitSettings"]
 
@@ -229,6 +229,9 @@ def fit_prepared(curve: Curve, curves: ModelCurves, settings: FitSettings, *, bo
     cs, p, r, cost = outer.profile(q)
     J_outer, grads = outer_partials(outer, q, p, r)
     cov = covariance(prob, p, cs, J_outer, settings.sample_realizations)
+    boot = bootstrap_disorder(outer, q, p, settings.sample_realizations)
+    if boot is not None:
+        cov = replace(cov, disorder=boot)  # nonlinear; the linearised sandwich stays for R < 3
     counts = (curves.n_solves - solves0, len(curves.cache) - evals0)
     return _assemble(curve, settings, prob, outer, curves, q, cs, p, r, cov, grads, bounds, message, success, t0,
                      counts)

@@ -57,7 +57,7 @@ from .curves import CurveSet, derivative
 from .inner import InnerProblem
 from .outer import OuterProblem
 
-__all__ = ["Covariance", "outer_partials", "covariance", "realization_deviations"]
+__all__ = ["Covariance", "outer_partials", "covariance", "realization_deviations", "bootstrap_disorder"]
 
 #: Scale of the outer parameters in the curvature matrix (conditioning only).
 _OUTER_SCALE = 0.05
@@ -141,3 +141,91 @@ def covariance(prob: InnerProblem, p, cs: CurveSet, J_outer: np.ndarray, sample_
     B = A_inv @ (Js.T @ G.T)  # (k, R): linearised move of the fit per realization
     disorder = (1.0 / sample_realizations + 1.0 / count) * (B @ B.T) / (count - 1) * DD
     return Covariance(noise, disorder, pd, J)
+
+
+def _quadratic_design(dq: np.ndarray) -> np.ndarray:
+    """Columns 1, dq_j, dq_j dq_k (j <= k) of a full quadratic in the outer parameters."""
+    k = dq.shape[1]
+    cols = [np.ones(dq.shape[0])] + [dq[:, j] for j in range(k)]
+    cols += [dq[:, j] * dq[:, l] for j in range(k) for l in range(j, k)]
+    return np.column_stack(cols)
+
+
+def _complete_design(outer: OuterProblem, q, p) -> None:
+    """Evaluate ``q +- step`` in every outer parameter and one diagonal point, so that a full
+    quadratic is determined around the optimum (a side beyond a bound is replaced by two
+    steps on the other side)."""
+    signs = []
+    for j in range(len(outer.names)):
+        h = outer.steps[outer.names[j]]
+        for s in (1.0, -1.0):
+            qj = q.copy()
+            qj[j] += s * h
+            if not outer.lo[j] - 1e-12 <= qj[j] <= outer.hi[j] + 1e-12:
+                qj[j] = q[j] - 2 * s * h
+            if outer.lo[j] - 1e-12 <= qj[j] <= outer.hi[j] + 1e-12:
+                outer.profile(qj, warm=p)
+        signs.append(1.0 if q[j] + h <= outer.hi[j] + 1e-12 else -1.0)
+    if len(outer.names) == 2:
+        outer.profile(q + np.array(signs) * np.array([outer.steps[k] for k in outer.names]), warm=p)
+
+
+def bootstrap_disorder(outer: OuterProblem, q, p, sample_realizations: float) -> np.ndarray | None:
+    """Disorder covariance by a parametric bootstrap over single realizations (scaled units).
+
+    Each realization ``i`` of the fit, at the optimum, plays the measured film: pseudo-data
+    ``model(p, F_i)``, fitted with the mean of the *other* realizations. The inner
+    parameters are refitted exactly (nonlinear) at every ``(w, w2)`` point the optimiser
+    evaluated (cached: no network solve); the outer optimum is the minimum of a quadratic
+    fitted to those profiled costs (inside the box the points span, widened by one
+    optimiser step and cut at the bounds), and the inner
+    parameters there are interpolated linearly. The spread of the replicate optima about
+    the fit, scaled from the replicates' ``1 + 1/(R-1)`` to ``1/M + 1/R`` realizations of
+    disorder, is the disorder covariance. None when there are too few realizations.
+    """
+    prob = outer.prob
+    cs = outer.profile(q)[0]
+    count = cs.F.shape[0]
+    if count < 3:
+        return None
+    k_out = len(outer.names)
+    _complete_design(outer, q, p)
+    points = [(np.array(key), hit[0], hit[1]) for key, hit in outer.inner.items()]
+    qs = np.array([pt[0] for pt in points]).reshape(len(points), k_out)
+    # Scaled outer offsets (one optimiser step = 1) keep the quadratic well conditioned.
+    steps = np.array([outer.steps[name] for name in outer.names])
+    dq = (qs - q) / steps if k_out else np.zeros((len(points), 0))
+    need = (k_out + 1) * (k_out + 2) // 2
+    use_quadratic = k_out > 0 and len(points) >= need
+    if k_out:
+        # Replicate optima may lie up to one step beyond the evaluated points (not beyond the bounds).
+        lo_box = np.maximum(dq.min(axis=0) - 1.0, (outer.lo - q) / steps)
+        hi_box = np.minimum(dq.max(axis=0) + 1.0, (outer.hi - q) / steps)
+    theta0 = np.concatenate([p, q])
+    moves = []
+    for i in range(count):
+        prob_i = prob.with_data(prob.model(p, cs.F[i]))
+        fits = []
+        for qk, csk, pk in points:
+            F_rest = (count * csk.Fbar - csk.F[i]) / (count - 1)
+            fits.append(prob_i.refine(F_rest, pk))
+        costs = np.array([f[2] for f in fits])
+        inner = np.array([f[0] for f in fits])
+        if not use_quadratic:
+            j = int(np.argmin(costs))
+            theta = np.concatenate([inner[j], qs[j]])
+        else:
+            X = _quadratic_design(dq)
+            coef = np.linalg.lstsq(X, costs, rcond=None)[0]
+            axes = [np.linspace(lo_box[j], hi_box[j], 41) for j in range(k_out)]
+            grid = np.stack(np.meshgrid(*axes, indexing="ij"), axis=-1).reshape(-1, k_out)
+            best = grid[np.argmin(_quadratic_design(grid) @ coef)]
+            # Inner parameters at the replicate optimum: linear in the outer ones near it.
+            near = np.argsort(np.linalg.norm(dq - best, axis=1))[: max(need, k_out + 2)]
+            L = np.column_stack([np.ones(near.size), dq[near]])
+            beta = np.linalg.lstsq(L, inner[near], rcond=None)[0]
+            theta = np.concatenate([np.concatenate([[1.0], best]) @ beta, q + best * steps])
+        moves.append(theta - theta0)
+    moves = np.array(moves)
+    scale = (1.0 / sample_realizations + 1.0 / count) * (count - 1) / count
+    return scale * (moves.T @ moves) / count
