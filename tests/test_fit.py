@@ -238,8 +238,9 @@ def test_executor_gives_the_same_fit(exact_curve):
 
 def test_evaluation_budget_is_respected(exact_curve):
     res = fit_rt(T, 50.0 * exact_curve, max_evaluations=3, start={"w": 0.7, "w2": 0.3}, **SMALL)
-    # The budget bounds the optimisation; the final central differences add at most 4 points.
-    assert res.n_evaluations <= 3 + 4
+    # The budget bounds the optimisation; the design around the optimum for the error bars
+    # (q +- step in w and w2, one diagonal point) adds at most 5 points.
+    assert res.n_evaluations <= 3 + 5
 
 
 # -- parameter recovery (the test that matters) ----------------------------------------------
