@@ -119,9 +119,11 @@ def test_nice_ceiling(x, nice):
     assert _nice_ceiling(x) == pytest.approx(nice)
 
 
-def test_the_confidence_band_is_shaded_around_the_fit(fitted):
-    panel, _ = fitted
-    res = panel.result
+def test_the_confidence_band_is_shaded_around_the_fit():
+    panel = FitPanel()
+    panel.example.value = EXAMPLE
+    panel.n.value, panel.realizations.value = 20, 3
+    res = panel.run_fit()
     lo, hi = np.asarray(panel.band_mark.y)
     band = res.eval_uncertainty(res.T_curve)
     np.testing.assert_array_equal(panel.band_mark.x, res.T_curve)
@@ -176,4 +178,4 @@ def test_one_series_file_with_a_label_column():
     panel.label_column.value = "nope"
     before = panel.series_data
     _upload(panel, "series2.csv", text.encode())
-    assert "label_column 'nope' not in the header" in panel.message.value and panel.series_data is before
+    assert "label_column &#x27;nope&#x27; not in the header" in panel.message.value and panel.series_data is before
