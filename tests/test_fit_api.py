@@ -100,11 +100,11 @@ def test_confidence_band_is_the_parameter_covariance_propagated(fitted):
     res = fitted
     band = res.eval_uncertainty(res.T_curve)
     assert band.shape == res.T_curve.shape and np.all(band >= 0) and band.max() > 0
-    # The tc_mean column is the central difference of the curve over the smoothing width (0.04 sigma).
+    # The tc_mean column is the central difference of the curve over the smoothing width (0.1 sigma).
     i = res.var_names.index("tc_mean")
     G = res.model_gradient(res.T)
     p = res.params["tc_mean"]
-    h = 0.04 * res.params["sigma"].value
+    h = 0.1 * res.params["sigma"].value
 
     def moved(d):
         q = type(p)(**{**p.__dict__, "value": p.value + d})

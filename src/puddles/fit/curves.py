@@ -54,9 +54,9 @@ class CurveSet:
         return self.F.mean(axis=0)
 
 
-def derivative(F: np.ndarray, grid: np.ndarray) -> np.ndarray:
-    """Smoothed dF/dx on the grid (central difference over +-0.04)."""
-    h = _DERIV_HALF_WIDTH
+def derivative(F: np.ndarray, grid: np.ndarray, half_width: float = _DERIV_HALF_WIDTH) -> np.ndarray:
+    """Smoothed dF/dx on the grid (central difference over +-``half_width``, default 0.04)."""
+    h = half_width
     return (np.interp(grid + h, grid, F) - np.interp(grid - h, grid, F)) / (2 * h)
 
 

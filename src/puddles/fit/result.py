@@ -212,7 +212,12 @@ class FitResult:
         return self.curve(self.T_curve)
 
     def model_gradient(self, T) -> np.ndarray:
-        """``dR_model/d(parameter)`` at ``T`` for every free parameter, shape ``(len(T), nvarys)``."""
+        """``dR_model/d(parameter)`` at ``T`` for every free parameter, shape ``(len(T), nvarys)``.
+
+        Derivatives of the averaged curve are smoothed over +-0.1 in reduced temperature
+        (central differences), so that the band follows the trend of the model rather
+        than the steps of single puddles.
+        """
         T = np.asarray(T, dtype=float)
         p = self.params
         tc, sg, rn = p["tc_mean"].value, p["sigma"].value, p["r_n"].value
@@ -220,7 +225,8 @@ class FitResult:
         dT = T - tc
         x = dT / sg
         f = np.interp(x, self.x_grid, self.universal)
-        fp = np.interp(x, self.x_grid, derivative(self.universal, self.x_grid))
+        # Smoothed over +-0.1 in x like universal_grad: the band shows the trend, not single puddle steps.
+        fp = np.interp(x, self.x_grid, derivative(self.universal, self.x_grid, 0.1))
         L = 1.0 + alpha * dT
         cols = {
             "tc_mean": rn * (-alpha * f - L * fp / sg),

@@ -59,6 +59,8 @@ from .outer import OuterProblem
 
 __all__ = ["Covariance", "outer_partials", "covariance", "realization_deviations", "bootstrap_disorder"]
 
+#: Box kernel of +-0.1 in x on the 0.0025 grid, smoothing dFbar/dw for the confidence band.
+_SMOOTH = np.full(81, 1.0 / 81)
 #: Scale of the outer parameters in the curvature matrix (conditioning only).
 _OUTER_SCALE = 0.05
 
@@ -90,7 +92,7 @@ def outer_partials(outer: OuterProblem, q, p, r) -> tuple[np.ndarray, dict]:
     """Partial derivatives in the free outer parameters at fixed inner parameters.
 
     Returns the weighted residual columns ``(points, k)`` and ``{name: dFbar/dq}`` on the
-    grid; both come from the forward steps the optimiser evaluated (cached curve sets).
+    grid (smoothed over +-0.1 in x); both come from the forward steps the optimiser evaluated (cached curve sets).
     """
     cols, grads = [], {}
     Fbar = outer.profile(q)[0].Fbar
@@ -100,7 +102,8 @@ def outer_partials(outer: OuterProblem, q, p, r) -> tuple[np.ndarray, dict]:
         qj[j] += h
         Fj = outer.curves.evaluate(*outer.ww2(qj)).Fbar
         cols.append((outer.prob.residual(p, Fj) - r) / h)
-        grads[name] = (Fj - Fbar) / h
+        # Smoothed over +-0.1 in x: the band should show the trend, not the steps of single puddles.
+        grads[name] = np.convolve((Fj - Fbar) / h, _SMOOTH, mode="same")
     return (np.column_stack(cols) if cols else np.zeros((r.size, 0))), grads
 
 
