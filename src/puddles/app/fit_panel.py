@@ -11,9 +11,14 @@ Contract with the dashboard: ``FitPanel(status=None)`` with ``status(message, le
 * runs :func:`puddles.fit.fit_rt` when *Fit* is pressed, with an ``IntProgress`` bar fed
   by the fit's progress callback (the fit runs in the kernel; the bar's updates reach
   the browser while it runs);
-* shows data and fit (bqplot) with the residuals below, the parameter table (HTML) and
+* shows data and fit (bqplot) with its shaded 1-sigma confidence band
+  (``FitResult.eval_uncertainty``) and the residuals below, the parameter table (HTML) and
   ``data:`` URI download links for the CSV and JSON export (they work in Voilà, where
-  there is no file system to save to).
+  there is no file system to save to);
+* takes a series - several files (the control value from each file name) or one file with
+  a label column - fits it with :func:`puddles.fit.fit_series` (common realizations) and
+  shows the four parameter panels of the paper's Fig. 1(b)-(e)
+  (:class:`puddles.app.series_plots.SeriesPanels`), with CSV/JSON of the table.
 
 A malformed upload shows the loader's message in the panel and through ``status(...,
 "error")``; the previous data, fit and plots stay, and the panel stays usable.
