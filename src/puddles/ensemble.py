@@ -55,6 +55,8 @@ __all__ = [
     "realization_curve",
     "local_executor",
     "progress_callback",
+    "ensemble_superfluid",
+    "realization_superfluid",
 ]
 
 _ENV_WORKERS = "PUDDLES_WORKERS"
@@ -362,8 +364,9 @@ def run_items(
     executor: Executor | None,
     progress: Callable[[int, int, str], None] | None = None,
     label: Callable[[int], str] | None = None,
+    work: Callable[..., dict] = realization_curve,
 ) -> list[dict]:
-    """Run :func:`realization_curve` for every kwargs dict in ``items``; results in order.
+    """Run ``work`` (default :func:`realization_curve`) for every kwargs dict in ``items``; results in order.
 
     ``executor=None`` runs the items in the calling process, one after another (the
     engine then parallelises the solves of each item itself). Progress is reported as
@@ -373,11 +376,11 @@ def run_items(
     results: list[dict | None] = [None] * total
     if executor is None:
         for i, kw in enumerate(items):
-            results[i] = realization_curve(**{**kw, "single_process": False})
+            results[i] = work(**{**kw, "single_process": False})
             if progress is not None:
                 progress(i + 1, total, label(i) if label else f"realization {i + 1}/{total}")
         return results  # type: ignore[return-value]
-    futures = {executor.submit(realization_curve, **kw): i for i, kw in enumerate(items)}
+    futures = {executor.submit(work, **kw): i for i, kw in enumerate(items)}
     from concurrent.futures import as_completed
 
     done = 0
@@ -487,6 +490,13 @@ def _check_T(T) -> np.ndarray:
     return T
 
 
+def _band(curves: np.ndarray) -> dict:
+    """Mean, sample standard deviation (0 for one curve) and standard error over the rows of ``curves``."""
+    count = curves.shape[0]
+    std = curves.std(axis=0, ddof=1) if count > 1 else np.zeros(curves.shape[1])
+    return dict(mean=curves.mean(axis=0), std=std, sem=std / math.sqrt(count))
+
+
 def ensemble_rt(
     params,
     T,
@@ -551,16 +561,12 @@ def ensemble_rt(
             ex.shutdown(wait=True, cancel_futures=True)
         close()
     curves = np.vstack([o["F"] for o in out])
-    count = curves.shape[0]
-    std = curves.std(axis=0, ddof=1) if count > 1 else np.zeros(T.size)
     x_perc = np.array([o["x_perc"] for o in out])
     tp = p.tc_mean + p.sigma * x_perc
     tp = np.where(tp > 0, tp, np.nan)
     return EnsembleResult(
         T=T,
-        mean=curves.mean(axis=0),
-        std=std,
-        sem=std / math.sqrt(count),
+        **_band(curves),
         curves=curves,
         seeds=tuple(seeds),
         params=p,
@@ -569,3 +575,91 @@ def ensemble_rt(
         n_solves=int(sum(o["n_solves"] for o in out)),
         elapsed=time.perf_counter() - t0,
     )
+
+
+# --------------------------------------------------------------------------------------
+# Critical current and superfluid stiffness
+# --------------------------------------------------------------------------------------
+
+
+def realization_superfluid(
+    n: int,
+    w: float,
+    w2: float,
+    seed: int,
+    T,
+    *,
+    tc_mean: float,
+    sigma: float,
+    puddle_diameter=10.0,
+    single_process: bool = True,
+) -> dict:
+    """Ic(T) and rho_s(T) of one realization (one work item, plain arguments).
+
+    Returns
+    -------
+    dict
+        ``ic`` (Ic/Ic0 at ``T``), ``rho_s`` (relative to the uniform T = 0 lattice), ``seed``,
+        ``percolates``, ``x_perc`` (as in :func:`realization_curve`) and ``n_solves`` (max-flows
+        plus linear solves: two per temperature below Tp).
+    """
+    from .network import Network  # deferred, as in realization_curve
+
+    ctx = _SingleProcessEngine() if single_process else contextlib.nullcontext()
+    with ctx:
+        net = Network.generate(n, w, w2, seed=seed, puddle_diameter=puddle_diameter)
+        T = np.asarray(T, dtype=float)
+        ic = net.critical_current_curve(T, tc_mean, sigma)
+        rho = net.stiffness_curve(T, tc_mean, sigma)
+        below = np.unique(T[net.curve.k_of_x((T - tc_mean) / sigma) >= (net.k_perc or np.inf)])
+        return dict(
+            ic=ic, rho_s=rho, seed=int(seed), percolates=bool(net.percolates), x_perc=net.x_perc,
+            n_solves=2 * int(below.size),
+        )
+
+
+def ensemble_superfluid(
+    params,
+    T,
+    seeds: Iterable[int],
+    executor: Executor | None = None,
+    *,
+    progress: Callable[[int, int, str], None] | str | None = None,
+) -> dict[str, EnsembleResult]:
+    """Mean and spread of the critical current and the superfluid stiffness over realizations.
+
+    Parameters are those of :func:`ensemble_rt` (``params.tol`` is not used: every value is
+    exact). Returns ``{"ic": ..., "rho_s": ...}``, two :class:`EnsembleResult` whose ``mean``,
+    ``std``, ``sem`` and ``curves`` hold Ic/Ic0 and rho_s (relative to the uniform lattice of
+    ``Tc = tc_mean`` bonds at T = 0) instead of R/R_N.
+    """
+    p = EnsembleParams.coerce(params)
+    T = _check_T(T)
+    seeds = _check_seeds(seeds)
+    if executor is not None and not callable(getattr(executor, "submit", None)):
+        raise ValueError(f"executor must be a concurrent.futures.Executor (with .submit), got {type(executor).__name__}")
+    report, close = progress_callback(progress, "ensemble Ic / rho_s")
+    items = [
+        dict(n=p.n, w=p.w, w2=p.w2, seed=s, T=T, tc_mean=p.tc_mean, sigma=p.sigma, puddle_diameter=p.puddle_diameter)
+        for s in seeds
+    ]
+    t0 = time.perf_counter()
+    own = executor is None
+    ex = local_executor(min(len(seeds), os.cpu_count() or 1)) if own else executor
+    try:
+        out = run_items(items, ex, report, lambda i: f"realization seed {seeds[i]}", work=realization_superfluid)
+    finally:
+        if own:
+            ex.shutdown(wait=True, cancel_futures=True)
+        close()
+    tp = p.tc_mean + p.sigma * np.array([o["x_perc"] for o in out])
+    common = dict(
+        T=T, seeds=tuple(seeds), params=p, percolates=np.array([o["percolates"] for o in out], dtype=bool),
+        tp=np.where(tp > 0, tp, np.nan), n_solves=int(sum(o["n_solves"] for o in out)),
+        elapsed=time.perf_counter() - t0,
+    )
+    result = {}
+    for key in ("ic", "rho_s"):
+        curves = np.vstack([o[key] for o in out])
+        result[key] = EnsembleResult(**_band(curves), curves=curves, **common)
+    return result
