@@ -14,19 +14,24 @@ scenario, computed exactly for a :class:`~puddles.network.Network`:
   to the uniform lattice of bonds with ``Tc = Tc_mean`` at T = 0 (:mod:`puddles.stiffness`).
 
 Both are exactly 0 at and above the percolation temperature Tp (no superconducting path
-joins the leads), where no solve is needed.
+joins the leads), where no solve is needed. A curve solves once per distinct temperature
+below Tp; long curves on large lattices are spread over the engine's worker pool (the one
+:mod:`puddles.transport` uses for R(T); ``PUDDLES_WORKERS=1`` keeps them in-process).
 """
 
 from __future__ import annotations
 
+from concurrent.futures.process import BrokenProcessPool
+
 import numpy as np
 
+from . import lattice, transport
 from .bcs import bond_weights
 from .critical_current import MaxFlow, lattice_max_flow
 from .stiffness import lattice_stiffness
 from .validation import check_number, check_tc, check_temperatures
 
-__all__ = ["bond_weights_at", "weakest_links", "critical_current_curve", "stiffness_curve"]
+__all__ = ["bond_weights_at", "weakest_links", "critical_current_curve", "stiffness_curve", "solve_points"]
 
 
 def _check(T, tc_mean, sigma) -> tuple[np.ndarray, float, float]:
@@ -44,8 +49,16 @@ def _spans(net, k: int) -> bool:
 def bond_weights_at(net, T: float, tc_mean: float, sigma: float) -> np.ndarray:
     """``Ic_i(T)/Ic0 = J_i(T)/J0`` of every bond of ``net`` (0 on normal bonds)."""
     T, tc_mean, sigma = _check(T, tc_mean, sigma)
-    sc, _ = net.superconducting_bonds(net.superconducting_count(float(T), tc_mean, sigma))
-    return bond_weights(net.cluster.tc(tc_mean, sigma), float(T), tc_mean, sc)
+    k = net.superconducting_count(float(T), tc_mean, sigma)
+    order = net.cluster.order[:k]
+    return _weights(net.n, order, net.cluster.tc(tc_mean, sigma)[order], float(T), tc_mean)
+
+
+def _weights(n: int, order: np.ndarray, tc_sorted: np.ndarray, T: float, tc_mean: float) -> np.ndarray:
+    """Bond weights when the bonds ``order`` (with local Tc ``tc_sorted``) superconduct."""
+    w = np.zeros(lattice.n_bonds(n))
+    w[order] = bond_weights(tc_sorted, T, tc_mean, np.ones(order.size, dtype=bool))
+    return w
 
 
 def weakest_links(net, T: float, tc_mean: float, sigma: float) -> MaxFlow:
@@ -56,27 +69,61 @@ def weakest_links(net, T: float, tc_mean: float, sigma: float) -> MaxFlow:
     return lattice_max_flow(net.n, bond_weights_at(net, float(T), tc_mean, sigma))
 
 
-def _curve(net, T, tc_mean, sigma, solve) -> np.ndarray:
+def solve_points(n: int, quantity: str, order, tc_sorted, tc_mean: float, points, backend=None) -> list[float]:
+    """Ic/Ic0 (``quantity="ic"``) or rho_s (``"rho_s"``) at every ``(T, k)`` of ``points``.
+
+    The bonds ``order[:k]`` superconduct at ``T``; ``tc_sorted`` are their local Tc. A
+    top-level function of plain arguments: the unit of work the engine's pool runs.
+    """
+    out = []
+    for T, k in points:
+        w = _weights(n, order[:k], tc_sorted[:k], T, tc_mean)
+        out.append(lattice_max_flow(n, w).value if quantity == "ic" else lattice_stiffness(n, w, backend=backend))
+    return out
+
+
+def _curve(net, T, tc_mean, sigma, quantity: str) -> np.ndarray:
     T, tc_mean, sigma = _check(T, tc_mean, sigma)
-    out = np.zeros(T.shape)
     flat = T.ravel()
     k = net.curve.k_of_x((flat - tc_mean) / sigma)
-    tc = net.cluster.tc(tc_mean, sigma)
-    done: dict[float, float] = {}
-    for i in np.flatnonzero([_spans(net, int(kk)) for kk in k]):
-        t = float(flat[i])
-        if t not in done:
-            sc, _ = net.superconducting_bonds(int(k[i]))
-            done[t] = solve(bond_weights(tc, t, tc_mean, sc))
-        out.flat[i] = done[t]
-    return out
+    live = np.flatnonzero([_spans(net, int(kk)) for kk in k])
+    temps, first = np.unique(flat[live], return_index=True)
+    points = [(float(t), int(k[live[i]])) for t, i in zip(temps, first)]
+    out = np.zeros(flat.size)
+    if points:
+        k_top = max(kk for _, kk in points)
+        order = net.cluster.order[:k_top]
+        args = (net.n, quantity, order, net.cluster.tc(tc_mean, sigma)[order], tc_mean)
+        values = dict(zip(temps, _run(args, points, net.curve.backend)))
+        out[live] = [values[t] for t in flat[live]]
+    return out.reshape(T.shape)
+
+
+def _run(args, points, backend) -> list[float]:
+    """Solve ``points`` in the engine's worker pool when that pays off, else in-process."""
+    n_workers = transport.workers()
+    if n_workers > 1 and len(points) >= 4 * n_workers and args[0] >= 60:
+        # Interleaved chunks: low temperatures (the largest clusters) spread over every worker.
+        chunks = [points[i::n_workers] for i in range(n_workers)]
+        try:
+            pool = transport._get_pool()
+            futures = [pool.submit(solve_points, *args, chunk, backend) for chunk in chunks]
+            results = [f.result() for f in futures]
+        except BrokenProcessPool:
+            transport._reset_pool()  # a killed worker must not take the engine down: finish in-process
+        else:
+            out = [0.0] * len(points)
+            for i, values in enumerate(results):
+                out[i::n_workers] = values
+            return out
+    return solve_points(*args, points, backend)
 
 
 def critical_current_curve(net, T, tc_mean: float, sigma: float) -> np.ndarray:
     """Ic(T)/Ic0 of ``net`` at temperatures ``T`` (one max-flow per distinct T below Tp)."""
-    return _curve(net, T, tc_mean, sigma, lambda wts: lattice_max_flow(net.n, wts).value)
+    return _curve(net, T, tc_mean, sigma, "ic")
 
 
 def stiffness_curve(net, T, tc_mean: float, sigma: float) -> np.ndarray:
     """rho_s(T) of ``net`` relative to the uniform T = 0 lattice (one solve per distinct T below Tp)."""
-    return _curve(net, T, tc_mean, sigma, lambda wts: lattice_stiffness(net.n, wts, backend=net.curve.backend))
+    return _curve(net, T, tc_mean, sigma, "rho_s")
