@@ -59,8 +59,8 @@ def main(argv=None) -> None:
     ap.add_argument("--repeats", type=int, default=3)
     args = ap.parse_args(argv)
     print(f"w = {W}, w2 = {W2}, seed = {SEED}, Tc_mean = {TC_MEAN}, sigma = {SIGMA}, {TEMPERATURES.size} temperatures")
-    print(f"{'N':>5} {'T<Tp':>5} {'Ic(T) s':>9} {'rho_s(T) s':>11} {'both s':>8} {'scipy ms/flow':>14} "
-          f"{'networkx ms/flow':>17} {'ratio':>7} {'max |dIc|':>10} {'bound':>9}")
+    print(f"{'N':>5} {'T<Tp':>5} {'Ic(T) s':>9} {'rho_s(T) s':>11} {'both s':>8} "
+          f"{'scipy ms/flow':>14} {'networkx ms/flow':>17} {'ratio':>7} {'max |dIc|':>10} {'bound':>9}")
     for n in args.sizes:
         net = Network.generate(n, W, W2, seed=SEED)
         below = int(np.sum(TEMPERATURES < net.percolation_temperature(TC_MEAN, SIGMA)))

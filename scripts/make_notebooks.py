@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Write the four teaching notebooks (notebooks/0*.ipynb) from the text below.
+"""Write the teaching notebooks (notebooks/0*.ipynb) from the text below.
 
 The notebooks are generated, not edited by hand, so that prose, code and exercises stay
 reviewable as plain Python and the stored .ipynb files never carry outputs:

@@ -321,15 +321,3 @@ def test_filamentary_versus_bulky_clusters():
     assert max(cuts_fil) <= 5
     assert np.mean(cuts_fil) * 3 < np.mean(cuts_bulk)
 
-
-def test_worker_pool_gives_the_in_process_values(monkeypatch):
-    """Curves of N >= 60 are spread over the engine's pool: the numbers must not change."""
-    net = Network.generate(60, w=0.45, w2=0.0, seed=6060)
-    T = np.linspace(0.0, 1.1 * net.percolation_temperature(TC, SIGMA), 20)
-    monkeypatch.setenv("PUDDLES_WORKERS", "2")
-    pooled = net.critical_current_curve(T, TC, SIGMA), net.stiffness_curve(T, TC, SIGMA)
-    monkeypatch.setenv("PUDDLES_WORKERS", "1")
-    local = net.critical_current_curve(T, TC, SIGMA), net.stiffness_curve(T, TC, SIGMA)
-    np.testing.assert_array_equal(pooled[0], local[0])
-    np.testing.assert_array_equal(pooled[1], local[1])
-    assert np.count_nonzero(local[0]) >= 16

@@ -611,7 +611,7 @@ def realization_superfluid(
         T = np.asarray(T, dtype=float)
         ic = net.critical_current_curve(T, tc_mean, sigma)
         rho = net.stiffness_curve(T, tc_mean, sigma)
-        below = np.unique(T[net.curve.k_of_x((T - tc_mean) / sigma) >= (net.k_perc or np.inf)])
+        below = np.unique(T[T < net.percolation_temperature(tc_mean, sigma)])  # NaN Tp: none
         return dict(
             ic=ic, rho_s=rho, seed=int(seed), percolates=bool(net.percolates), x_perc=net.x_perc,
             n_solves=2 * int(below.size),
