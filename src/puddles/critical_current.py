@@ -38,7 +38,7 @@ from scipy.sparse.csgraph import breadth_first_order, maximum_flow
 from . import lattice
 from .solver import super_node_labels
 
-__all__ = ["MaxFlow", "max_flow", "lattice_max_flow", "INT_CAPACITY"]
+__all__ = ["MaxFlow", "max_flow", "lattice_max_flow", "lattice_max_flow_sequence", "INT_CAPACITY"]
 
 #: Largest integer capacity (and flow) SciPy's ``maximum_flow`` handles (int32).
 INT_CAPACITY = 2**31 - 1
@@ -170,3 +170,104 @@ def _lead_merged_ends(n: int) -> tuple[np.ndarray, np.ndarray, int, int]:
     label = np.arange(n * n)
     label[left], label[right] = left[0], right[0]
     return label[a], label[b], int(left[0]), int(right[0])
+
+
+def lattice_max_flow_sequence(n: int, capacities) -> list[MaxFlow]:
+    """Maximum flows of the ``n x n`` lattice for a sequence of growing capacities.
+
+    A critical-current curve visited from high to low temperature only ever raises the bond
+    capacities (a bond's Ic grows as T falls, and new bonds join). So the flow found at one
+    temperature is feasible at the next, and only the increment is searched for: the maximum
+    flow of the residual network (the textbook warm start), which takes a few Dinic phases
+    instead of a solve from scratch. All steps share one integer scale ``S`` (set by the
+    largest capacities), so the values are exactly non-decreasing along the sequence and each
+    obeys the bound of :class:`MaxFlow`.
+
+    Parameters
+    ----------
+    n : int
+        Lattice size.
+    capacities : sequence of array_like, each of shape (2 n (n - 1),)
+        Bond capacities (finite, >= 0), each elementwise >= the previous one (a step where
+        a capacity falls, or any step when they do not grow, is still exact: it is solved from
+        zero flow). Only ``len`` and indexing are used, one item at a time, so a lazy sequence
+        keeps memory flat. The last step must hold the largest capacity of every bond (it
+        fixes the graph and the scale).
+
+    Returns
+    -------
+    list of MaxFlow
+        One per step, as :func:`lattice_max_flow` would return it with scale ``S``.
+    """
+    n = lattice.validate_size(n)
+    la, lb, src, snk = _lead_merged_ends(n)
+
+    def checked(c):
+        c = np.asarray(c, dtype=float)
+        if c.shape != la.shape:
+            raise ValueError(f"capacities must have shape ({la.size},) (one value per bond), got {c.shape}")
+        if not np.isfinite(c).all() or (c < 0).any():
+            raise ValueError("capacity must be finite and >= 0 (0 = a bond that carries no current)")
+        return c
+
+    if len(capacities) == 0:
+        return []
+    top = checked(capacities[len(capacities) - 1])  # the largest capacities fix the graph and the scale
+    use = np.flatnonzero((top > 0) & (la != lb))
+    if use.size == 0:
+        return [_EMPTY] * len(capacities)
+    ua, ub = la[use], lb[use]
+    present = np.zeros(n * n, dtype=bool)
+    present[ua] = present[ub] = present[src] = present[snk] = True
+    new = np.cumsum(present) - 1
+    ia, ib, s, t = new[ua], new[ub], int(new[src]), int(new[snk])
+    m = int(new[-1]) + 1
+    # One arc pair per node pair: parallel bonds (two leads joined directly, n = 2) add up.
+    lo, hi = np.minimum(ia, ib), np.maximum(ia, ib)
+    pairs, pair_of = np.unique(lo * m + hi, return_inverse=True)
+    pu, pv = np.divmod(pairs, m)
+    n_pairs = pairs.size
+    graph = sp.csr_array(
+        (np.arange(1, 2 * n_pairs + 1), (np.concatenate([pu, pv]), np.concatenate([pv, pu]))), shape=(m, m)
+    )
+    graph.sort_indices()
+    slot = np.empty(2 * n_pairs, dtype=np.intp)  # arc -> position in graph.data
+    slot[graph.data - 1] = np.arange(2 * n_pairs)
+    rows = np.repeat(np.arange(m), np.diff(graph.indptr))  # row of every stored arc
+    at_source = (ia == s) | (ib == s)
+    out_max = top[use][at_source].sum()
+    if out_max == 0:
+        return [_EMPTY] * len(capacities)
+    scale = np.floor(INT_CAPACITY / (2.0 * out_max * (1.0 + 1e-12)))
+    ceiling = np.floor(out_max * scale)  # no arc carries more than the source can send: capping is exact
+    phi = np.zeros(n_pairs, dtype=np.int64)  # net integer flow pu -> pv
+    total = 0
+    prev = np.zeros(n_pairs, dtype=np.int64)
+    out = []
+    for i in range(len(capacities)):
+        c = top if i == len(capacities) - 1 else checked(capacities[i])
+        if (c > top).any():
+            raise ValueError("capacities: the last step must hold the largest capacity of every bond")
+        cu = c[use]
+        icap = np.minimum(np.bincount(pair_of, np.floor(np.minimum(cu, out_max) * scale), n_pairs), ceiling)
+        icap = icap.astype(np.int64)
+        if (icap < prev).any():  # a capacity fell: the previous flow may not fit, start from zero
+            phi[:] = 0
+            total = 0
+        prev = icap
+        data = np.empty(2 * n_pairs, dtype=np.int32)
+        data[slot[:n_pairs]] = icap - phi
+        data[slot[n_pairs:]] = icap + phi
+        graph.data = data
+        res = maximum_flow(graph, s, t, method="dinic")
+        flow = np.asarray(res.flow[rows, graph.indices]).ravel().astype(np.int64)  # on every arc, data order
+        phi += flow[slot[:n_pairs]]
+        total += int(res.flow_value)
+        # Source side of the minimum cut: reachable from the source along arcs with residual capacity.
+        reach = sp.csr_array(((data - flow > 0).astype(np.int8), graph.indices.copy(), graph.indptr.copy()), shape=(m, m))
+        reach.eliminate_zeros()
+        side = np.zeros(m, dtype=bool)
+        side[breadth_first_order(reach, s, directed=True, return_predecessors=False)] = True
+        cut = np.sort(use[side[ia] != side[ib]])
+        out.append(MaxFlow(total / scale, cut, float(c[cut].sum()), float(scale)))
+    return out
