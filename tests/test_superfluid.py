@@ -13,7 +13,11 @@ from hypothesis import strategies as st
 
 from puddles import Network, lattice
 from puddles.bcs import bond_weights, gap, supercurrent_factor
-from puddles.critical_current import lattice_max_flow, lattice_max_flow_sequence, max_flow
+from puddles.critical_current import (
+    lattice_max_flow,
+    lattice_max_flow_sequence,
+    max_flow,
+)
 from puddles.ensemble import EnsembleParams, ensemble_superfluid
 from puddles.percolation import leads_joined
 from puddles.stiffness import lattice_stiffness, uniform_stiffness
@@ -134,7 +138,7 @@ def _networkx_max_flow(n, cap):
     a, b = lattice.bond_endpoints(n)
     left, right = lattice.lead_nodes(n)
     g = nx.DiGraph()
-    node = lambda v: "s" if v in set(left) else ("t" if v in set(right) else int(v))  # noqa: E731
+    node = lambda v: "s" if v in set(left) else ("t" if v in set(right) else int(v))
     for i in np.flatnonzero(cap > 0):
         u, v = node(a[i]), node(b[i])
         if u == v:

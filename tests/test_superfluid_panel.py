@@ -5,7 +5,12 @@ import numpy as np
 import pytest
 
 from puddles import Network
-from puddles.app.cluster_map import WEAK_LINK_COLOUR, ClusterMap, render_states, render_weakest_links
+from puddles.app.cluster_map import (
+    WEAK_LINK_COLOUR,
+    ClusterMap,
+    render_states,
+    render_weakest_links,
+)
 from puddles.app.png import hex_to_rgb
 from puddles.app.superfluid_panel import SuperfluidPanel
 

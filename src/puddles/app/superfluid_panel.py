@@ -22,7 +22,7 @@ from __future__ import annotations
 import html
 import math
 from collections import OrderedDict
-from typing import Callable
+from collections.abc import Callable
 
 import bqplot as bq
 import ipywidgets as widgets
@@ -129,17 +129,14 @@ class SuperfluidPanel:
         key = (id(net), float(tc_mean), float(sigma))
         try:
             hit = self._cache.get(key)
-            if hit is None or hit[0] is not net:
-                ic = net.critical_current_curve(self.T, tc_mean, sigma)
-                rho = net.stiffness_curve(self.T, tc_mean, sigma)
-                hit = (net, ic, rho)
+            if hit is None or hit[0] is not net:  # (an id can be reused once a network is freed)
+                hit = (net, net.critical_current_curve(self.T, tc_mean, sigma), net.stiffness_curve(self.T, tc_mean, sigma))
                 self._cache[key] = hit
-                del_old = len(self._cache) - _CACHE
-                for old in list(self._cache)[: max(del_old, 0)]:
-                    del self._cache[old]
             self._cache.move_to_end(key)
+            while len(self._cache) > _CACHE:
+                self._cache.popitem(last=False)
             links = net.weakest_links(self.cursor_T, tc_mean, sigma)
-        except Exception as exc:  # noqa: BLE001 - any failure is reported, the panel stays alive
+        except Exception as exc:  # any failure is reported in words; the panel stays alive
             message = describe_error(exc)
             self.note.value = f'<span class="pd-warn">{html.escape(message)}</span>'
             self._status(f"Ic / rho_s: {message}", "error")
@@ -162,7 +159,7 @@ class SuperfluidPanel:
             return
         try:
             self.links = self.net.weakest_links(self.cursor_T, self.tc_mean, self.sigma)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:  # reported, never raised into the widget callback
             self._status(f"Ic / rho_s: {describe_error(exc)}", "error")
             return
         self._readouts()
