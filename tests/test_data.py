@@ -1,4 +1,4 @@
-"""Tests for puddles.data: reading R(T) files and writing fit results."""
+"""Tests for puddles.io: reading R(T) files and writing fit results."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from puddles.data import (
+from puddles.io import (
     MIN_POINTS,
     RTData,
     export_fit_csv,
@@ -192,10 +192,19 @@ def test_time_column_is_not_temperature():
     assert_default(load_text(table(rows, header=["t (s)", "T (K)", "R"])))
 
 
-def test_unrecognised_names_use_first_two_numeric_columns():
-    rows = [("2024-01-01 10:00", t, r, 0) for t, r in zip(T5, R5)]
-    assert_default(load_text(table(rows, header=["date", "x", "y", "z"])))
+def test_two_unrecognised_numeric_columns_are_t_then_r():
+    rows = [("2024-01-01 10:00", t, r) for t, r in zip(T5, R5)]
+    assert_default(load_text(table(rows, header=["date", "x", "y"])))
     assert_default(load_text(table(rows)))
+
+
+def test_three_unrecognised_numeric_columns_are_refused_with_candidates():
+    rows = [("2024-01-01 10:00", t, r, 0) for t, r in zip(T5, R5)]
+    with pytest.raises(ValueError, match=r"candidates .* column 2 \('x'\), column 3 \('y'\), column 4 \('z'\)"):
+        load_text(table(rows, header=["date", "x", "y", "z"]))
+    with pytest.raises(ValueError, match=r"3 columns of numbers and no header.*column 2 \(first values 1.0, 2.0"):
+        load_text(table(rows))
+    assert_default(load_text(table(rows, header=["date", "x", "y", "z"]), columns=("x", "y")))
 
 
 @pytest.mark.parametrize(
@@ -357,7 +366,7 @@ def test_zero_resistance_and_temperature_allowed():
         ("# c\nT (K),R\n1,1\n2x,2\n3,3\n4,4\n5,5\n", r"line 4, column 1 \('T \(K\)'\): '2x' is not a number"),
         ("1 1\n2 2\n3 3\n4 4 \n5 five\n", r"line 5, column 2: 'five' is not a number"),
         ("T,R\n1,1\n2,2\n-3,3\n4,4\n5,5\n", r"line 4, column 1 \('T'\): negative temperature"),
-        ("T,R\n1,1\n2,2\n3,3\n4,-0.001\n5,5\n", r"line 5, column 2 \('R'\): negative resistance"),
+        ("T,R\n1,-1\n2,-2\n3,-3\n4,0.001\n5,5\n", r"3 of 5 resistances in column 2 \('R'\) are negative"),
         ("T,R\n1,1\n2,inf\n3,3\n4,4\n5,5\n", r"line 3, column 2 \('R'\): infinite resistance"),
         ("T,R\n1,1\n2,2\n-inf,3\n4,4\n5,5\n", r"line 4, column 1 \('T'\): infinite temperature"),
         ("T,R\n1,1\n2,1e999\n3,3\n4,4\n5,5\n", r"line 3.*infinite"),
@@ -377,7 +386,7 @@ def test_errors(text, pattern):
 
 def test_first_problem_in_file_order_is_reported():
     text = "T,R\n1,1\n2,-2\n3,x\n4,inf\n5,5\n"
-    with pytest.raises(ValueError, match="line 3, column 2"):
+    with pytest.raises(ValueError, match="line 4, column 2"):
         load_text(text)
 
 

@@ -4,7 +4,7 @@ Contract with the dashboard: ``FitPanel(status=None)`` with ``status(message, le
 (level "info", "busy" or "error") and the instance attribute ``.widget`` (fits a
 1280 x 800 tab). The panel
 
-* takes a file (``ipywidgets.FileUpload``; read by :func:`puddles.data.load_rt`) or a
+* takes a file (``ipywidgets.FileUpload``; read by :func:`puddles.io.load_rt`) or a
   shipped synthetic example (:mod:`puddles.examples`);
 * lets the user choose the temperature range, the lattice size N, the number of
   realizations, the normal-state model and the seed;
@@ -33,7 +33,7 @@ import bqplot as bq
 import ipywidgets as widgets
 import numpy as np
 
-from puddles.data import RTData, load_rt
+from puddles.io import RTData, load_rt
 from puddles.examples import list_examples, load_example
 from puddles.fit import FitResult, fit_rt
 
