@@ -88,7 +88,7 @@ from scipy.optimize import least_squares
 from . import __version__, lattice
 from .cluster import PUDDLE_DIAMETER_RANGE
 from .io import RTData, export_fit_csv, export_fit_json, fit_to_csv_str, fit_to_json_str
-from .validation import check_diameter, check_int, check_number
+from .validation import check_diameter, check_int, check_number, check_quantity
 from .ensemble import (
     curve_summary,
     progress_callback,
@@ -407,6 +407,13 @@ def _as_data(T, R, r_unit, r_err):
             r_unit = data.r_unit
     elif R is None:
         raise ValueError("R: the resistances are missing (pass T and R, or an RTData)")
+    else:
+        # pint Quantities are converted, numbers with uncertainties refused: never stripped.
+        T, _ = check_quantity(T, "T", "kelvin")
+        R, dimensionless = check_quantity(R, "R", "ohm", dimensionless_ok=True)
+        r_err, _ = check_quantity(r_err, "r_err", "ohm", dimensionless_ok=True)
+        if dimensionless and r_unit is None:
+            r_unit = "normalized"
     r_unit = "ohm" if r_unit is None else r_unit
     if r_unit not in ("ohm", "normalized"):
         raise ValueError(f"r_unit must be 'ohm' or 'normalized', got {r_unit!r}")

@@ -135,7 +135,8 @@ def check_quantity(values, name: str, unit: str, *, dimensionless_ok: bool = Fal
         dims = {d for _, d in converted}
         if len(dims) > 1:
             raise ValueError(f"{name} mixes dimensionless values with values in {unit}")
-        return np.reshape(np.array([float(v) for v, _ in converted]), np.shape(values)), dims.pop()
+        shape = values.shape if isinstance(values, np.ndarray) else (len(items),)
+        return np.reshape(np.array([float(v) for v, _ in converted]), shape), dims.pop()
     if _is_uncertain(values):
         raise ValueError(_uncertain_message(name, unit))
     if not _is_quantity(values):
