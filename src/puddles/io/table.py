@@ -101,14 +101,30 @@ class Table:
 
 
 def split(line: str, delimiter: str | None) -> list[str]:
+    """Cells of one line, stripped of spaces (and of quotes when split at whitespace)."""
     if delimiter is None:
         return [c.strip("\"'") for c in line.split()]
-    # csv handles quoted cells such as "R, 4-probe (ohm)".
+    # csv handles quoted cells such as "R, 4-probe (ohm)"; one line at a time, so that an
+    # unclosed quote cannot swallow the lines after it.
     return [c.strip() for c in next(csv.reader([line], delimiter=delimiter))]
+
+
+def _split_rows(lines: list[str], delimiter: str | None) -> list[list[str]]:
+    """Cells of many data lines; cells keep surrounding spaces (every reader strips them).
+
+    ``str.split`` where no quote can hide a separator: 10x faster than ``csv`` per line.
+    """
+    if delimiter is None:
+        return [line.split() if "\"" not in line and "'" not in line else split(line, None) for line in lines]
+    return [line.split(delimiter) if '"' not in line else split(line, delimiter) for line in lines]
 
 
 def to_float(cell: str, decimal_comma: bool) -> float | None:
     """Parse one cell: a float, NaN for a missing value, None if not a number."""
+    try:
+        return float(cell)  # the common case first; float() ignores surrounding spaces
+    except ValueError:
+        pass
     s = cell.strip().strip("\"'").strip()
     if s.lower() in _MISSING:
         return float("nan")
@@ -259,7 +275,8 @@ def parse_table(text: str, name: str, has_role) -> Table:
         if not (nonempty and all(to_float(c, decimal_comma) is None for c in nonempty)):
             break
         header_rows.append((lineno, line))
-    rows = [(lineno, split(line, delimiter)) for lineno, line in content[len(header_rows) :]]
+    body = content[len(header_rows) :]
+    rows = list(zip((lineno for lineno, _ in body), _split_rows([line for _, line in body], delimiter)))
     if not rows:
         raise DataError("the file has a header but no data rows")
     counts = Counter(len(cells) for _, cells in rows)
