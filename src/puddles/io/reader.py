@@ -9,6 +9,8 @@ data and kept.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import math
 import warnings
 
@@ -23,6 +25,19 @@ from .units import r_unit_factor, t_unit_factor
 __all__ = ["load_rt", "read_table"]
 
 
+@contextlib.contextmanager
+def _no_cyclic_gc():
+    """Parsing makes millions of small lists and no reference cycles; the cyclic collector
+    would traverse them again and again (measured: half the time of a 19 MB file)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def read_table(source, *, max_bytes: int | None = MAX_BYTES) -> Table:
     """Read and sniff a file into a :class:`~puddles.io.table.Table`, choosing no columns.
 
@@ -32,7 +47,8 @@ def read_table(source, *, max_bytes: int | None = MAX_BYTES) -> Table:
     """
     name, content = read_source(source, max_bytes)
     try:
-        return parse_table(decode(content), name, has_role)
+        with _no_cyclic_gc():
+            return parse_table(decode(content), name, has_role)
     except DataError as exc:
         raise ValueError(f"{name}: {exc}") from None
     except Exception as exc:  # noqa: BLE001 - the user gets a message, the cause stays chained
@@ -168,7 +184,8 @@ def load_rt(
         tj, rj = choose_columns(table, columns)
         t_fac = t_factor(table, tj, t_arg)
         r_fac, r_kind = r_factor(table, rj, r_arg)
-        T, R, dropped = _extract(table, tj, rj)
+        with _no_cyclic_gc():
+            T, R, dropped = _extract(table, tj, rj)
     except DataError as exc:
         raise ValueError(f"{name}: {exc}") from None
     except ArgumentError:
