@@ -3,10 +3,13 @@
 A closed, hand-written table: kelvin and millikelvin; ohm with the prefixes micro to
 giga (``mOhm`` is milli, ``MOhm`` mega: SI prefixes are case-sensitive, so an all-lower
 ``mohm`` is refused as ambiguous rather than read 10^9 times wrong); sheet resistance
-(``Ohm/sq``) as ohm; ``R/R_N`` as dimensionless. pint was measured as the alternative
-(benchmarks/bench_io.py): it does not know ``Ohms``, ``/sq`` or ``R/R_N`` without the same
-hand-written aliases, costs about a second to import and 30 times more per unit string, so
-it is used only where the user hands over pint Quantities
+(``Ohm/sq``) as ohm; ``R/R_N`` as dimensionless.
+
+pint was measured as the alternative (``benchmarks/bench_io.py``): of 19 unit strings
+from real headers it does not know ``Ohm``, ``Ohms``, ``kOhm``, ``mOhm``, ``MOhm``,
+``Ohm/sq`` or ``R/R_N`` (it wants ``ohm``, ``kiloohm``), reads ``mohm`` as milliohm
+without a word, takes 0.9 s to import and 17x longer per string. So pint is not a
+dependency; pint Quantities that users pass are converted with their own ``.to()``
 (:func:`puddles.validation.check_quantity`).
 """
 
