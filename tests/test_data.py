@@ -12,7 +12,7 @@ from dataclasses import replace as dataclass_replace
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from puddles.io import (
@@ -1025,17 +1025,30 @@ _cells = st.one_of(
 _rows = st.lists(st.lists(_cells, min_size=1, max_size=5), min_size=0, max_size=25)
 
 
+_SEPS = [",", ";", "\t", " ", "  ", ", "]
+
+
 @st.composite
 def _csv_like(draw):
-    sep = draw(st.sampled_from([",", ";", "\t", " ", "  ", ", "]))
+    sep = draw(st.sampled_from(_SEPS))
+    rarely = st.sampled_from([False, False, False, True])
+    mixed = draw(rarely)  # every line its own separator
+
+    def join(cells):
+        return (draw(st.sampled_from(_SEPS)) if mixed else sep).join(cells)
+
     eol = draw(st.sampled_from(["\n", "\r\n", "\r"]))
-    lines = [sep.join(row) for row in draw(_rows)]
+    lines = [join(row) for row in (draw(_rows) if draw(rarely) else [])]  # junk rows, sometimes
     if draw(st.booleans()):  # a real curve, unsorted, with repeated temperatures
-        T = draw(st.lists(st.sampled_from([0.5, 1.0, 2.0, 3.5, 4.0, 7.0]), min_size=5, max_size=15))
-        lines += [f"{t!r}{sep}{10 * t + i!r}" for i, t in enumerate(T)]
+        T = [k / 10 for k in draw(st.lists(st.integers(0, 3000), min_size=5, max_size=15, unique=True))]
+        T += draw(st.lists(st.sampled_from(T), max_size=5))
+        lines += [join([repr(t), repr(10 * t + i)]) for i, t in enumerate(draw(st.permutations(T)))]
+    if draw(st.booleans()):  # header, units row, or both
+        rows = draw(st.sampled_from([[["T (mK)", "R (kOhm)"]], [["T", "R"], ["mK", "mOhm"]], [["mK", "Ohm"]]]))
+        lines[:0] = [join(r) for r in rows]
     if draw(st.booleans()):
-        lines.insert(0, sep.join(draw(st.sampled_from([["T (mK)", "R (kOhm)"], ["T", "R"], ["mK", "Ohm"]]))))
-    text = eol.join(draw(st.permutations(lines)) if draw(st.booleans()) else lines)
+        lines.insert(0, draw(st.sampled_from(["[Header]", "LabVIEW Measurement", "# note: x", "[Data]"])))
+    text = eol.join(draw(st.permutations(lines)) if draw(rarely) else lines)
     encoding = draw(st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "latin-1", "cp1252"]))
     return text.encode(encoding, errors="replace")
 
@@ -1047,13 +1060,17 @@ def _check_outcome(raw: bytes) -> None:
             d = load_rt(raw)
     except ValueError as exc:
         assert str(exc).startswith("<bytes>: ") and len(str(exc)) > len("<bytes>: ")
+        event("refused")
         return
+    event("loaded")
     assert len(d) >= MIN_POINTS
     assert np.isfinite(d.T).all() and np.isfinite(d.R).all()
     assert (np.diff(d.T) > 0).all() and (d.T >= 0).all()
 
 
-FUZZ = settings(max_examples=150, deadline=2000, suppress_health_check=[HealthCheck.too_slow])
+# A deadline per input (2 s, for well under 10 ms of work) catches a slow path; 300
+# examples per strategy take about 5 s in all.
+FUZZ = settings(max_examples=300, deadline=2000, suppress_health_check=[HealthCheck.too_slow])
 
 
 @FUZZ
