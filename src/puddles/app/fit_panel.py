@@ -229,7 +229,7 @@ class FitPanel:
         try:
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
-                table = read_table(stream, max_bytes=UPLOAD_MAX_BYTES)
+                table = read_table(stream, max_bytes=None)  # the size was checked above
                 if columns is None:
                     self._offer_columns(table, bytes(content), name)
                 data = load_rt(table, columns=columns)

@@ -14,9 +14,9 @@ import re
 __all__ = ["MAX_BYTES", "DataError", "read_source", "decode"]
 
 #: Default largest file :func:`~puddles.io.load_rt` reads (bytes): 20 MB, about 10^6
-#: rows of a two-column file or 10^5 rows of a 40-column instrument file, read in a few
-#: seconds. Larger files need ``max_bytes=`` (or thinning before the fit, which bins to
-#: far fewer points anyway).
+#: rows of a two-column file (read in 4-10 s on the 2-core test machine) or 2.5 x 10^5
+#: rows of a 20-column instrument file. Larger files need ``max_bytes=`` (or thinning:
+#: a fit uses far fewer points anyway).
 MAX_BYTES = 20_000_000
 
 

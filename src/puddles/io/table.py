@@ -100,7 +100,7 @@ class Table:
         return [j for j in range(self.n_columns) if good[j] > bad[j]]
 
 
-def split(line: str, delimiter: str | None) -> list[str]:
+def _split(line: str, delimiter: str | None) -> list[str]:
     """Cells of one line, stripped of spaces (and of quotes when split at whitespace)."""
     if delimiter is None:
         return [c.strip("\"'") for c in line.split()]
@@ -115,8 +115,8 @@ def _split_rows(lines: list[str], delimiter: str | None) -> list[list[str]]:
     ``str.split`` where no quote can hide a separator: 10x faster than ``csv`` per line.
     """
     if delimiter is None:
-        return [line.split() if "\"" not in line and "'" not in line else split(line, None) for line in lines]
-    return [line.split(delimiter) if '"' not in line else split(line, delimiter) for line in lines]
+        return [line.split() if "\"" not in line and "'" not in line else _split(line, None) for line in lines]
+    return [line.split(delimiter) if '"' not in line else _split(line, delimiter) for line in lines]
 
 
 def to_float(cell: str, decimal_comma: bool) -> float | None:
@@ -202,7 +202,7 @@ def _choose_delimiter(lines: list[str]) -> str | None:
     sample = lines[:200]
     best_key, best = None, None
     for pref, delim in enumerate(_DELIMITERS):
-        cells_of = [split(line, delim) for line in sample]
+        cells_of = [_split(line, delim) for line in sample]
         counts = Counter(len(cells) for cells in cells_of)
         mode = max(counts, key=lambda k: (counts[k], k))
         if mode < 2:
@@ -224,10 +224,10 @@ def _choose_delimiter(lines: list[str]) -> str | None:
     return best
 
 
-def split_header(line: str, delimiter: str | None, n_columns: int) -> list[str] | None:
+def _split_header(line: str, delimiter: str | None, n_columns: int) -> list[str] | None:
     """Split a header line into names; None if it cannot be matched to the columns."""
     if delimiter is not None:
-        return split(line, delimiter)
+        return _split(line, delimiter)
     names = [n.strip("\"'") for n in _WS_HEADER_RE.findall(line)]
     if len(names) != n_columns:
         alt = [n.strip("\"'") for n in _WS_RUN_RE.split(line.strip()) if n]
@@ -271,7 +271,7 @@ def parse_table(text: str, name: str, has_role) -> Table:
     # names, any further ones (e.g. a units row) are kept for unit detection.
     header_rows: list[tuple[int, str]] = []
     for lineno, line in content:
-        nonempty = [c for c in split(line, delimiter) if c.strip()]
+        nonempty = [c for c in _split(line, delimiter) if c.strip()]
         if not (nonempty and all(to_float(c, decimal_comma) is None for c in nonempty)):
             break
         header_rows.append((lineno, line))
@@ -290,7 +290,7 @@ def parse_table(text: str, name: str, has_role) -> Table:
     if header_rows:
         # The names are on the first line with two or more cells (a title line may come
         # first); lines after it can hold units ("K", "Ohm").
-        names_of = [split_header(line, delimiter, n_columns) for _, line in header_rows]
+        names_of = [_split_header(line, delimiter, n_columns) for _, line in header_rows]
         at = next((i for i, names in enumerate(names_of) if names and sum(1 for n in names if n.strip()) >= 2), None)
         if at is not None:
             header = names_of[at]
@@ -310,7 +310,7 @@ def parse_table(text: str, name: str, has_role) -> Table:
         # the data ("# T(K) R(ohm)"); use it if it clearly names a T or R column.
         before = [c for c in comments if c[0] < rows[0][0]]
         if before and not _comment_meta(before[-1][1]):
-            candidate = split_header(before[-1][1].lstrip("#").strip(), delimiter, n_columns)
+            candidate = _split_header(before[-1][1].lstrip("#").strip(), delimiter, n_columns)
             if candidate and len(candidate) == n_columns and any(has_role(n) for n in candidate):
                 header = candidate
     return Table(name, header, units_rows, rows, n_columns, decimal_comma, metadata, notes, layout)
