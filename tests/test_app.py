@@ -7,6 +7,7 @@ One test exercises the threaded worker itself.
 
 from __future__ import annotations
 
+import html
 import json
 import subprocess
 import sys
@@ -513,7 +514,26 @@ def test_query_string_sets_the_start(monkeypatch):
     assert d.scenario.value == "dense puddles, sharp transition" and d.tabs.selected_index == 1
     monkeypatch.setenv("QUERY_STRING", "N=77")
     d = build_dashboard(sync=True, fit_panel=False)
-    assert d.entry.request.params.n == 100 and "URL parameters ignored" in d.status.message
+    assert d.entry.request.params.n == 100 and "URL parameters ignored: N=77" in d.status.note
+
+
+@pytest.mark.parametrize(
+    "query, named",
+    [
+        ("N=-5&seed=abc", ["N=-5", "seed='abc'"]),
+        ("tab=-1", ["tab=-1"]),
+        ("tab=7&seed=-3&scenario=nope", ["tab=7", "seed=-3", "scenario='nope'"]),
+    ],
+)
+def test_invalid_url_parameters_are_named_and_never_break_the_page(monkeypatch, query, named):
+    monkeypatch.setenv("QUERY_STRING", query)
+    d = build_dashboard(sync=True, fit_panel=False)
+    assert d.entry is not None and d.tabs.selected_index == 0 and d.entry.request.seed == 1
+    for text in named:
+        assert text in d.status.note, text
+    assert html.escape(d.status.note) in d.status.widget.value
+    d.sigma.value = 2.2  # later messages keep the note
+    assert "URL parameters ignored" in d.status.widget.value
 
 
 def test_display_delegates_to_widget(dash):
@@ -563,3 +583,61 @@ def test_binder_files_pin_the_widget_stack():
         assert f"{name}=={version}" in req
     assert (REPO / "binder" / "runtime.txt").read_text().strip() == "python-3.11"
     assert "pip install" in (REPO / "binder" / "postBuild").read_text()
+
+
+# -- issue 10: behaviours of the app core -----------------------------------------------
+@pytest.mark.parametrize("scenario", ["non-percolating, metallic plateau", "Tc-driven loss (MoS2/TiSe2-like)"])
+def test_sigma_tc_and_T_never_solve_even_for_the_plateau(dash, scenario):
+    dash.apply_scenario(scenario)
+    net = dash.entry.net
+    solves = net.n_solves
+    for i in range(5):
+        dash.sigma.value = 1.0 + 0.37 * i
+        dash.tc_mean.value = 2.0 + 0.5 * i
+        dash.T.value = 0.5 + i
+    assert net.n_solves == solves and dash.status.level == "info"
+    dash.apply_scenario("percolating, long tail")
+
+
+def test_plateau_is_marked_only_where_R_has_levelled_off(dash):
+    dash.scenario.value = "Tc-driven loss (MoS2/TiSe2-like)"
+    assert html.escape(SCENARIOS["Tc-driven loss (MoS2/TiSe2-like)"].note) in dash.scenario_note.value
+    R = dash.rt.line.y
+    assert R[0] > 0 and R[10] - R[0] > 0.02  # still falling at T = 0 ...
+    assert not dash.rt.plateau_mark.visible and not dash.rt_mini.plateau_mark.visible  # ... so no plateau line
+    dash.scenario.value = "geometry-driven loss (ZrNCl-like)"
+    assert html.escape(SCENARIOS["geometry-driven loss (ZrNCl-like)"].note) in dash.scenario_note.value
+    assert dash.rt.plateau_mark.visible and dash.rt.plateau_mark.y[0] == pytest.approx(dash.rt.line.y[0])
+    dash.sigma.value = 2.05
+    assert dash.scenario.value == "custom" and dash.scenario_note.value == ""
+    dash.apply_scenario("percolating, long tail")
+
+
+def test_skeleton_fraction_and_network_share_one_realization():
+    from puddles.network import _realization, realization
+
+    before = _realization.cache_info()
+    request = NetworkRequest.of(_params_of(n=50), seed=123)
+    TransportModel.weight_limits(request)
+    TransportModel().entry(request)
+    after = _realization.cache_info()
+    assert after.misses - before.misses == 1  # grown once, found by the second caller
+    assert realization(50, 123) is realization(50, 123, 10, "skeleton", None)
+
+
+def _params_of(**kw):
+    from puddles.params import ModelParams
+
+    return ModelParams(**{**dict(w=0.45, w2=0.0), **kw})
+
+
+def test_without_threads_the_app_updates_synchronously(monkeypatch):
+    def no_threads(self):
+        raise RuntimeError("can't start new thread")
+
+    monkeypatch.setattr(threading.Thread, "start", no_threads)
+    d = Dashboard(n=50, fit_panel=False)  # the threaded runner, where no thread can start
+    assert d.runner.sync and d.entry.tol == TOLERANCES[-1]
+    d.w2.value = 0.2
+    assert _params(d).w2 == 0.2 and d.status.level == "info"  # updated inline, at once
+    np.testing.assert_array_equal(d.rt.line.y, d.entry.net.rt_curve(d.model.T, d.tc_mean.value, d.sigma.value))

@@ -269,7 +269,8 @@ class Dashboard:
             self._fit_index = len(children)
             children.append(self._fit_box)
             titles.append("Fit your data")
-        self.tabs = widgets.Tab(children=children, titles=titles, selected_index=min(int(tab), len(children) - 1))
+        tab = min(max(int(tab), 0), len(children) - 1)
+        self.tabs = widgets.Tab(children=children, titles=titles, selected_index=tab)
         self.tabs.add_class("pd-tabs")
         self.tabs.observe(self._on_tab, names="selected_index")
         header = widgets.HTML(
@@ -711,40 +712,50 @@ def _query() -> dict:
     return {k: v[-1] for k, v in parse_qs(os.environ.get("QUERY_STRING", "")).items()}
 
 
+def _url_int(q: dict, key: str, lo: int, hi: int, allowed=None):
+    """``(value, problem)`` of an integer URL parameter: exactly one of them is None."""
+    raw = q[key]
+    try:
+        value = int(raw)
+    except ValueError:
+        return None, f"{key}={raw!r} (not an integer)"
+    if allowed is not None and value not in allowed:
+        return None, f"{key}={raw} (must be one of {', '.join(map(str, allowed))})"
+    if not lo <= value <= hi:
+        return None, f"{key}={raw} (must lie in {lo}..{hi})"
+    return value, None
+
+
 def build_dashboard(**kwargs) -> Dashboard:
     """Build the dashboard; the notebook's last expression displays it.
 
     Keyword arguments go to :class:`Dashboard`. In Voilà, URL query parameters set the
     start: ``?N=200&seed=3&scenario=geometry-driven%20loss%20(ZrNCl-like)&tab=1``.
-    Unknown or invalid query values are ignored (with a note in the status line).
+    Invalid values never break the page: each is ignored and named in a note under the
+    status line that stays while the page is open.
     """
     q = _query()
     problems = []
-    if "N" in q or "n" in q:
-        try:
-            value = int(q.get("N", q.get("n")))
-            if value in N_CHOICES:
-                kwargs.setdefault("n", value)
+    checks = {
+        "n": ("N", 0, 10**6, N_CHOICES),
+        "seed": ("seed", 0, 2**31 - 1, None),
+        "tab": ("tab", 0, 2, None),  # Network, Thermodynamics, Fit (clamped if there is no fit tab)
+    }
+    if "n" in q and "N" not in q:
+        q["N"] = q.pop("n")
+    for arg, (key, lo, hi, allowed) in checks.items():
+        if key in q:
+            value, problem = _url_int(q, key, lo, hi, allowed)
+            if problem:
+                problems.append(problem)
             else:
-                problems.append(f"N must be one of {N_CHOICES}")
-        except ValueError:
-            problems.append("N must be an integer")
-    if "seed" in q:
-        try:
-            kwargs.setdefault("seed", max(0, int(q["seed"])))
-        except ValueError:
-            problems.append("seed must be an integer")
+                kwargs.setdefault(arg, value)
     if "scenario" in q:
         if q["scenario"] in SCENARIOS:
             kwargs.setdefault("scenario", q["scenario"])
         else:
-            problems.append(f"unknown scenario {q['scenario']!r}")
-    if "tab" in q:
-        try:
-            kwargs.setdefault("tab", int(q["tab"]))
-        except ValueError:
-            problems.append("tab must be an integer")
+            problems.append(f"scenario={q['scenario']!r} (unknown)")
     dash = Dashboard(**kwargs)
     if problems:
-        dash.status.set("URL parameters ignored: " + "; ".join(problems), "error")
+        dash.status.set_note("URL parameters ignored: " + "; ".join(problems))
     return dash

@@ -69,6 +69,7 @@ class StatusLine:
         self.message = ""
         self.level = "info"
         self.detail = ""
+        self.note = ""
         self._lock = threading.Lock()
 
     def set(self, message: str, level: str = "info") -> None:
@@ -91,6 +92,12 @@ class StatusLine:
             self.detail = "".join(traceback.format_exception(exc)) if self.debug else ""
             self._render()
 
+    def set_note(self, text: str) -> None:
+        """A standing note under the status message (e.g. ignored URL parameters); "" removes it."""
+        with self._lock:
+            self.note = str(text)
+            self._render()
+
     def _render(self) -> None:
         colour = LEVELS[self.level]
         dot = f'<span class="pd-dot" style="background:{colour}"></span>'
@@ -98,4 +105,6 @@ class StatusLine:
         body = f'<b style="color:{colour}">{label}</b> {html.escape(self.message)}'
         if self.detail:
             body += f"<details><summary>traceback</summary><pre>{html.escape(self.detail)}</pre></details>"
+        if self.note:
+            body += f'<div class="pd-status-note" style="color:{LEVELS["error"]}">{html.escape(self.note)}</div>'
         self.widget.value = f'<div class="pd-status-{self.level}">{dot}{body}</div>'
