@@ -307,7 +307,7 @@ class Dashboard:
         self.status.set("loading the fit panel …", "busy")
         try:
             module = importlib.import_module(f"{__package__}.fit_panel")
-            self.fit_panel = module.FitPanel(status=self.status.set)
+            self.fit_panel = module.FitPanel(status=self.status.set, background=not self.runner.sync)
             widget = self.fit_panel.widget
         except Exception as exc:  # noqa: BLE001 - a broken fit panel must not take the dashboard down
             self.fit_panel = False
