@@ -384,12 +384,14 @@ def test_density_sets_w_with_clamp_note(dash):
 def test_nice_ticks():
     from puddles.app.thermo_panel import nice_ticks
 
-    ticks, decimals = nice_ticks(0.0, 0.132, 6)
+    from puddles.app.thermo_panel import TICK_FORMAT
+
+    ticks = nice_ticks(0.0, 0.132, 6)
     np.testing.assert_allclose(ticks, [0.0, 0.025, 0.05, 0.075, 0.1, 0.125])
-    assert decimals == 3
-    ticks, decimals = nice_ticks(-0.16, 0.09, 6)
+    assert [repr(float(t)) for t in ticks] == ["0.0", "0.025", "0.05", "0.075", "0.1", "0.125"]  # exact round values
+    ticks = nice_ticks(-0.16, 0.09, 6)
     np.testing.assert_allclose(ticks, [-0.15, -0.1, -0.05, 0.0, 0.05])
-    assert decimals == 2
+    assert TICK_FORMAT == ".6~g"  # never changed at run time (see test_browser: labels equal the values)
 
 
 def test_lever_to_w():
@@ -641,3 +643,30 @@ def test_without_threads_the_app_updates_synchronously(monkeypatch):
     d.w2.value = 0.2
     assert _params(d).w2 == 0.2 and d.status.level == "info"  # updated inline, at once
     np.testing.assert_array_equal(d.rt.line.y, d.entry.net.rt_curve(d.model.T, d.tc_mean.value, d.sigma.value))
+
+
+def test_heartbeat_keeps_the_dead_kernel_banner_hidden_while_the_kernel_lives():
+    from puddles.app.status import StatusLine
+
+    line = StatusLine()
+    assert line.heartbeat.value == ""  # no heartbeat, no banner
+    assert line.start_heartbeat(interval=0.05, dead_after=10)
+    deadline = time.monotonic() + 10
+    beats = set()
+    while len(beats) < 3 and time.monotonic() < deadline:
+        beats.add(line.heartbeat.value)
+        time.sleep(0.02)
+    assert len(beats) >= 3  # every beat re-renders the banner: its CSS clock restarts
+    assert "kernel behind this page has stopped" in line.heartbeat.value and "animation-delay: 10s" in line.heartbeat.value
+    line.heartbeat.close()  # a closed widget stops the thread
+
+
+def test_no_heartbeat_without_threads(monkeypatch):
+    from puddles.app.status import StatusLine
+
+    def no_threads(self):
+        raise RuntimeError("can't start new thread")
+
+    monkeypatch.setattr(threading.Thread, "start", no_threads)
+    line = StatusLine()
+    assert not line.start_heartbeat() and line.heartbeat.value == ""

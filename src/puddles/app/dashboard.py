@@ -156,6 +156,8 @@ class Dashboard:
         self.status = StatusLine(debug)
         self.runner = LatestRunner(sync=sync)
         self.runner.on_error = lambda exc: self.status.error(exc, "network update failed (last good plots kept)")
+        if not sync:
+            self.status.start_heartbeat()  # a dead kernel becomes visible on the page
         self._lock = threading.RLock()
         self._quiet = Quiet()  # true while code (not the user) moves several sliders at once
         self.entry = None
@@ -277,7 +279,9 @@ class Dashboard:
             '<div class="pd-header"><b>puddles</b> — superconducting puddles in a metallic matrix: '
             "an exact random-resistor network (Dezi, Scopigno, Caprara, Grilli, PRB)</div>"
         )
-        self.widget = widgets.VBox([widgets.HTML(CSS), header, self.tabs, self.status.widget])
+        status = widgets.Box([self.status.widget, self.status.heartbeat], layout=widgets.Layout(width="100%"))
+        status.add_class("pd-status-wrap")
+        self.widget = widgets.VBox([widgets.HTML(CSS), header, self.tabs, status])
         self.widget.add_class("pd-root")
 
     @staticmethod
