@@ -1006,10 +1006,11 @@ def nb04():
            networks — and check a fit against an ensemble of fresh realizations.
         """),
         code(SETUP + """
-from puddles.data import load_rt
+from puddles.io import load_rt
 from puddles.examples import FAMILIES, list_examples, load_example
 from puddles.fit import fit_rt
-from puddles.ensemble import EnsembleParams, ensemble_rt, realization_seeds
+from puddles import ModelParams
+from puddles.ensemble import ensemble_rt, realization_seeds
 
 # Small, fast fit settings for the classroom (a few seconds per fit). For real work use
 # n=100-200 and realizations=8-16 (the fit_rt defaults are n=100, realizations=8).
@@ -1136,7 +1137,7 @@ W.HTML("<table border=1 cellpadding=4 style='border-collapse:collapse'>" + "".jo
         """),
         code("""
 p = {k: v.value for k, v in result.params.items()}
-params = EnsembleParams(n=FIT["n"], w=p["w"], w2=p["w2"], tc_mean=p["tc_mean"], sigma=p["sigma"])
+params = ModelParams(n=FIT["n"], w=p["w"], w2=p["w2"], tc_mean=p["tc_mean"], sigma=p["sigma"])
 T = np.linspace(data.T.min(), data.T.max(), 80)
 ens = ensemble_rt(params, T, seeds=realization_seeds(2024, 6))
 ens_plot = tg.Plot("T (K)", "R / R_N", y=(0, 1.1), title="best fit, 6 fresh realizations")
@@ -1463,8 +1464,9 @@ tg.Panel(dict(seed=W.Dropdown(options=[1, 2, 3, 4], value=1, description="seed")
         md(solution(r"""
         ```python
         from concurrent.futures import ThreadPoolExecutor
-        from puddles.ensemble import EnsembleParams, ensemble_superfluid, realization_seeds
-        params = EnsembleParams(n=30, w=0.45, w2=0.0, tc_mean=TC, sigma=SIGMA)
+        from puddles import ModelParams
+        from puddles.ensemble import ensemble_superfluid, realization_seeds
+        params = ModelParams(n=30, w=0.45, w2=0.0, tc_mean=TC, sigma=SIGMA)
         Tg = np.linspace(0, 12, 49)
         with ThreadPoolExecutor(2) as ex:
             ens = ensemble_superfluid(params, Tg, realization_seeds(7, 4), executor=ex)["rho_s"]

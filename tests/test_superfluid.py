@@ -11,14 +11,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from puddles import Network, lattice
+from puddles import ModelParams, Network, lattice
 from puddles.bcs import bond_weights, gap, supercurrent_factor
 from puddles.critical_current import (
     lattice_max_flow,
     lattice_max_flow_sequence,
     max_flow,
 )
-from puddles.ensemble import EnsembleParams, ensemble_superfluid
+from puddles.ensemble import ensemble_superfluid
 from puddles.percolation import leads_joined
 from puddles.stiffness import lattice_stiffness, uniform_stiffness
 
@@ -317,7 +317,7 @@ def test_monotone_in_w2():
 
 
 def test_ensemble_bands_and_executor_independence():
-    p = EnsembleParams(n=24, w=0.45, w2=0.0, tc_mean=TC, sigma=SIGMA)
+    p = ModelParams(n=24, w=0.45, w2=0.0, tc_mean=TC, sigma=SIGMA)
     T = np.linspace(0.0, 12.0, 7)
     seeds = [31, 32, 33]
     with ThreadPoolExecutor(2) as ex:
