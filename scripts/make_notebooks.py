@@ -1343,7 +1343,7 @@ def weak_links(w, T_cursor):
 tg.Panel(dict(w=W.FloatSlider(value=0.35, min=0.25, max=0.85, step=0.05, description="w", continuous_update=False),
               T_cursor=W.FloatSlider(value=5.0, min=0.0, max=12.0, step=0.1, description="T (K)",
                                      continuous_update=False)),
-         weak_links, [sf_panel.widget, links_map.widget])
+         weak_links, [tg.css(), sf_panel.widget, links_map.widget])
 """),
         md(r"""
         ## 5.3 The superfluid stiffness is a conductance

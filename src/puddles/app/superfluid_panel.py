@@ -104,11 +104,10 @@ class SuperfluidPanel:
         self.figure.add_class("pd-superfluid")
         self.title = widgets.HTML("Critical current and superfluid stiffness")
         self.title.add_class("pd-panel-title")
+        # Inline styles: the legend reads the same inside the dashboard and in a bare notebook.
         self.legend = widgets.HTML(
-            f'<span class="pd-pin-row"><i style="background:{IC_COLOUR}"></i>I<sub>c</sub>(T) / I<sub>c</sub>(0):'
-            " max-flow, weakest links</span>"
-            f'<span class="pd-pin-row"><i style="background:{RHO_COLOUR}"></i>ρ<sub>s</sub>(T) / ρ<sub>s</sub>(0):'
-            " superfluid stiffness</span>",
+            _legend_row(IC_COLOUR, "solid", "I<sub>c</sub>(T) / I<sub>c</sub>(0): critical current (max-flow)")
+            + _legend_row(RHO_COLOUR, "dashed", "ρ<sub>s</sub>(T) / ρ<sub>s</sub>(0): superfluid stiffness"),
             layout=widgets.Layout(width=f"{width}px"),
         )
         self.legend.add_class("pd-pins")
@@ -176,11 +175,18 @@ class SuperfluidPanel:
         n_cut = int(self.links.cut.size)
         links = f"{n_cut} weakest link{'s' if n_cut != 1 else ''}" if n_cut else "no superconducting path"
         self.readouts.value = (
-            f"<span><b>I<sub>c</sub></b>(T→0) = {_fmt(ic0)} I<sub>c0</sub></span>"
-            f"<span><b>ρ<sub>s</sub></b>(T→0) = {_fmt(rho0)} of a uniform film</span><br>"
-            f"<span>at T = {T:.2f} K: I<sub>c</sub> = {_fmt(self.links.value)} I<sub>c0</sub>,"
-            f" ρ<sub>s</sub> = {_fmt(rho_T)}, {links}</span>"
+            f"<div><b>I<sub>c</sub></b>(T→0) = {_fmt(ic0)} I<sub>c0</sub> &nbsp;·&nbsp; "
+            f"<b>ρ<sub>s</sub></b>(T→0) = {_fmt(rho0)} of a uniform film</div>"
+            f"<div>at T = {T:.2f} K: I<sub>c</sub> = {_fmt(self.links.value)} I<sub>c0</sub>,"
+            f" ρ<sub>s</sub> = {_fmt(rho_T)}, {links}</div>"
         )
+
+
+def _legend_row(colour: str, style: str, text: str) -> str:
+    return (
+        f'<div style="font-size:12px;line-height:17px;white-space:nowrap"><i style="display:inline-block;width:22px;'
+        f'height:0;border-top:3px {style} {colour};margin-right:6px;vertical-align:4px"></i>{text}</div>'
+    )
 
 
 def _normalised(y: np.ndarray) -> np.ndarray:
