@@ -264,7 +264,12 @@ class FitPanel:
             chosen: tuple = choose_columns(table)
         except ValueError:
             chosen = (None, None)  # ambiguous: the loader's message says why; the user picks
-        options = [("(choose)", None)] + [(table.label(j), j) for j in numeric]
+        # The name first: the dropdown is narrow and cuts the end of long labels.
+        names = table.header or []
+        options = [("(choose)", None)] + [
+            (f"{names[j].strip()} (col. {j + 1})" if j < len(names) and names[j].strip() else f"column {j + 1}", j)
+            for j in numeric
+        ]
         self._upload_bytes = (content, name)
         self._picking = True
         try:
