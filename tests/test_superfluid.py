@@ -255,6 +255,8 @@ def test_bad_input_raises():
         net.stiffness_curve([1.0], 10.0, -1.0)
     with pytest.raises(ValueError, match="T must"):
         net.critical_current_curve([-1.0], 10.0, 1.0)
+    with pytest.raises(ValueError, match="one temperature"):
+        net.stiffness([1.0, 2.0], 10.0, 1.0)
 
 
 # -- one network -----------------------------------------------------------------------

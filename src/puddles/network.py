@@ -356,7 +356,7 @@ class Network:
         The maximum lead-to-lead supercurrent that keeps every superconducting bond below its
         Ambegaokar-Baratoff critical current; 0 at and above Tp. See :mod:`puddles.superfluid`.
         """
-        return float(self.critical_current_curve(np.atleast_1d(T), tc_mean, sigma)[0])
+        return float(self.critical_current_curve(superfluid.one_temperature(T), tc_mean, sigma)[0])
 
     def critical_current_curve(self, T, tc_mean: float, sigma: float) -> np.ndarray:
         """Ic(T)/Ic0 at temperatures ``T`` (K, >= 0); ``tc_mean`` > 0 and ``sigma`` > 0 in K."""
@@ -374,7 +374,7 @@ class Network:
         The lead-to-lead "conductance" of the superconducting bonds with their dirty-limit BCS
         stiffness; 0 at and above Tp. See :mod:`puddles.superfluid`.
         """
-        return float(self.stiffness_curve(np.atleast_1d(T), tc_mean, sigma)[0])
+        return float(self.stiffness_curve(superfluid.one_temperature(T), tc_mean, sigma)[0])
 
     def stiffness_curve(self, T, tc_mean: float, sigma: float) -> np.ndarray:
         """rho_s(T) at temperatures ``T`` (K, >= 0), relative to the uniform T = 0 lattice."""

@@ -32,7 +32,7 @@ from .critical_current import MaxFlow, lattice_max_flow, lattice_max_flow_sequen
 from .stiffness import lattice_stiffness
 from .validation import check_number, check_tc, check_temperatures
 
-__all__ = ["bond_weights_at", "weakest_links", "critical_current_curve", "stiffness_curve"]
+__all__ = ["bond_weights_at", "weakest_links", "critical_current_curve", "stiffness_curve", "one_temperature"]
 
 
 def _check(T, tc_mean, sigma) -> tuple[np.ndarray, float, float]:
@@ -43,16 +43,24 @@ def _check(T, tc_mean, sigma) -> tuple[np.ndarray, float, float]:
     return T, tc_mean, sigma
 
 
+def one_temperature(T) -> np.ndarray:
+    """``T`` as a 1-element array; a ``ValueError`` unless it is one temperature (K, >= 0)."""
+    T = check_temperatures(T)
+    if T.size != 1:
+        raise ValueError(f"T must be one temperature here (use the *_curve methods for many), got {T.size} values")
+    return T.reshape(1)
+
+
 def _spans(net, k: int) -> bool:
     return net.k_perc is not None and k >= net.k_perc
 
 
 def bond_weights_at(net, T: float, tc_mean: float, sigma: float) -> np.ndarray:
     """``Ic_i(T)/Ic0 = J_i(T)/J0`` of every bond of ``net`` (0 on normal bonds)."""
-    T, tc_mean, sigma = _check(T, tc_mean, sigma)
-    k = net.superconducting_count(float(T), tc_mean, sigma)
-    order = net.cluster.order[:k]
-    return _weights(net.n, order, net.cluster.tc(tc_mean, sigma)[order], float(T), tc_mean)
+    T, tc_mean, sigma = _check(one_temperature(T), tc_mean, sigma)
+    t = float(T[0])
+    order = net.cluster.order[: net.superconducting_count(t, tc_mean, sigma)]
+    return _weights(net.n, order, net.cluster.tc(tc_mean, sigma)[order], t, tc_mean)
 
 
 def _weights(n: int, order: np.ndarray, tc_sorted: np.ndarray, T: float, tc_mean: float) -> np.ndarray:
@@ -64,10 +72,11 @@ def _weights(n: int, order: np.ndarray, tc_sorted: np.ndarray, T: float, tc_mean
 
 def weakest_links(net, T: float, tc_mean: float, sigma: float) -> MaxFlow:
     """Critical current at ``T`` and its minimum cut (the weakest links), in units of Ic0."""
-    T, tc_mean, sigma = _check(T, tc_mean, sigma)
-    if not _spans(net, net.superconducting_count(float(T), tc_mean, sigma)):
+    T, tc_mean, sigma = _check(one_temperature(T), tc_mean, sigma)
+    t = float(T[0])
+    if not _spans(net, net.superconducting_count(t, tc_mean, sigma)):
         return lattice_max_flow(net.n, np.zeros(net.cluster.kind.size))
-    return lattice_max_flow(net.n, bond_weights_at(net, float(T), tc_mean, sigma))
+    return lattice_max_flow(net.n, bond_weights_at(net, t, tc_mean, sigma))
 
 
 class _Weights:
