@@ -9,19 +9,22 @@ average ``Fbar = mean_i F_i`` over the realizations of one master seed, and keep
 :class:`ModelCurves` evaluates the ``F_i`` once per ``(w, w2)`` and caches them, so a
 series of fits sharing it (:func:`puddles.fit.fit_series`) shares every evaluation: common
 random numbers make trends across a series independent of seed noise, and repeated
-points cost nothing. By default the realizations of one point run in a local process
-pool (one worker per core) whose workers inherit the realizations by fork.
+points cost nothing. By default the realizations of one point run in the engine's
+worker pool (:func:`puddles.parallel.pool`, reused across fits), whose workers keep the
+realizations they grew; where the engine must stay in-process
+(:func:`puddles.parallel.in_process_only`, e.g. inside a fit process of the dashboard) they
+run here.
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 import numpy as np
 
+from .. import parallel
 from ..cluster import BROKEN
-from ..ensemble import curve_summary, local_executor, run_items
+from ..ensemble import curve_summary, run_items
 
 __all__ = ["X_GRID", "CurveSet", "ModelCurves", "derivative"]
 
@@ -31,13 +34,12 @@ X_GRID = np.linspace(-6.5, 6.5, 5201)
 #: Half-width (in x) of the central difference giving dF/dx for the inner Jacobian; wider
 #: than the grid step so that single puddle steps do not spike it.
 _DERIV_HALF_WIDTH = 0.04
-#: Lattices at least this large run their realizations in a process pool (smaller ones
-#: are faster in-process than the pool's start-up).
+#: Lattices at least this large run their realizations in the worker pool (smaller ones
+#: are faster in-process than shipping the work).
 _POOL_MIN_N = 40
-
-# Realizations of the running fit, inherited by forked pool workers (keyed by (n, seed,
-# diameter)); workers started another way grow them on first use.
-_SHARED_REALIZATIONS: dict = {}
+#: Realizations a pool worker keeps (keyed by (n, seed, diameter)), oldest dropped first.
+_WORKER_CACHE_SIZE = 64
+_worker_realizations: dict = {}
 
 
 @dataclass(frozen=True, eq=False)
@@ -75,11 +77,14 @@ def _table(real, w, w2, grid, tol) -> dict:
 
 def _pool_item(key, w, w2, grid, tol) -> dict:
     """One realization's table in a pool worker (top-level, so the pool can ship it)."""
-    real = _SHARED_REALIZATIONS.get(key)
+    real = _worker_realizations.pop(key, None)
     if real is None:
-        from ..network import realization
+        from ..cluster import Realization
 
-        real = _SHARED_REALIZATIONS[key] = realization(key[0], key[1], key[2], "skeleton", None)
+        real = Realization(key[0], key[1], puddle_diameter=key[2])
+    _worker_realizations[key] = real  # most recent last
+    while len(_worker_realizations) > _WORKER_CACHE_SIZE:
+        _worker_realizations.pop(next(iter(_worker_realizations)))
     return _table(real, w, w2, grid, tol)
 
 
@@ -97,8 +102,8 @@ class ModelCurves:
         Table tolerance of each realization (units of R_N).
     executor : Executor, "local" or None
         Where the realizations of one point run: a user's executor (each item builds its
-        network from the seed), ``"local"`` a process pool owned by this object (closed
-        by :meth:`close`), None in this process.
+        network from the seed), ``"local"`` the engine's worker pool (for N >= 40, where
+        the engine may start workers), None in this process.
     grid : ndarray
         Reduced temperatures at which the curves are sampled.
     """
@@ -120,20 +125,14 @@ class ModelCurves:
         self._pool = None
         self._user_executor = None
         if executor == "local":
-            workers = min(os.cpu_count() or 1, len(self.seeds))
-            if workers > 1 and n >= _POOL_MIN_N:
-                _SHARED_REALIZATIONS.update(zip(self.keys, self.reals))
-                self._pool = local_executor(workers)
+            if len(self.seeds) > 1 and n >= _POOL_MIN_N and not parallel.in_process_only():
+                self._pool = parallel.pool()
         elif executor is not None:
             self._user_executor = executor
 
     def close(self) -> None:
-        """Shut the owned process pool down (if any) and release the shared realizations."""
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
-            for k in self.keys:
-                _SHARED_REALIZATIONS.pop(k, None)
+        """Stop using the worker pool (shared with the engine: it stays up, idle workers exit)."""
+        self._pool = None
 
     def __enter__(self):
         return self

@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..data import RTData
-from ..validation import check_int, check_measured_curve, check_number
+from ..io import RTData
+from ..validation import check_int, check_measured_curve, check_number, check_quantity
 
 __all__ = ["Curve", "prepare_curve", "estimate_noise", "MAX_POINTS"]
 
@@ -54,7 +54,7 @@ class Curve:
         "given" (``r_err``) or "estimated from the data".
     r_unit : {"ohm", "normalized"}
     metadata : dict
-        Metadata of the input RTData.
+        Metadata of the input RTData (:class:`puddles.io.RTData`).
     notes : list of str
         What was done to the data (binning, range cut).
     """
@@ -121,6 +121,13 @@ def prepare_curve(T, R=None, *, r_unit=None, r_err=None, t_range=None, max_point
             r_unit = data.r_unit
     elif R is None:
         raise ValueError("R: the resistances are missing (pass T and R, or an RTData)")
+    else:
+        # pint Quantities are converted, numbers with uncertainties refused: never stripped.
+        T, _ = check_quantity(T, "T", "kelvin")
+        R, dimensionless = check_quantity(R, "R", "ohm", dimensionless_ok=True)
+        r_err, _ = check_quantity(r_err, "r_err", "ohm", dimensionless_ok=True)
+        if dimensionless and r_unit is None:
+            r_unit = "normalized"
     r_unit = "ohm" if r_unit is None else r_unit
     if r_unit not in ("ohm", "normalized"):
         raise ValueError(f"r_unit must be 'ohm' or 'normalized', got {r_unit!r}")

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, fields
 import numpy as np
 
 from .. import __version__
-from ..data import export_fit_csv, export_fit_json, fit_to_csv_str, fit_to_json_str
+from ..io import export_fit_csv, export_fit_json, fit_to_csv_str, fit_to_json_str
 from .curves import derivative
 
 __all__ = ["Parameter", "FitResult", "PARAMETER_INFO"]
@@ -144,7 +144,7 @@ class FitResult:
     elapsed : float
         Wall-clock time (s).
     metadata : dict
-        Metadata of the input :class:`~puddles.data.RTData` (if one was given).
+        Metadata of the input :class:`~puddles.io.RTData` (if one was given).
     """
 
     params: dict
@@ -292,7 +292,7 @@ class FitResult:
         return dict(params=params, T=self.T, R_data=self.R, R_fit=self.R_fit, metadata=self._settings())
 
     def to_csv(self, path_or_buffer=None) -> str | None:
-        """Parameters, uncertainties and the fitted curve as CSV (:func:`puddles.data.fit_to_csv_str`).
+        """Parameters, uncertainties and the fitted curve as CSV (:func:`puddles.io.fit_to_csv_str`).
 
         Parameters
         ----------
@@ -305,7 +305,7 @@ class FitResult:
         return None
 
     def to_json(self, path_or_buffer=None) -> str | None:
-        """The same as JSON (:func:`puddles.data.fit_to_json_str`); None: return the text.
+        """The same as JSON (:func:`puddles.io.fit_to_json_str`); None: return the text.
 
         Besides what the CSV holds, ``metadata.curve`` has the fitted curve on 400
         temperatures spanning the data (``T_K``, ``R``, ``band`` the 1-sigma half-width),

@@ -100,7 +100,7 @@ def fit_rt(
     Parameters
     ----------
     T : array_like of float or RTData
-        Temperatures (K), in [0, 1e4]; or an :class:`~puddles.data.RTData` (then ``R`` is
+        Temperatures (K), in [0, 1e4]; or an :class:`~puddles.io.RTData` (then ``R`` is
         taken from it and must not be given, and its ``r_unit`` labels the result).
     R : array_like of float
         Resistances, in ohm or normalised (R/R_N); same length as ``T``; finite, with at

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..data import RTData, load_rt
+from ..io import RTData, load_rt
 from ..ensemble import progress_callback
 from .prepare import MAX_POINTS, check_start, prepare_curve
 from .rt import FitSettings, fit_prepared
