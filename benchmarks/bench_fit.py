@@ -11,7 +11,11 @@ Run: ``.venv/bin/python benchmarks/bench_fit.py [--quick] [--ensemble-only]``
    points for the covariance). Without git history the baseline is the current fit with
    ``executor=None`` (in-process), and the table says so.
 
-2. **Ensemble** - :func:`puddles.ensemble.ensemble_rt` with 32 realizations at N = 200
+2. **First rt_curve call** - on fresh N = 100 networks (skeletons grown beforehand), the
+   default ``rt_curve`` of 10 temperatures against ``tol=None`` (exact) and against building
+   the whole tol-0.01 table (the previous default path); medians over 5 seeds.
+
+3. **Ensemble** - :func:`puddles.ensemble.ensemble_rt` with 32 realizations at N = 200
    (tol 0.01) on a local process pool of 1 and of 2 workers (target: 2 workers >= 1.7x
    faster), the skeletons grown beforehand. Worker CPU seconds over wall time say how many
    cores a run actually got.
@@ -138,6 +142,31 @@ def _ensemble_rows(ens, n_ens, count) -> None:
               f"{res.n_solves} | {ratio} | {target} |")
 
 
+def first_call_rows(n: int = 100, seeds=(31, 32, 33, 34, 35)) -> None:
+    """A fresh network's first ``rt_curve`` (10 temperatures): default vs exact vs building the table."""
+    from puddles import Network
+
+    T = np.linspace(0.0, 1.8, 10)
+    for s in seeds:
+        realization(n, s)  # grown beforehand: every timing below is the R(T) part only
+    times = {"default (tol 0.01)": [], "exact (tol=None)": [], "previous default: whole table at tol 0.01": []}
+    for s in seeds:
+        for label, call in (("exact (tol=None)", lambda net: net.rt_curve(T, 1.0, 0.2, tol=None)),
+                            ("default (tol 0.01)", lambda net: net.rt_curve(T, 1.0, 0.2)),
+                            ("previous default: whole table at tol 0.01", lambda net: net.curve(
+                                (T - 1.0) / 0.2, tol=0.01))):
+            net = Network.generate(n, 0.45, 0.1, seed=s)
+            t0 = time.perf_counter()
+            call(net)
+            times[label].append(time.perf_counter() - t0)
+    exact = float(np.median(times["exact (tol=None)"]))
+    for label, ts in times.items():
+        med = float(np.median(ts))
+        target = "<= exact: " + ("met" if med <= exact * 1.05 else "MISSED") if label.startswith("default") else ""
+        print(f"| first rt_curve call on a fresh N = {n} network, 10 temperatures: {label} (median of {len(ts)}) | "
+              f"{med:.3f} | | {med / exact:.2f}x exact | {target} |", flush=True)
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="only N = 100 and a small ensemble (8 x N = 100)")
@@ -150,6 +179,7 @@ def main(argv=None) -> int:
     print("| benchmark | time (s) | network solves | ratio to baseline | target |")
     print("| --- | --- | --- | --- | --- |", flush=True)
     if not args.ensemble_only:
+        first_call_rows()
         previous = previous_fit_rt()
         fit_rows(100, 8, 10.0, previous)
         if not args.quick:

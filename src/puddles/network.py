@@ -251,11 +251,16 @@ class Network:
             None: exact network solves at every temperature (cached per distinct
             number of superconducting bonds). Float: served from the
             adaptively sampled universal curve with error at most ``tol`` (R_N units,
-            default 0.01).
+            default 0.01); before that table exists, a few temperatures are solved
+            exactly instead (faster than building it, and exact), so a first call is
+            never slower than ``tol=None``.
         """
         T = check_temperatures(T)
         tc_mean, sigma = self._tc(tc_mean, sigma)
-        return self.curve((T - tc_mean) / sigma, tol=tol)
+        x = (T - tc_mean) / sigma
+        if tol is not None and self.curve.exact_is_cheaper(x, tol):
+            tol = None
+        return self.curve(x, tol=tol)
 
     def resistance(self, T: float, tc_mean: float | None = None, sigma: float | None = None) -> float:
         """Exact R(T)/R_N at one temperature."""

@@ -164,17 +164,18 @@ class UniversalCurve:
         """
         x = np.asarray(x, dtype=float)
         k = self.k_of_x(x)
-        if tol is None or (tol < self.table_tol and self._exact_is_cheaper(k, tol)):
-            # Before a table exists, a few points are cheaper solved exactly than the whole
-            # table, and exact values meet any tolerance: a first call is never slower than
-            # the exact answer.
+        if tol is None:
             return self.exact(k)
         kk, gg = self.table(tol)
         return np.interp(np.minimum(k, self.k_max), kk, gg)
 
-    def _exact_is_cheaper(self, k, tol: float) -> bool:
-        """Fewer distinct unsolved ``k`` than a table at ``tol`` would solve (about ``1.5 / tol + 16``)."""
-        capped = np.unique(np.minimum(k, self.k_max))
+    def exact_is_cheaper(self, x, tol: float) -> bool:
+        """True when the points ``x`` need fewer new solves than a table at ``tol`` would
+        (about ``1.5 / tol + 16``) and no such table exists yet: then the exact values,
+        which meet any tolerance, are also the faster answer."""
+        if tol >= self.table_tol:
+            return False
+        capped = np.unique(np.minimum(self.k_of_x(x), self.k_max))
         with self._lock:
             missing = sum(1 for v in capped.tolist() if v not in self._g)
         return missing <= 1.5 / tol + 16
