@@ -40,17 +40,9 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
 import numpy as np  # noqa: E402
-<<<<<<< HEAD
-from puddles.ensemble import EnsembleParams, ensemble_rt, local_executor, realization_seeds  # noqa: E402
-from puddles.examples import synthetic_rt  # noqa: E402
-=======
-from scipy.optimize import least_squares  # noqa: E402
-
-from puddles import Network  # noqa: E402
-from puddles import ModelParams
+from puddles import ModelParams  # noqa: E402
 from puddles.ensemble import ensemble_rt, local_executor, realization_seeds  # noqa: E402
-from puddles.examples import load_example  # noqa: E402
->>>>>>> main
+from puddles.examples import synthetic_rt  # noqa: E402
 from puddles.fit import fit_rt  # noqa: E402
 from puddles.network import realization  # noqa: E402
 
@@ -70,6 +62,7 @@ def previous_fit_rt():
                                 capture_output=True, text=True).stdout
     except (OSError, subprocess.CalledProcessError):
         return None
+    source = source.replace("from .data import", "from .io import")  # the reader/writer moved since
     module = types.ModuleType("puddles._fit_previous")
     module.__package__ = "puddles"
     sys.modules[module.__name__] = module
