@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 
 from puddles import Network, fit_rt, fit_series
-from puddles.io import RTData
 from puddles.ensemble import realization_seeds
 from puddles.fit import FitResult, estimate_noise, read_series
 from puddles.fit.curves import ModelCurves
+from puddles.io import RTData
 
 T = np.linspace(0.4, 1.8, 40)
 SMALL = dict(n=30, realizations=2, seed=3)

@@ -40,13 +40,13 @@ from .rt import fit_rt
 from .series import SeriesResult, fit_series, read_series
 
 __all__ = [
+    "PARAMETER_INFO",
+    "X_GRID",
+    "FitResult",
+    "Parameter",
+    "SeriesResult",
+    "estimate_noise",
     "fit_rt",
     "fit_series",
     "read_series",
-    "FitResult",
-    "SeriesResult",
-    "Parameter",
-    "PARAMETER_INFO",
-    "X_GRID",
-    "estimate_noise",
 ]

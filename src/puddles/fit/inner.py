@@ -134,7 +134,7 @@ class InnerProblem:
         """One trust-region fit from ``warm`` (no grid search); returns (p, residual, cost)."""
         return _lsq(self, interior(np.asarray(warm, dtype=float), self.lo, self.hi), F, derivative(F, self.grid))
 
-    def with_data(self, y) -> "InnerProblem":
+    def with_data(self, y) -> InnerProblem:
         """The same problem with other (scaled) data ``y``."""
         other = copy.copy(self)
         other.y = np.asarray(y, dtype=float)
@@ -148,7 +148,7 @@ def interior(p, lo, hi):
     return np.minimum(np.maximum(p, lo + eps), hi - eps)
 
 
-def _lsq(prob: "InnerProblem", p0, F, dF):
+def _lsq(prob: InnerProblem, p0, F, dF):
     sol = least_squares(
         prob.residual,
         p0,

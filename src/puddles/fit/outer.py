@@ -23,7 +23,7 @@ from ..cluster import PUDDLE_DIAMETER_RANGE
 from .curves import ModelCurves
 from .inner import InnerProblem
 
-__all__ = ["OuterProblem", "outer_steps", "plateau_estimate", "start_w2", "W_START", "snap"]
+__all__ = ["W_START", "OuterProblem", "outer_steps", "plateau_estimate", "snap", "start_w2"]
 
 #: Smallest forward-difference steps of the outer parameters (see :func:`outer_steps`).
 MIN_STEPS = {"w": 0.05, "w2": 0.025}

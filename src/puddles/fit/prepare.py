@@ -24,7 +24,7 @@ import numpy as np
 from ..io import RTData
 from ..validation import check_int, check_measured_curve, check_number, check_quantity
 
-__all__ = ["Curve", "prepare_curve", "estimate_noise", "MAX_POINTS"]
+__all__ = ["MAX_POINTS", "Curve", "estimate_noise", "prepare_curve"]
 
 #: Default largest number of points fitted as they are; longer curves are binned.
 MAX_POINTS = 1000

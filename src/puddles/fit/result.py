@@ -20,7 +20,7 @@ from .. import __version__
 from ..io import export_fit_csv, export_fit_json, fit_to_csv_str, fit_to_json_str
 from .curves import derivative
 
-__all__ = ["Parameter", "FitResult", "PARAMETER_INFO"]
+__all__ = ["PARAMETER_INFO", "FitResult", "Parameter"]
 
 #: Name -> (unit in ohm data, description). Units of r_n follow the data ("ohm" or "1").
 PARAMETER_INFO = {
@@ -333,7 +333,7 @@ class FitResult:
         return out
 
     @classmethod
-    def load(cls, path_or_buffer) -> "FitResult":
+    def load(cls, path_or_buffer) -> FitResult:
         """A result saved by :meth:`save` / :meth:`to_json` (path, file-like or the JSON text)."""
         if hasattr(path_or_buffer, "read"):
             text = path_or_buffer.read()
@@ -433,7 +433,9 @@ class FitResult:
         matplotlib.figure.Figure
         """
         if ax is None:
-            from matplotlib.figure import Figure  # no pyplot: no GUI backend, no global state
+            from matplotlib.figure import (
+                Figure,  # no pyplot: no GUI backend, no global state
+            )
 
             fig = Figure(figsize=(6.4, 5.6), layout="constrained")
             main, res = fig.subplots(2, 1, sharex=True, height_ratios=[3, 1])

@@ -24,11 +24,25 @@ from .curves import ModelCurves
 from .diagnostics import diagnose, misfit
 from .inner import InnerProblem
 from .outer import W_START, OuterProblem, plateau_estimate, snap, start_w2
-from .prepare import MAX_POINTS, Curve, check_fix, check_start, default_bounds, merge_bounds, prepare_curve
+from .prepare import (
+    MAX_POINTS,
+    Curve,
+    check_fix,
+    check_start,
+    default_bounds,
+    merge_bounds,
+    prepare_curve,
+)
 from .result import PARAMETER_INFO, FitResult, Parameter
-from .uncertainty import bootstrap_disorder, covariance, outer_partials, point_disorder, realization_deviations
+from .uncertainty import (
+    bootstrap_disorder,
+    covariance,
+    outer_partials,
+    point_disorder,
+    realization_deviations,
+)
 
-__all__ = ["fit_rt", "FitSettings"]
+__all__ = ["FitSettings", "fit_rt"]
 
 
 @dataclass(frozen=True)
@@ -226,7 +240,7 @@ def fit_prepared(curve: Curve, curves: ModelCurves, settings: FitSettings, *, bo
     outer.resolution = 0.1 * (1.0 + float(np.nanmean(pd0))) if np.isfinite(pd0).any() else 0.1
     outer.budget = evals0 + settings.max_evaluations  # the budget counts this fit's points only
     q, message, success = outer.minimise(q0)
-    cs, p, r, cost = outer.profile(q)
+    cs, p, r, _ = outer.profile(q)
     J_outer, grads = outer_partials(outer, q, p, r)
     cov = covariance(prob, p, cs, J_outer, settings.sample_realizations)
     boot = bootstrap_disorder(outer, q, p, settings.sample_realizations)

@@ -28,12 +28,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..io import RTData, load_rt
 from ..ensemble import progress_callback
+from ..io import RTData, load_rt
 from .prepare import MAX_POINTS, check_start, prepare_curve
 from .rt import FitSettings, fit_prepared
 
-__all__ = ["fit_series", "read_series", "SeriesResult", "SERIES_PARAMETERS"]
+__all__ = ["SERIES_PARAMETERS", "SeriesResult", "fit_series", "read_series"]
 
 #: The paper's Fig. 1(b)-(e) panels, in order.
 SERIES_PARAMETERS = ("tc_mean", "sigma", "w", "w2")

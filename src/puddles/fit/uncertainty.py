@@ -57,7 +57,7 @@ from .curves import CurveSet, derivative
 from .inner import InnerProblem
 from .outer import OuterProblem
 
-__all__ = ["Covariance", "outer_partials", "covariance", "realization_deviations", "bootstrap_disorder"]
+__all__ = ["Covariance", "bootstrap_disorder", "covariance", "outer_partials", "realization_deviations"]
 
 #: Box kernel of +-0.1 in x on the 0.0025 grid, smoothing dFbar/dw for the confidence band.
 _SMOOTH = np.full(81, 1.0 / 81)
