@@ -4,19 +4,23 @@ Contract with the dashboard: ``FitPanel(status=None)`` with ``status(message, le
 (level "info", "busy" or "error") and the instance attribute ``.widget`` (fits a
 1280 x 800 tab). The panel
 
-* takes a file (``ipywidgets.FileUpload``; read by :func:`puddles.data.load_rt`) or a
+* takes a file (``ipywidgets.FileUpload``; read by :func:`puddles.io.load_rt`) or a
   shipped synthetic example (:mod:`puddles.examples`);
 * lets the user choose the temperature range, the lattice size N, the number of
   realizations, the normal-state model and the seed;
 * runs :func:`puddles.fit.fit_rt` when *Fit* is pressed, with an ``IntProgress`` bar fed
-  by the fit's progress callback (the fit runs in the kernel; the bar's updates reach
-  the browser while it runs);
+  by the fit's progress callback; with ``background=True`` (the dashboard) the fit runs
+  in a process of its own (:class:`puddles.app.fit_job.FitJob`) and *Cancel* ends it;
 * shows data and fit (bqplot) with the residuals below, the parameter table (HTML) and
   ``data:`` URI download links for the CSV and JSON export (they work in Voilà, where
   there is no file system to save to).
 
 A malformed upload shows the loader's message in the panel and through ``status(...,
-"error")``; the previous data, fit and plots stay, and the panel stays usable.
+"error")``; the previous data, fit and plots stay, and the panel stays usable. Uploads
+are limited to :data:`UPLOAD_MAX_BYTES` (stated in the panel; a larger file gets a
+message at once and its bytes are released). When a file has more than two numeric
+columns, or the loader cannot tell which is T and which R, a column picker (two
+dropdowns) appears under the upload button.
 """
 
 from __future__ import annotations
@@ -33,11 +37,21 @@ import bqplot as bq
 import ipywidgets as widgets
 import numpy as np
 
-from puddles.data import RTData, load_rt
+from puddles.io import RTData, load_rt, read_table
+from puddles.io.columns import choose_columns
 from puddles.examples import list_examples, load_example
 from puddles.fit import FitResult, fit_rt
 
-__all__ = ["FitPanel"]
+from .fit_job import FitCancelled, FitJob
+
+__all__ = ["FitPanel", "UPLOAD_MAX_BYTES"]
+
+#: Largest upload the panel reads (bytes). Below the 10 MiB websocket message limit of
+#: the Jupyter/Voila server's default settings, so that a file within it always arrives.
+UPLOAD_MAX_BYTES = 8_000_000
+#: Most points drawn per scatter: an SVG scatter of 2.5e5 points (a 5 MB file) froze the
+#: browser for a minute (measured, served); the fit still uses every point.
+PLOT_MAX_POINTS = 2000
 
 _DATA_COLOR = "#08306b"
 _FIT_COLOR = "#c51b7d"
@@ -57,6 +71,14 @@ def _fmt(value: float | None, digits: int = 4) -> str:
     return f"{value:.{digits}g}"
 
 
+def _thin(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """At most PLOT_MAX_POINTS evenly spaced points of a curve, for drawing only."""
+    if x.size <= PLOT_MAX_POINTS:
+        return x, y
+    idx = np.unique(np.linspace(0, x.size - 1, PLOT_MAX_POINTS).round().astype(int))
+    return x[idx], y[idx]
+
+
 def _nice_ceiling(x: float) -> float:
     """Smallest of 1, 2, 2.5, 5 times a power of ten that is >= ``x`` (1 for x <= 0 or NaN)."""
     if not (x > 0 and np.isfinite(x)):
@@ -72,6 +94,9 @@ class FitPanel:
     ----------
     status : callable, optional
         ``status(message, level)`` with level "info", "busy" or "error".
+    background : bool
+        Run fits in a separate process (never blocking the kernel) with a working
+        *Cancel* button; False runs them inline (``run_fit`` then returns the result).
 
     Attributes
     ----------
@@ -91,8 +116,10 @@ class FitPanel:
         Parameter table and download links.
     """
 
-    def __init__(self, status: Callable[[str, str], None] | None = None):
+    def __init__(self, status: Callable[[str, str], None] | None = None, *, background: bool = False):
         self._status = status or (lambda message, level="info": None)
+        self.background = bool(background)
+        self.fit_job: FitJob | None = None
         self.data: RTData | None = None
         self.result: FitResult | None = None
         narrow = widgets.Layout(width="320px")
@@ -106,6 +133,13 @@ class FitPanel:
                                          layout=widgets.Layout(width="320px"))
         self.upload.add_class("pd-fit-upload")
         self.source = widgets.HTML(layout=narrow)
+        pick = {"description_width": "90px"}
+        self.t_column = widgets.Dropdown(options=[], description="T column", style=pick, layout=narrow)
+        self.r_column = widgets.Dropdown(options=[], description="R column", style=pick, layout=narrow)
+        self.columns_box = widgets.VBox([self.t_column, self.r_column], layout=widgets.Layout(display="none"))
+        self.columns_box.add_class("pd-fit-columns")
+        self._upload_bytes: tuple[bytes, str] | None = None  # kept only while the picker is shown
+        self._picking = False  # set while the panel itself fills the picker
         self.t_range = widgets.FloatRangeSlider(
             value=(0.0, 1.0), min=0.0, max=1.0, step=0.01, description="T range (K)", readout_format=".2f",
             continuous_update=False, style=style, layout=narrow, disabled=True,
@@ -121,13 +155,18 @@ class FitPanel:
         self.fit_button = widgets.Button(description="Fit", button_style="primary", icon="play", disabled=True,
                                          layout=widgets.Layout(width="320px"))
         self.fit_button.add_class("pd-fit-button")
+        self.cancel_button = widgets.Button(description="Cancel", icon="stop", disabled=True,
+                                            layout=widgets.Layout(width="320px"))
+        self.cancel_button.add_class("pd-fit-cancel")
+        self.cancel_button.on_click(lambda _b: self.cancel_fit())
         self.progress = widgets.IntProgress(value=0, min=0, max=1, description="", layout=widgets.Layout(width="320px"))
         self.progress_label = widgets.HTML(layout=narrow)
         self.message = widgets.HTML(layout=narrow)
         self.message.add_class("pd-fit-message")
         help_text = widgets.HTML(
-            '<div class="pd-small">Columns: temperature (K or mK) and resistance (ohm, kohm or R/R<sub>N</sub>); '
-            "comma, tab, semicolon or space separated, optional header and # comments. The examples are "
+            '<div class="pd-small">Columns: temperature (K or mK) and resistance (ohm, mOhm, kOhm, Ohm/sq or '
+            "R/R<sub>N</sub>); CSV/TSV with optional header and # comments, PPMS/MPMS .dat, Lake Shore and "
+            f"LabVIEW exports; files up to {UPLOAD_MAX_BYTES / 1e6:g} MB. The examples are "
             "<b>synthetic</b> curves generated by the model.</div>",
             layout=narrow,
         )
@@ -140,11 +179,14 @@ class FitPanel:
 
         self.example.observe(self._on_example, names="value")
         self.upload.observe(self._on_upload, names="value")
+        self.t_column.observe(self._on_columns, names="value")
+        self.r_column.observe(self._on_columns, names="value")
         self.fit_button.on_click(lambda _b: self.run_fit())
 
         controls = widgets.VBox(
-            [self.example, self.upload, self.source, help_text, self.t_range, self.n, self.realizations,
-             self.normal_state, self.seed, self.fit_button, self.progress, self.progress_label, self.message],
+            [self.example, self.upload, self.columns_box, self.source, help_text, self.t_range, self.n,
+             self.realizations, self.normal_state, self.seed, self.fit_button, self.cancel_button, self.progress,
+             self.progress_label, self.message],
             layout=widgets.Layout(width="330px"),
         )
         controls.add_class("pd-controls")
@@ -193,17 +235,26 @@ class FitPanel:
     def _note(self, text: str) -> None:
         self.message.value = f'<div class="pd-note">{html.escape(text)}</div>' if text else ""
 
-    def load_bytes(self, content: bytes, name: str = "upload") -> bool:
+    def load_bytes(self, content: bytes, name: str = "upload", columns=None) -> bool:
         """Load file content (as from an upload). Returns False (and reports) on error.
 
-        The previous data, fit and plots stay when the content cannot be read.
+        The previous data, fit and plots stay when the content cannot be read. Without
+        ``columns``, a file with more than two numeric columns (or an ambiguous one)
+        shows the column picker; ``columns=(t, r)`` (indices) is what the picker passes.
         """
+        if len(content) > UPLOAD_MAX_BYTES:
+            self._error(f"{name}: the file is {len(content) / 1e6:.1f} MB; the limit is "
+                        f"{UPLOAD_MAX_BYTES / 1e6:g} MB (thin it out, or use puddles.io.load_rt in a notebook)")
+            return False
         stream = io.BytesIO(bytes(content))
         stream.name = name  # the loader names the file in its messages
         try:
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
-                data = load_rt(stream)
+                table = read_table(stream, max_bytes=None)  # the size was checked above
+                if columns is None:
+                    self._offer_columns(table, bytes(content), name)
+                data = load_rt(table, columns=columns)
         except (ValueError, TypeError) as exc:
             self._error(str(exc))
             return False
@@ -214,6 +265,48 @@ class FitPanel:
             self._status(notes, "info")
         return True
 
+    def _offer_columns(self, table, content: bytes, name: str) -> None:
+        """Show the picker for a file with more than two numeric columns (else hide it)."""
+        numeric = table.numeric_columns
+        if len(numeric) <= 2:
+            self._hide_columns()
+            return
+        try:
+            chosen: tuple = choose_columns(table)
+        except ValueError:
+            chosen = (None, None)  # ambiguous: the loader's message says why; the user picks
+        # The name first: the dropdown is narrow and cuts the end of long labels.
+        names = table.header or []
+        options = [("(choose)", None)] + [
+            (f"{names[j].strip()} (col. {j + 1})" if j < len(names) and names[j].strip() else f"column {j + 1}", j)
+            for j in numeric
+        ]
+        self._upload_bytes = (content, name)
+        self._picking = True
+        try:
+            for box, j in ((self.t_column, chosen[0]), (self.r_column, chosen[1])):
+                box.options = options
+                box.value = j
+        finally:
+            self._picking = False
+        self.columns_box.layout.display = ""
+
+    def _hide_columns(self) -> None:
+        self._upload_bytes = None
+        self.columns_box.layout.display = "none"
+
+    def _on_columns(self, _change) -> None:
+        if self._picking or self._upload_bytes is None:
+            return
+        tj, rj = self.t_column.value, self.r_column.value
+        if tj is None or rj is None:
+            return
+        if tj == rj:
+            self._error("choose two different columns for T and R")
+            return
+        content, name = self._upload_bytes
+        self.load_bytes(content, name, columns=(tj, rj))
+
     def load_example(self, name: str) -> None:
         """Load a shipped synthetic example by name."""
         try:
@@ -221,13 +314,15 @@ class FitPanel:
         except ValueError as exc:
             self._error(str(exc))
             return
+        self._hide_columns()
         meta = data.metadata
         label = f"example {name} (SYNTHETIC: w = {meta.get('w')}, w2 = {meta.get('w2')}, " \
                 f"Tc_mean = {meta.get('tc_mean_K')} K, sigma = {meta.get('sigma_K')} K)"
         self.set_data(data, source=label)
 
     def set_data(self, data: RTData, source: str = "") -> None:
-        """Show new data (clears the previous fit)."""
+        """Show new data (clears the previous fit, cancels a running one)."""
+        self.cancel_fit()
         self.data = data
         self.result = None
         T = data.T
@@ -240,10 +335,11 @@ class FitPanel:
         self.t_range.min, self.t_range.max = lo, hi
         self.t_range.disabled = False
         self.fit_button.disabled = False
-        self.source.value = f'<div class="pd-small">{html.escape(source)}: {len(data)} points, ' \
+        shown = f" ({PLOT_MAX_POINTS} shown)" if len(data) > PLOT_MAX_POINTS else ""
+        self.source.value = f'<div class="pd-small">{html.escape(source)}: {len(data)} points{shown}, ' \
                             f"{lo:.4g}–{hi:.4g} K</div>"
         self.y_axis.label = "R / R_N" if data.r_unit == "normalized" else "R (Ω)"
-        self.data_mark.x, self.data_mark.y = T, data.R
+        self.data_mark.x, self.data_mark.y = _thin(T, data.R)
         self._show_result(None)
         self._note("")
         self.progress.value = 0
@@ -266,7 +362,12 @@ class FitPanel:
         except (KeyError, TypeError):
             self._error("the upload could not be read (unexpected widget data)")
             return
-        if self.load_bytes(bytes(content), name) and self.example.value != _NO_EXAMPLE:
+        finally:
+            # The widget would hold the bytes for the life of the page: release them.
+            self.upload.unobserve(self._on_upload, names="value")
+            self.upload.value = ()
+            self.upload.observe(self._on_upload, names="value")
+        if self.load_bytes(content, name) and self.example.value != _NO_EXAMPLE:
             self.example.unobserve(self._on_example, names="value")
             self.example.value = _NO_EXAMPLE
             self.example.observe(self._on_example, names="value")
@@ -288,26 +389,65 @@ class FitPanel:
         self.progress_label.value = f'<div class="pd-small">{html.escape(message)}</div>'
 
     def run_fit(self) -> FitResult | None:
-        """Fit the current data with the panel's settings; returns the result (None on error)."""
+        """Fit the current data with the panel's settings.
+
+        Inline (``background=False``): returns the result (None on error). In the
+        background: returns None at once; the result is shown when the fit process ends.
+        """
         if self.data is None:
             self._error("load a file or choose an example first")
             return None
+        if self.fit_job is not None and self.fit_job.running:
+            return None
         opts = self.fit_options()
+        data = self.data
         self.fit_button.disabled = True
         self.progress.value = 0
         self._note("")
-        self._status(f"fitting {len(self.data)} points (N = {opts['n']}, {opts['realizations']} realizations)…", "busy")
+        self._status(f"fitting {len(data)} points (N = {opts['n']}, {opts['realizations']} realizations)…", "busy")
         t0 = time.perf_counter()
+        if self.background:
+            self.cancel_button.disabled = False
+            self.fit_job = FitJob(data, opts, on_progress=self._on_progress, on_error=self._fit_failed,
+                                  on_done=lambda result: self._fit_done(result, data, t0))
+            self.fit_job.start()
+            return None
         try:
-            result = fit_rt(self.data, progress=self._on_progress, **opts)
-        except ValueError as exc:
-            self._error(f"fit failed: {exc}")
-            return None
+            result = fit_rt(data, progress=self._on_progress, **opts)
         except Exception as exc:  # noqa: BLE001 - the panel must stay usable whatever happens
-            self._error(f"fit failed unexpectedly ({type(exc).__name__}: {exc})")
+            self._fit_failed(exc)
             return None
-        finally:
-            self.fit_button.disabled = self.data is None
+        return self._fit_done(result, data, t0)
+
+    def cancel_fit(self) -> None:
+        """End a running background fit (its process is gone within 2 s); the panel stays usable."""
+        job = self.fit_job
+        if job is not None and job.running:
+            job.cancel()
+            job.wait(5.0)  # the reader hands over FitCancelled and re-enables the buttons
+
+    def wait_fit(self, timeout: float = 300.0) -> bool:
+        """Block until a background fit has ended (True at once when none runs)."""
+        return self.fit_job is None or self.fit_job.wait(timeout)
+
+    def _fit_ended(self) -> None:
+        self.cancel_button.disabled = True
+        self.fit_button.disabled = self.data is None
+
+    def _fit_failed(self, exc: BaseException) -> None:
+        self._fit_ended()
+        if isinstance(exc, FitCancelled):
+            self._note("fit cancelled")
+            self._status("fit cancelled", "info")
+        elif isinstance(exc, ValueError):
+            self._error(f"fit failed: {exc}")
+        else:
+            self._error(f"fit failed unexpectedly ({type(exc).__name__}: {exc})")
+
+    def _fit_done(self, result: FitResult, data: RTData, t0: float) -> FitResult | None:
+        self._fit_ended()
+        if data is not self.data:  # other data were loaded meanwhile: this fit is not theirs
+            return None
         self.result = result
         self._show_result(result)
         self.progress.value = self.progress.max
@@ -332,7 +472,7 @@ class FitPanel:
             self.downloads.value = ""
             return
         self.fit_mark.x, self.fit_mark.y = result.T_curve, result.R_curve
-        self.residual_mark.x, self.residual_mark.y = result.T, result.residual
+        self.residual_mark.x, self.residual_mark.y = _thin(result.T, result.residual)
         # Symmetric about zero with round ticks, so over- and undershoot read at a glance.
         lim = _nice_ceiling(1.05 * float(np.max(np.abs(result.residual), initial=0.0)))
         self.resid_scale.min, self.resid_scale.max = -lim, lim
