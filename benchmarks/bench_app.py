@@ -299,7 +299,8 @@ def served_concurrency(counts=(1, 8, 30), stock: bool = True) -> None:
     print("| configuration | simultaneous loads | median first render | rendered | busy page | blank or failed |")
     print("| --- | ---: | ---: | ---: | ---: | ---: |")
     for label, loads, seconds, ok, busy in rows:
-        print(f"| {label} | {loads} | {seconds:.1f} s | {ok}/{loads} | {busy} | {loads - ok - busy} |")
+        median = f"{seconds:.1f} s" if ok else "—"
+        print(f"| {label} | {loads} | {median} | {ok}/{loads} | {busy} | {loads - ok - busy} |")
     print(f"\n{os.cpu_count()} CPU(s); load average {os.getloadavg()[0]:.1f} at the end of the run.")
 
 

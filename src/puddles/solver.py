@@ -12,7 +12,9 @@ Resistances may span any range a float holds: bonds so small (or so large) that 
 R by less than a relative ``EXACT_RTOL`` are merged (or opened) exactly before the solve,
 with a bound proved from Rayleigh's monotonicity law (``solve_lattice``), and every answer is
 checked against Kirchhoff's current balance and rigorous bounds; a solve that cannot be
-trusted in double precision raises ``ValueError`` instead of returning a wrong number.
+trusted in double precision (e.g. half the bonds at 1e-20 R0, half at R0: both scales carry
+the current) raises ``ValueError`` instead of returning a wrong number. The conductance is
+computed from the dissipated power, which has no cancellation.
 
 The sparse factorisation uses CHOLMOD (simplicial, AMD ordering, through the optional
 ``scikit-sparse`` package) when it is installed, otherwise SciPy's SuperLU in symmetric
@@ -425,7 +427,8 @@ def _contract_extremes(n: int, r: np.ndarray) -> np.ndarray:
     by at most S; choosing S <= EXACT_RTOL * R_low keeps the relative error below EXACT_RTOL.
     Likewise (dC/dg_e = dV_e^2 <= 1 for the conductance C = 1/R) opening bonds of total
     conductance <= EXACT_RTOL / R_high changes C by less than EXACT_RTOL. This is what makes
-    bonds at 1e-20 next to bonds at 1 solvable: the matrix never sees both.
+    a bond at 1e-17 among bonds at 1 solvable: the matrix never sees both scales. (Bonds that
+    matter at both scales, e.g. half of them at 1e-20, remain; the checks then refuse.)
     """
     r_low, r_high = resistance_bounds(n, r)
     finite = np.isfinite(r) & (r > 0)
