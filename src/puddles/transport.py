@@ -169,13 +169,13 @@ class UniversalCurve:
         kk, gg = self.table(tol)
         return np.interp(np.minimum(k, self.k_max), kk, gg)
 
-    def exact_is_cheaper(self, x, tol: float) -> bool:
-        """True when the points ``x`` need fewer new solves than a table at ``tol`` would
-        (about ``1.5 / tol + 16``) and no such table exists yet: then the exact values,
-        which meet any tolerance, are also the faster answer."""
+    def exact_is_cheaper(self, k, tol: float) -> bool:
+        """True when the prefix lengths ``k`` need fewer new solves than a table at ``tol``
+        would (about ``1.5 / tol + 16``) and no such table exists yet: then the exact
+        values, which meet any tolerance, are also the faster answer."""
         if tol >= self.table_tol:
             return False
-        capped = np.unique(np.minimum(self.k_of_x(x), self.k_max))
+        capped = np.unique(np.minimum(np.asarray(k), self.k_max))
         with self._lock:
             missing = sum(1 for v in capped.tolist() if v not in self._g)
         return missing <= 1.5 / tol + 16
