@@ -10,12 +10,12 @@ errors (1-sigma coverage in [0.5, 0.9], 2-sigma coverage >= 0.85).
 
 w is the exception, documented in docs/fit_uncertainties.md: in a percolating film the
 curve barely depends on w, the estimate stays near its start (0.45) and the bootstrap
-error bar is as wide as that offset, so its 1-sigma interval over-covers (measured 0.95):
+error bar is as wide as that offset, so its 1-sigma interval over-covers (measured 1.00):
 conservative, and asserted as such.
 
 The same run measures the recovery figures quoted in the README and in puddles.fit
-(RECOVERY_SINGLE below). Runtime: about 2 minutes on a quiet 2-core machine (the 20 fits
-share their realizations; 5-6 minutes with the machine shared by several jobs).
+(RECOVERY_SINGLE below). Runtime: 160-220 s measured on the 2-core machine shared with other
+jobs (the 20 fits share their realizations and run in the engine's worker pool).
 """
 
 import numpy as np
@@ -27,7 +27,7 @@ from puddles.fit import fit_series
 TRUTH = dict(tc_mean=10.0, sigma=1.0, w=0.6, w2=0.1, r_n=100.0)
 FILMS = 20
 #: Measured root-mean-square deviation from the truth over the 20 films (the quoted figures).
-RECOVERY_SINGLE = dict(tc_mean=0.37, sigma=0.16, w=0.15, w2=0.073, r_n=0.66)
+RECOVERY_SINGLE = dict(tc_mean=0.40, sigma=0.20, w=0.15, w2=0.10, r_n=0.61)
 
 
 @pytest.mark.slow
@@ -52,5 +52,5 @@ def test_error_bars_cover_the_truth_on_single_realizations():
             assert one >= 0.5  # conservative (see the module docstring)
         else:
             assert 0.5 <= one <= 0.9, name
-        # The quoted recovery figure is what this run measures (within the spread of 20 films).
-        assert rms == pytest.approx(RECOVERY_SINGLE[name], rel=0.35), name
+        # The quoted recovery figure is what this run measures (rounded).
+        assert rms == pytest.approx(RECOVERY_SINGLE[name], rel=0.05), name
