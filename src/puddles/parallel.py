@@ -1,7 +1,7 @@
 """Worker processes for the engine: one loky pool, started only when work needs it.
 
 Batches of solves (:mod:`puddles.transport`) and local ensembles (:mod:`puddles.ensemble`)
-share one pool implementation, :func:`loky.get_reusable_executor`. Why loky rather than
+share one pool implementation, loky's ``ProcessPoolExecutor`` (:func:`pool`). Why loky rather than
 ``concurrent.futures`` with ``forkserver`` (both measured on the project's 2-core machine,
 ``benchmarks/bench_engine.py``): both start workers with a fresh interpreter (about 2.5 s
 until the first task returns, versus 40 ms for ``fork``) and solve an N = 100 curve equally
@@ -30,7 +30,7 @@ import os
 import sys
 import threading
 
-__all__ = ["workers", "in_process", "in_process_only", "pool", "shutdown", "IDLE_SECONDS"]
+__all__ = ["workers", "in_process", "in_process_only", "pool", "discard", "shutdown", "IDLE_SECONDS"]
 
 #: Idle workers exit after this many seconds (loky's timeout); the next batch restarts them.
 IDLE_SECONDS = 300
@@ -98,15 +98,31 @@ def _init_worker() -> None:
 
 
 def pool(max_workers: int | None = None):
-    """The shared loky executor (created on first use; ``max_workers`` default :func:`workers`)."""
-    global _executor
-    from loky import get_reusable_executor
+    """The engine's loky executor, created on first use (``max_workers`` default :func:`workers`).
 
+    One per process, shared by every thread (loky's own ``get_reusable_executor`` keeps one
+    per thread, which gave a kernel two pools: its main thread's and its worker thread's).
+    """
+    global _executor
+    from loky import ProcessPoolExecutor
+
+    n = max_workers or workers()
     with _lock:
-        _executor = get_reusable_executor(
-            max_workers=max_workers or workers(), timeout=IDLE_SECONDS, initializer=_init_worker
-        )
+        if _executor is not None and _executor._max_workers != n:
+            _executor.shutdown(wait=False)
+            _executor = None
+        if _executor is None:
+            _executor = ProcessPoolExecutor(max_workers=n, timeout=IDLE_SECONDS, initializer=_init_worker)
         return _executor
+
+
+def discard(executor) -> None:
+    """Forget a broken executor (a worker was killed): the next :func:`pool` makes a new one."""
+    global _executor
+    with _lock:
+        if _executor is executor:
+            _executor = None
+    executor.shutdown(wait=False, kill_workers=True)
 
 
 def shutdown() -> None:

@@ -48,6 +48,7 @@ from urllib.parse import parse_qs
 
 import ipywidgets as widgets
 
+from puddles import parallel
 from puddles.params import ModelParams
 from puddles.transport import TableCancelled
 
@@ -174,8 +175,11 @@ class Dashboard:
         if scenario is not None:
             self._set_sliders({**SCENARIOS[scenario].values(), "scenario": scenario})
             self._show_scenario_note(scenario)
-        # The first network is built before the page shows (coarse curve); refinement follows in the background.
-        self._build_job(self.state.network(), never_cancelled, refine=False)
+        # The first network is built before the page shows (coarse curve); refinement follows in the
+        # background. In-process: starting solver workers (~2 s) would cost more than they save here,
+        # and a page that is opened and closed at once never starts them.
+        with parallel.in_process():
+            self._build_job(self.state.network(), never_cancelled, refine=False)
         self.timings["first_render"] = time.perf_counter() - t_start
         if self.entry is not None:
             self.runner.submit(functools.partial(self._refine_job, self.entry))
