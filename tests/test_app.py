@@ -412,7 +412,7 @@ def test_fit_tab_appears_only_when_module_exists(monkeypatch):
     calls = []
 
     class FitPanel:
-        def __init__(self, status=None):
+        def __init__(self, status=None, background=False):
             self.widget = widgets.HTML("fit")
             status("fit panel ready", "info")
             calls.append(status)
