@@ -430,7 +430,7 @@ def test_fit_tab_appears_only_when_module_exists(monkeypatch):
 
 def test_broken_fit_panel_is_reported_not_fatal(monkeypatch):
     class FitPanel:
-        def __init__(self, status=None):
+        def __init__(self, status=None, background=False):
             raise OSError("data directory missing")
 
     fake = types.ModuleType("puddles.app.fit_panel")
