@@ -271,3 +271,150 @@ def test_no_browser_install_needed():
     """Guard against a CI script that tries to download browsers: we use the system Chromium."""
     _require_browser()
     assert shutil.which("chromium") or CHROMIUM.exists()
+
+
+# -- issue 10: labels, plateau, URL parameters, fit in the background, dead kernel ----------
+TICKS_JS = """(sel) => Array.from(document.querySelectorAll(sel + ' g.tick')).map(t => {
+  const text = t.querySelector('text');
+  return [text ? text.textContent.replace('\\u2212', '-') : '', t.__data__];
+})"""
+
+
+def test_thermo_tick_labels_follow_the_data(dashboard_page):
+    page, errors, _ = dashboard_page
+    _show_tab(page, "Thermodynamics", ".pd-kappa")
+    for gamma in ("1.75", "0.00", "1.75"):
+        before = _path(page, ".pd-kappa")
+        _set_slider(page, "pd-gamma", gamma)
+        _wait_change(page, LIVE_PATH_JS, ".pd-kappa", before)
+        page.wait_for_timeout(500)  # let every axis message arrive (the bug was a late format)
+        for fig in (".pd-kappa", ".pd-mu"):
+            ticks = page.evaluate(TICKS_JS, fig)
+            assert len(ticks) >= 6, (fig, ticks)
+            for text, value in ticks:
+                assert float(text) == pytest.approx(value, rel=1e-9, abs=1e-12), (fig, gamma, ticks)
+    _shot(page, "dashboard-thermo-gamma.png")
+    _show_tab(page, "Network", ".pd-rt")
+    assert not errors, errors
+
+
+PLATEAU_VISIBLE_JS = """() => Array.from(document.querySelectorAll('.pd-rt text'))
+  .filter(t => t.textContent.startsWith('R(0)/R_N') && getComputedStyle(t).visibility !== 'hidden').length"""
+
+
+def _choose_scenario(page, name: str) -> None:
+    select = page.locator(".pd-scenario select")
+    labels = select.locator("option").all_inner_texts()
+    select.select_option(index=labels.index(name))
+    page.wait_for_function(
+        "(n) => document.querySelector('.pd-status').innerText.includes('ready')"
+        " && document.querySelector('.pd-scenario-note').innerText.length > 0", arg=name, timeout=UPDATE_MS,
+    )
+
+
+def test_plateau_line_only_where_there_is_one_and_scenario_note(dashboard_page):
+    page, errors, _ = dashboard_page
+    _choose_scenario(page, "geometry-driven loss (ZrNCl-like)")
+    page.wait_for_function(PLATEAU_VISIBLE_JS, timeout=UPDATE_MS)
+    assert "few connections" in page.locator(".pd-scenario-note").inner_text()
+    _choose_scenario(page, "Tc-driven loss (MoS2/TiSe2-like)")
+    page.wait_for_function(f"() => !({PLATEAU_VISIBLE_JS})()", timeout=UPDATE_MS)
+    assert "no plateau" in page.locator(".pd-scenario-note").inner_text()
+    _shot(page, "dashboard-tc-driven.png")
+    assert not errors, errors
+
+
+def _kernels(server):
+    return {c.pid: c for c in server.children() if "ipykernel_launcher" in " ".join(c.cmdline())}
+
+
+def _new_kernel(server, known):
+    new = [k for pid, k in _kernels(server).items() if pid not in known]
+    assert len(new) == 1, new
+    return new[0]
+
+
+def test_invalid_url_parameters_are_named_and_the_page_works(browser, voila_url):
+    url, _ = voila_url
+    page, errors, _ = _open(browser, url + "?N=-5&seed=abc&tab=-1")
+    try:
+        page.wait_for_function("() => document.querySelector('.pd-status-note')", timeout=UPDATE_MS)
+        note = page.locator(".pd-status-note").inner_text()
+        for name in ("N=-5", "seed='abc'", "tab=-1"):
+            assert name in note, note
+        assert _path(page, ".pd-rt")  # the page works: default N, seed and tab
+        _shot(page, "dashboard-bad-url.png")
+        assert not errors, errors
+    finally:
+        page.close()
+
+
+def test_fit_runs_in_the_background_and_cancel_ends_it(browser, voila_url):
+    psutil = pytest.importorskip("psutil")
+    url, proc = voila_url
+    server = psutil.Process(proc.pid)
+    known = set(_kernels(server))
+    page, errors, _ = _open(browser, url + "?tab=2")
+    try:
+        kernel = _new_kernel(server, known)
+        page.wait_for_selector(".pd-fit-example select", timeout=RENDER_MS)
+        select = page.locator(".pd-fit-example select")
+        select.select_option(index=1)  # the first shipped example
+        page.wait_for_function("() => !document.querySelector('.pd-fit-button').disabled", timeout=UPDATE_MS)
+        page.locator(".pd-fit-button").click()
+        page.wait_for_function("() => document.querySelector('.pd-status').innerText.includes('fitting')",
+                               timeout=UPDATE_MS)
+
+        def fit_processes():
+            return [c for c in kernel.children(recursive=True) if "puddles-fit" in c.name() or "spawn_main" in " ".join(c.cmdline())]
+
+        deadline = time.monotonic() + 30
+        while not fit_processes() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        fits = fit_processes()
+        assert fits, "no fit process"
+        # While it runs, sigma on the first tab redraws R(T) as fast as without a fit.
+        _show_tab(page, "Network", ".pd-rt")
+        timings = []
+        for sigma in ("1.80", "2.20", "1.60"):
+            before = _path(page, ".pd-rt")
+            t0 = time.perf_counter()
+            _set_slider(page, "pd-sigma", sigma)
+            _wait_change(page, LIVE_PATH_JS, ".pd-rt", before, timeout=5_000)
+            timings.append(time.perf_counter() - t0)
+        print(f"sigma redraw during a fit: {[f'{t:.2f}' for t in timings]} s")
+        assert all(p.is_running() for p in fits)  # the fit was running all along
+        assert sorted(timings)[1] < 1.0
+        _show_tab(page, "Fit your data", ".pd-fit-plot")
+        _shot(page, "dashboard-fit-running.png")
+        t0 = time.perf_counter()
+        page.locator(".pd-fit-cancel").click()
+        page.wait_for_function("() => document.querySelector('.pd-fit-message').innerText.includes('cancelled')",
+                               timeout=UPDATE_MS)
+        gone = psutil.wait_procs(fits, timeout=2)[1] == []
+        print(f"cancel: message after {time.perf_counter() - t0:.2f} s")
+        assert gone and not fit_processes()
+        assert not page.locator(".pd-fit-button").is_disabled()
+        _shot(page, "dashboard-fit-cancelled.png")
+        assert not errors, errors
+    finally:
+        page.close()
+
+
+def test_a_dead_kernel_is_visible_on_the_page(browser, voila_url):
+    psutil = pytest.importorskip("psutil")
+    url, proc = voila_url
+    server = psutil.Process(proc.pid)
+    known = set(_kernels(server))
+    page, errors, _ = _open(browser, url)
+    try:
+        kernel = _new_kernel(server, known)
+        dead = "() => { const d = document.querySelector('.pd-dead'); return d && getComputedStyle(d).visibility === 'visible'; }"
+        page.wait_for_timeout(12_000)
+        assert not page.evaluate(dead)  # alive: the banner stays hidden however long the page is open
+        kernel.kill()
+        page.wait_for_function(dead, timeout=30_000)
+        assert "kernel behind this page has stopped" in page.locator(".pd-dead").inner_text()
+        _shot(page, "dashboard-dead-kernel.png")
+    finally:
+        page.close()
