@@ -26,6 +26,7 @@ import pytest
 
 from puddles import thermo
 from puddles.app import serve
+from puddles.app.presets import SCENARIOS
 from puddles.app.thermo_panel import FIG6_PRESETS
 
 pytestmark = pytest.mark.browser
@@ -280,13 +281,17 @@ TICKS_JS = """(sel) => Array.from(document.querySelectorAll(sel + ' g.tick')).ma
 })"""
 
 
+ALL_PATHS_JS = """(sel) => Array.from(document.querySelectorAll(sel + ' path.line'))
+  .map(p => p.getAttribute('d') || '').join(' | ')"""
+
+
 def test_thermo_tick_labels_follow_the_data(dashboard_page):
     page, errors, _ = dashboard_page
     _show_tab(page, "Thermodynamics", ".pd-kappa")
-    for gamma in ("1.75", "0.00", "1.75"):
-        before = _path(page, ".pd-kappa")
+    for gamma in ("0.00", "1.75", "0.60"):  # the default is 1.75: 0 -> 1.75 is the reported case
+        before = page.evaluate(ALL_PATHS_JS, ".pd-kappa")
         _set_slider(page, "pd-gamma", gamma)
-        _wait_change(page, LIVE_PATH_JS, ".pd-kappa", before)
+        _wait_change(page, ALL_PATHS_JS, ".pd-kappa", before)
         page.wait_for_timeout(500)  # let every axis message arrive (the bug was a late format)
         for fig in (".pd-kappa", ".pd-mu"):
             ticks = page.evaluate(TICKS_JS, fig)
@@ -299,16 +304,18 @@ def test_thermo_tick_labels_follow_the_data(dashboard_page):
 
 
 PLATEAU_VISIBLE_JS = """() => Array.from(document.querySelectorAll('.pd-rt text'))
-  .filter(t => t.textContent.startsWith('R(0)/R_N') && getComputedStyle(t).visibility !== 'hidden').length"""
+  .filter(t => t.textContent.startsWith('R(0)/R_N') && t.getClientRects().length > 0
+    && getComputedStyle(t).visibility !== 'hidden' && getComputedStyle(t).opacity !== '0').length"""
 
 
 def _choose_scenario(page, name: str) -> None:
     select = page.locator(".pd-scenario select")
-    labels = select.locator("option").all_inner_texts()
+    labels = [t.replace("\xa0", " ") for t in select.locator("option").all_inner_texts()]  # ipywidgets: nbsp
     select.select_option(index=labels.index(name))
+    w2 = f"w2={SCENARIOS[name].w2:.2f} ready: R(T) to"  # the scenario's network is built and refined
     page.wait_for_function(
-        "(n) => document.querySelector('.pd-status').innerText.includes('ready')"
-        " && document.querySelector('.pd-scenario-note').innerText.length > 0", arg=name, timeout=UPDATE_MS,
+        "(w2) => document.querySelector('.pd-status').innerText.includes(w2)"
+        " && document.querySelector('.pd-scenario-note').innerText.length > 0", arg=w2, timeout=UPDATE_MS,
     )
 
 
@@ -385,7 +392,9 @@ def test_fit_runs_in_the_background_and_cancel_ends_it(browser, voila_url):
         print(f"sigma redraw during a fit: {[f'{t:.2f}' for t in timings]} s")
         assert all(p.is_running() for p in fits)  # the fit was running all along
         assert sorted(timings)[1] < 1.0
-        _show_tab(page, "Fit your data", ".pd-fit-plot")
+        page.locator(".lm-TabBar-tab", has_text="Fit your data").click()
+        page.locator(".pd-fit-cancel").wait_for(state="visible", timeout=UPDATE_MS)
+        page.wait_for_timeout(1000)  # bqplot re-measures a figure shown again
         _shot(page, "dashboard-fit-running.png")
         t0 = time.perf_counter()
         page.locator(".pd-fit-cancel").click()
