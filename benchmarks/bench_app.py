@@ -62,8 +62,8 @@ def _clear_memory_caches() -> None:
 
 def baseline(d, change: dict) -> float:
     """Seconds to rebuild everything from scratch with exact solves after ``change``."""
-    p = {"n": d.n.value, "seed": d.seed.value, "diameter": d.diameter.value, "w": d.w.value, "w2": d.w2.value,
-         "sigma": d.sigma.value, "tc_mean": d.tc_mean.value, "T": d.T.value}
+    p = {"n": d.controls.n.value, "seed": d.controls.seed.value, "diameter": d.controls.diameter.value, "w": d.controls.w.value, "w2": d.controls.w2.value,
+         "sigma": d.controls.sigma.value, "tc_mean": d.controls.tc_mean.value, "T": d.controls.T.value}
     p.update(change)
     _clear_memory_caches()
     t0 = time.perf_counter()
@@ -75,7 +75,7 @@ def baseline(d, change: dict) -> float:
 
 def time_fast(d, name: str, values) -> tuple[float, int]:
     """Median seconds of one move, and the network solves all the moves caused (must be 0)."""
-    slider = getattr(d, name)
+    slider = getattr(d.controls, name)
     times = []
     solves = d.entry.net.n_solves
     for v in values:
@@ -97,7 +97,7 @@ def solves_on_scenarios(n: int) -> list[tuple[str, int]]:
         net = d.entry.net
         before = net.n_solves
         for i in range(5):
-            d.sigma.value, d.tc_mean.value, d.T.value = 1.0 + 0.37 * i, 2.0 + 0.5 * i, 0.5 + i
+            d.controls.sigma.value, d.controls.tc_mean.value, d.controls.T.value = 1.0 + 0.37 * i, 2.0 + 0.5 * i, 0.5 + i
         out.append((name, net.n_solves - before))
     return out
 
@@ -115,7 +115,7 @@ d = Dashboard(n={n}, fit_panel=True)
 assert d.wait(300)
 out = {{"first": pss()}}
 for i in range(10):
-    d.w2.value = round(0.02 * (i + 1), 2)
+    d.controls.w2.value = round(0.02 * (i + 1), 2)
     assert d.wait(300)
 out["rebuilds"] = pss()
 print(json.dumps(out))
@@ -131,7 +131,7 @@ def kernel_pss(n: int) -> dict:
 
 
 def time_slow(d, name: str, values) -> tuple[float, float]:
-    slider = getattr(d, name)
+    slider = getattr(d.controls, name)
     first, final = [], []
     for v in values:
         _clear_memory_caches() if name == "n" else None

@@ -100,6 +100,14 @@ def _guard(context: str):
     return wrap
 
 
+class Controls:
+    """The Network tab's controls, by the name of what they set (``controls.w2``, ``controls.sigma``).
+
+    Widgets only: what the user has chosen lives in :attr:`Dashboard.state`, captured from
+    these on the kernel's main thread.
+    """
+
+
 class Dashboard:
     """The interactive dashboard (widgets plus the logic that feeds them).
 
@@ -125,11 +133,12 @@ class Dashboard:
     ----------
     widget : ipywidgets.VBox
         The whole app; displaying the Dashboard displays it.
-    sigma, tc_mean, T, w, w2, diameter : ipywidgets.FloatSlider
-    n : ipywidgets.ToggleButtons
-    seed : ipywidgets.BoundedIntText
-    scenario : ipywidgets.Dropdown
-    map_mode : ipywidgets.ToggleButtons
+    controls : Controls
+        The Network tab's widgets: ``sigma, tc_mean, T, w, w2, diameter`` (FloatSlider),
+        ``n`` and ``map_mode`` (ToggleButtons), ``seed`` (BoundedIntText), ``scenario``
+        (Dropdown), the buttons and the notes beside them.
+    state : puddles.app.model.AppState
+        What the user has chosen (model parameters, seed, T cursor, map mode).
     rt : puddles.app.plots.RTPlot
     cluster_map : puddles.app.cluster_map.ClusterMap
     thermo : puddles.app.thermo_panel.ThermoPanel
@@ -188,44 +197,45 @@ class Dashboard:
 
     # -- construction ----------------------------------------------------------------
     def _build_widgets(self, n: int, seed: int) -> None:
-        self.scenario = widgets.Dropdown(
+        self.controls = Controls()
+        self.controls.scenario = widgets.Dropdown(
             options=[("custom", CUSTOM)] + [(name, name) for name in SCENARIOS], value=CUSTOM, description="scenario",
             style={"description_width": "78px"}, layout=widgets.Layout(width="326px"),
         )
-        self.scenario.add_class("pd-scenario")
-        self.scenario_note = widgets.HTML(layout=widgets.Layout(width="326px"))
-        self.scenario_note.add_class("pd-scenario-note")
-        self.sigma = _slider("sigma", 2.5, "σ (K)", ".2f", continuous=True)
-        self.tc_mean = _slider("tc_mean", 10.0, "T̄c (K)", ".1f", continuous=True)
-        self.T = _slider("T", 7.0, "T cursor (K)", ".2f", continuous=True)
-        self.w = _slider("w", 0.45, "w", ".3f", continuous=False)
-        self.w2 = _slider("w2", 0.0, "w2", ".2f", continuous=False)
-        self.diameter = _slider("diameter", 10.0, "D (bonds)", ".0f", continuous=False)
-        self.n = widgets.ToggleButtons(
+        self.controls.scenario.add_class("pd-scenario")
+        self.controls.scenario_note = widgets.HTML(layout=widgets.Layout(width="326px"))
+        self.controls.scenario_note.add_class("pd-scenario-note")
+        self.controls.sigma = _slider("sigma", 2.5, "σ (K)", ".2f", continuous=True)
+        self.controls.tc_mean = _slider("tc_mean", 10.0, "T̄c (K)", ".1f", continuous=True)
+        self.controls.T = _slider("T", 7.0, "T cursor (K)", ".2f", continuous=True)
+        self.controls.w = _slider("w", 0.45, "w", ".3f", continuous=False)
+        self.controls.w2 = _slider("w2", 0.0, "w2", ".2f", continuous=False)
+        self.controls.diameter = _slider("diameter", 10.0, "D (bonds)", ".0f", continuous=False)
+        self.controls.n = widgets.ToggleButtons(
             options=list(N_CHOICES), value=n, description="N", style={"description_width": "78px", "button_width": "68px"},
             layout=widgets.Layout(width="326px"),
         )
-        self.n.add_class("pd-n")
-        self.seed = widgets.BoundedIntText(
+        self.controls.n.add_class("pd-n")
+        self.controls.seed = widgets.BoundedIntText(
             value=seed, min=0, max=2**31 - 1, description="seed", continuous_update=False,
             style={"description_width": "78px"}, layout=widgets.Layout(width="170px"),
         )
-        self.seed.add_class("pd-seed")
-        self.new_button = widgets.Button(description="new realization", layout=widgets.Layout(width="148px"))
-        self.new_button.add_class("pd-new")
-        self.pin_button = widgets.Button(description="pin curve", layout=widgets.Layout(width="160px"))
-        self.pin_button.add_class("pd-pin")
-        self.clear_button = widgets.Button(description="clear pins", layout=widgets.Layout(width="160px"))
-        self.clear_button.add_class("pd-clear")
-        self.map_mode = widgets.ToggleButtons(
+        self.controls.seed.add_class("pd-seed")
+        self.controls.new_button = widgets.Button(description="new realization", layout=widgets.Layout(width="148px"))
+        self.controls.new_button.add_class("pd-new")
+        self.controls.pin_button = widgets.Button(description="pin curve", layout=widgets.Layout(width="160px"))
+        self.controls.pin_button.add_class("pd-pin")
+        self.controls.clear_button = widgets.Button(description="clear pins", layout=widgets.Layout(width="160px"))
+        self.controls.clear_button.add_class("pd-clear")
+        self.controls.map_mode = widgets.ToggleButtons(
             options=[("bond states", "states"), ("currents |I|", "currents")], value="states", description="map",
             style={"description_width": "78px", "button_width": "118px"}, layout=widgets.Layout(width="326px"),
         )
-        self.map_mode.add_class("pd-map-mode")
-        self.w_note = widgets.HTML(layout=widgets.Layout(width="326px"))
-        self.w_note.add_class("pd-w-note")
-        self.summary = widgets.HTML(layout=widgets.Layout(width="326px"))
-        self.summary.add_class("pd-summary")
+        self.controls.map_mode.add_class("pd-map-mode")
+        self.controls.w_note = widgets.HTML(layout=widgets.Layout(width="326px"))
+        self.controls.w_note.add_class("pd-w-note")
+        self.controls.summary = widgets.HTML(layout=widgets.Layout(width="326px"))
+        self.controls.summary.add_class("pd-summary")
         self.readouts = widgets.HTML(layout=widgets.Layout(width="490px"))
         self.readouts.add_class("pd-rt-readouts")
 
@@ -240,24 +250,24 @@ class Dashboard:
         )
         self.thermo = ThermoPanel(status=self.status.set, on_change=self._on_thermo, side=side)
 
-        for s in (self.sigma, self.tc_mean):
+        for s in (self.controls.sigma, self.controls.tc_mean):
             s.observe(self._on_tc_change, names="value")
-        self.T.observe(self._on_T_change, names="value")
-        self.map_mode.observe(self._on_map_mode, names="value")
-        for s in (self.w, self.w2, self.diameter, self.n, self.seed):
+        self.controls.T.observe(self._on_T_change, names="value")
+        self.controls.map_mode.observe(self._on_map_mode, names="value")
+        for s in (self.controls.w, self.controls.w2, self.controls.diameter, self.controls.n, self.controls.seed):
             s.observe(self._on_network_change, names="value")
-        self.scenario.observe(self._on_scenario, names="value")
-        self.new_button.on_click(self._on_new_realization)
-        self.pin_button.on_click(self._on_pin)
-        self.clear_button.on_click(self._on_clear)
+        self.controls.scenario.observe(self._on_scenario, names="value")
+        self.controls.new_button.on_click(self._on_new_realization)
+        self.controls.pin_button.on_click(self._on_pin)
+        self.controls.clear_button.on_click(self._on_clear)
 
     def _build_layout(self, tab: int) -> None:
         controls = widgets.VBox(
             [
-                self.scenario, self.scenario_note, self.sigma, self.tc_mean, self.T, self.w, self.w_note, self.w2, self.diameter, self.n,
-                widgets.HBox([self.seed, self.new_button]),
-                widgets.HBox([self.pin_button, self.clear_button]),
-                self.map_mode, self.summary,
+                self.controls.scenario, self.controls.scenario_note, self.controls.sigma, self.controls.tc_mean, self.controls.T, self.controls.w, self.controls.w_note, self.controls.w2, self.controls.diameter, self.controls.n,
+                widgets.HBox([self.controls.seed, self.controls.new_button]),
+                widgets.HBox([self.controls.pin_button, self.controls.clear_button]),
+                self.controls.map_mode, self.controls.summary,
             ],
             layout=widgets.Layout(width="336px"),
         )
@@ -337,11 +347,11 @@ class Dashboard:
     def _state_from_controls(self) -> AppState:
         """The state the controls show (main thread only: jobs get a captured request)."""
         params = ModelParams(
-            n=int(self.n.value), w=round(float(self.w.value), 6), w2=round(float(self.w2.value), 6),
-            tc_mean=float(self.tc_mean.value), sigma=float(self.sigma.value),
-            puddle_diameter=float(self.diameter.value),
+            n=int(self.controls.n.value), w=round(float(self.controls.w.value), 6), w2=round(float(self.controls.w2.value), 6),
+            tc_mean=float(self.controls.tc_mean.value), sigma=float(self.controls.sigma.value),
+            puddle_diameter=float(self.controls.diameter.value),
         )
-        return AppState(params, int(self.seed.value), float(self.T.value), self.map_mode.value)
+        return AppState(params, int(self.controls.seed.value), float(self.controls.T.value), self.controls.map_mode.value)
 
     def network_request(self) -> NetworkRequest:
         """The network the controls currently ask for."""
@@ -351,7 +361,7 @@ class Dashboard:
         """Move several controls without triggering an update per control; the state follows."""
         with self._quiet:
             for key, value in values.items():
-                getattr(self, key).value = value
+                getattr(self.controls, key).value = value
         self._capture()
 
     def _capture(self) -> None:
@@ -360,14 +370,14 @@ class Dashboard:
             self.state = self._state_from_controls()
 
     def _mark_custom(self) -> None:
-        if self.scenario.value != CUSTOM:
+        if self.controls.scenario.value != CUSTOM:
             with self._quiet:
-                self.scenario.value = CUSTOM
+                self.controls.scenario.value = CUSTOM
             self._show_scenario_note(CUSTOM)
 
     def _show_scenario_note(self, name: str) -> None:
         note = SCENARIOS[name].note if name in SCENARIOS else ""
-        self.scenario_note.value = f'<div class="pd-note">{html.escape(note)}</div>' if note else ""
+        self.controls.scenario_note.value = f'<div class="pd-note">{html.escape(note)}</div>' if note else ""
 
     # -- callbacks -------------------------------------------------------------------
     @_guard("scenario")
@@ -381,11 +391,11 @@ class Dashboard:
         values = SCENARIOS[name].values()
         if self.thermo.drive_w.value:
             values.pop("w")  # w belongs to the density while "density sets w" is on
-        elif values["w"] < self.w.min:  # never below the current realization's skeleton
-            values["w"] = self.w.min
+        elif values["w"] < self.controls.w.min:  # never below the current realization's skeleton
+            values["w"] = self.controls.w.min
         self._set_sliders(values)
         with self._quiet:
-            self.scenario.value = name
+            self.controls.scenario.value = name
         self._show_scenario_note(name)
         self._redraw(curve=True, picture=True, what="scenario")
         self._request_build()
@@ -415,13 +425,13 @@ class Dashboard:
         if self._quiet or is_slider_echo(change):
             return
         self._capture()
-        if change["owner"] is not self.seed and change["owner"] is not self.n:
+        if change["owner"] is not self.controls.seed and change["owner"] is not self.controls.n:
             self._mark_custom()
         self._request_build()
 
     @_guard("new realization")
     def _on_new_realization(self, _button) -> None:
-        self.seed.value = int(self.seed.value) + 1  # the seed observer requests the rebuild
+        self.controls.seed.value = int(self.controls.seed.value) + 1  # the seed observer requests the rebuild
 
     @_guard("pinning")
     def _on_pin(self, _button) -> None:
@@ -444,7 +454,7 @@ class Dashboard:
     def _w_range(self) -> tuple[float, float]:
         """``(floor, ceiling)`` of w on the slider grid for the network on screen."""
         with self._lock:
-            wsk = self.entry.net.w_skeleton if self.entry is not None else self.w.min
+            wsk = self.entry.net.w_skeleton if self.entry is not None else self.controls.w.min
             wmax = self.entry.net.w_max if self.entry is not None else 1.0
         floor = w_floor(wsk)
         return floor, max(floor, round(math.floor(float(wmax) / _W_STEP + 1e-9) * _W_STEP, 6))
@@ -453,13 +463,13 @@ class Dashboard:
     def _on_thermo(self, panel: ThermoPanel) -> None:
         """One-way link: the density's phase fraction sets w (and requests the build)."""
         driving = bool(panel.drive_w.value)
-        self.w.disabled = driving
+        self.controls.w.disabled = driving
         if not driving:
             panel.set_w_note("")
-            self.w_note.value = ""
+            self.controls.w_note.value = ""
             return
         w = self._show_density_note(panel)
-        if not math.isclose(float(self.w.value), w, abs_tol=5e-5):
+        if not math.isclose(float(self.controls.w.value), w, abs_tol=5e-5):
             self._set_sliders({"w": w})
             self._mark_custom()
             self._request_build()
@@ -483,7 +493,7 @@ class Dashboard:
         else:
             text = f"w = x = {w:.3f}"
         panel.set_w_note(text, clamped)
-        self.w_note.value = f'<div class="pd-note{" pd-warn" if clamped else ""}">set by the density: {text}</div>'
+        self.controls.w_note.value = f'<div class="pd-note{" pd-warn" if clamped else ""}">set by the density: {text}</div>'
         return w
 
     # -- the cheap path ----------------------------------------------------------------
@@ -686,12 +696,12 @@ class Dashboard:
         p, seed = entry.request.params, entry.request.seed
         with self._quiet:
             lo = w_floor(wsk)
-            if self.w.min != lo:
-                if self.w.value < lo:
-                    self.w.value = lo
-                self.w.min = lo
+            if self.controls.w.min != lo:
+                if self.controls.w.value < lo:
+                    self.controls.w.value = lo
+                self.controls.w.min = lo
             for key, value in (("n", p.n), ("seed", seed), ("diameter", p.puddle_diameter), ("w", p.w), ("w2", p.w2)):
-                widget = getattr(self, key)
+                widget = getattr(self.controls, key)
                 if widget.value != value:
                     widget.value = value
         self.state = AppState(self.state.params.replace(**{k: getattr(p, k) for k in ("n", "w", "w2", "puddle_diameter")}),
@@ -699,9 +709,9 @@ class Dashboard:
         if self.thermo.drive_w.value:
             self._show_density_note(self.thermo)
         else:
-            self.w_note.value = f'<div class="pd-note pd-warn">{note}</div>' if note else ""
+            self.controls.w_note.value = f'<div class="pd-note pd-warn">{note}</div>' if note else ""
         s = entry.net.summary()
-        self.summary.value = (
+        self.controls.summary.value = (
             f"w<sub>skeleton</sub> = {s['w_skeleton']:.3f} (w minimum) · {s['n_puddles']} "
             f"puddle{'' if s['n_puddles'] == 1 else 's'} · "
             f"{s['n_filament']} filament, {s['n_puddle_bonds']} puddle, {s['n_broken']} broken bonds · "
