@@ -77,6 +77,6 @@ def test_pool_workers_end_when_their_kernel_is_killed():
         deadline = time.monotonic() + 5
         while alive() and time.monotonic() < deadline:
             time.sleep(0.1)
-        assert not alive()
+        assert not alive(), [" ".join(psutil.Process(p).cmdline())[-70:] for p in alive()]
     finally:
         kernel.kill()

@@ -227,7 +227,7 @@ def local_executor(max_workers: int | None = None):
     if max_workers is None:
         max_workers = os.cpu_count() or 1
     max_workers = check_int("max_workers", max_workers, 1, 4096)
-    return ProcessPoolExecutor(max_workers=max_workers, initializer=parallel._init_worker)
+    return ProcessPoolExecutor(max_workers=max_workers, initializer=parallel._init_worker, initargs=(os.getpid(),))
 
 
 def run_items(

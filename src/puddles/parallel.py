@@ -87,8 +87,8 @@ def in_process_only() -> bool:
     )
 
 
-def _init_worker() -> None:
-    """Pool initializer: one BLAS thread per worker and no nested pools.
+def _init_worker(parent: int | None = None) -> None:
+    """Pool initializer: one BLAS thread per worker, no nested pools, exit with ``parent``.
 
     The workers already use every core (measured: an N = 400 curve takes 15 s with
     CHOLMOD's OpenBLAS threads competing, 12 s without).
@@ -100,7 +100,10 @@ def _init_worker() -> None:
     threadpool_limits(limits=1)
     # A kernel killed outright runs no atexit: without this, its idle workers would linger
     # until loky's idle timeout (measured: still alive 10 s after a SIGKILL of their parent).
-    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), name="puddles-parent-watch", daemon=True).start()
+    # ``parent`` is passed in, not read here: a worker still starting when its kernel died
+    # would otherwise record its new parent (init) and never notice.
+    if parent is not None:
+        threading.Thread(target=_exit_with_parent, args=(parent,), name="puddles-parent-watch", daemon=True).start()
 
 
 def _exit_with_parent(parent: int) -> None:
@@ -124,7 +127,9 @@ def pool(max_workers: int | None = None):
             _executor.shutdown(wait=False)
             _executor = None
         if _executor is None:
-            _executor = ProcessPoolExecutor(max_workers=n, timeout=IDLE_SECONDS, initializer=_init_worker)
+            _executor = ProcessPoolExecutor(
+                max_workers=n, timeout=IDLE_SECONDS, initializer=_init_worker, initargs=(os.getpid(),)
+            )
         return _executor
 
 
