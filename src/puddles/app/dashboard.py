@@ -78,6 +78,12 @@ def w_floor(w_skeleton: float) -> float:
     return round(math.ceil(float(w_skeleton) / _W_STEP - 1e-9) * _W_STEP, 6)
 
 
+def w_range(w_skeleton: float, w_max: float) -> tuple[float, float]:
+    """``(floor, ceiling)`` of w on the slider grid for a realization: [w_floor, w_max rounded down]."""
+    floor = w_floor(w_skeleton)
+    return floor, max(floor, round(math.floor(float(w_max) / _W_STEP + 1e-9) * _W_STEP, 6))
+
+
 def _slider(key: str, value: float, description: str, fmt: str, *, continuous: bool) -> widgets.FloatSlider:
     return float_slider(key, RANGES, value, description, fmt, continuous=continuous, label_px=78, width_px=326)
 
@@ -197,7 +203,7 @@ class Dashboard:
 
     # -- construction ----------------------------------------------------------------
     def _build_widgets(self, n: int, seed: int) -> None:
-        self.controls = Controls()
+        c = self.controls = Controls()
         self.controls.scenario = widgets.Dropdown(
             options=[("custom", CUSTOM)] + [(name, name) for name in SCENARIOS], value=CUSTOM, description="scenario",
             style={"description_width": "78px"}, layout=widgets.Layout(width="326px"),
@@ -254,7 +260,7 @@ class Dashboard:
             s.observe(self._on_tc_change, names="value")
         self.controls.T.observe(self._on_T_change, names="value")
         self.controls.map_mode.observe(self._on_map_mode, names="value")
-        for s in (self.controls.w, self.controls.w2, self.controls.diameter, self.controls.n, self.controls.seed):
+        for s in (c.w, c.w2, c.diameter, c.n, c.seed):
             s.observe(self._on_network_change, names="value")
         self.controls.scenario.observe(self._on_scenario, names="value")
         self.controls.new_button.on_click(self._on_new_realization)
@@ -262,12 +268,13 @@ class Dashboard:
         self.controls.clear_button.on_click(self._on_clear)
 
     def _build_layout(self, tab: int) -> None:
+        c = self.controls
         controls = widgets.VBox(
             [
-                self.controls.scenario, self.controls.scenario_note, self.controls.sigma, self.controls.tc_mean, self.controls.T, self.controls.w, self.controls.w_note, self.controls.w2, self.controls.diameter, self.controls.n,
-                widgets.HBox([self.controls.seed, self.controls.new_button]),
-                widgets.HBox([self.controls.pin_button, self.controls.clear_button]),
-                self.controls.map_mode, self.controls.summary,
+                c.scenario, c.scenario_note, c.sigma, c.tc_mean, c.T, c.w, c.w_note, c.w2, c.diameter, c.n,
+                widgets.HBox([c.seed, c.new_button]),
+                widgets.HBox([c.pin_button, c.clear_button]),
+                c.map_mode, c.summary,
             ],
             layout=widgets.Layout(width="336px"),
         )
@@ -346,16 +353,12 @@ class Dashboard:
     # -- state -----------------------------------------------------------------------
     def _state_from_controls(self) -> AppState:
         """The state the controls show (main thread only: jobs get a captured request)."""
+        c = self.controls
         params = ModelParams(
-            n=int(self.controls.n.value), w=round(float(self.controls.w.value), 6), w2=round(float(self.controls.w2.value), 6),
-            tc_mean=float(self.controls.tc_mean.value), sigma=float(self.controls.sigma.value),
-            puddle_diameter=float(self.controls.diameter.value),
+            n=int(c.n.value), w=round(float(c.w.value), 6), w2=round(float(c.w2.value), 6),
+            tc_mean=float(c.tc_mean.value), sigma=float(c.sigma.value), puddle_diameter=float(c.diameter.value),
         )
-        return AppState(params, int(self.controls.seed.value), float(self.controls.T.value), self.controls.map_mode.value)
-
-    def network_request(self) -> NetworkRequest:
-        """The network the controls currently ask for."""
-        return self.state.network()
+        return AppState(params, int(c.seed.value), float(c.T.value), c.map_mode.value)
 
     def _set_sliders(self, values: dict) -> None:
         """Move several controls without triggering an update per control; the state follows."""
@@ -456,8 +459,7 @@ class Dashboard:
         with self._lock:
             wsk = self.entry.net.w_skeleton if self.entry is not None else self.controls.w.min
             wmax = self.entry.net.w_max if self.entry is not None else 1.0
-        floor = w_floor(wsk)
-        return floor, max(floor, round(math.floor(float(wmax) / _W_STEP + 1e-9) * _W_STEP, 6))
+        return w_range(wsk, wmax)
 
     @_guard("density → w")
     def _on_thermo(self, panel: ThermoPanel) -> None:
@@ -617,8 +619,7 @@ class Dashboard:
             wsk, wmax = self.model.weight_limits(target)
             note = ""
             if not strict:
-                floor = w_floor(wsk)
-                ceiling = max(floor, round(math.floor(wmax / _W_STEP + 1e-9) * _W_STEP, 6))
+                floor, ceiling = w_range(wsk, wmax)
                 w = target.params.w
                 if w < floor:
                     note = f"w raised to w_skeleton = {floor:.3f} of this realization"
@@ -704,8 +705,8 @@ class Dashboard:
                 widget = getattr(self.controls, key)
                 if widget.value != value:
                     widget.value = value
-        self.state = AppState(self.state.params.replace(**{k: getattr(p, k) for k in ("n", "w", "w2", "puddle_diameter")}),
-                              seed, self.state.T, self.state.map_mode)
+        network_part = {k: getattr(p, k) for k in ("n", "w", "w2", "puddle_diameter")}
+        self.state = AppState(self.state.params.replace(**network_part), seed, self.state.T, self.state.map_mode)
         if self.thermo.drive_w.value:
             self._show_density_note(self.thermo)
         else:
