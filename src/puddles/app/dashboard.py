@@ -632,7 +632,7 @@ class Dashboard:
             entry = self.model.entry(target)
             if cancelled():
                 return
-            self.model.sample(entry, tolerances_for(target.params.n)[0], cancelled)
+            entry.net.sample(tolerances_for(target.params.n)[0], cancelled=cancelled)
             if cancelled():
                 return
         except TableCancelled:
@@ -673,7 +673,7 @@ class Dashboard:
             for tol in tolerances_for(entry.request.params.n)[1:]:
                 if cancelled():
                     return
-                self.model.sample(entry, tol, cancelled)
+                entry.net.sample(tol, cancelled=cancelled)
         except TableCancelled:
             return  # a newer request took over
         except Exception as exc:  # noqa: BLE001
