@@ -507,7 +507,7 @@ def ensemble_superfluid(
     T = np.atleast_1d(check_temperatures(T))
     if T.ndim != 1 or T.size == 0:
         raise ValueError(f"T must be a non-empty 1-D array of temperatures (K), got shape {T.shape}")
-    seeds = _check_seeds(seeds)
+    seeds = check_seeds(seeds)
     if executor is not None and not callable(getattr(executor, "submit", None)):
         raise ValueError(f"executor must be a concurrent.futures.Executor (with .submit), got {type(executor).__name__}")
     report, close = progress_callback(progress, "ensemble Ic / rho_s")
