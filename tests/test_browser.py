@@ -13,6 +13,7 @@ Screenshots go to ``test-artifacts/`` (gitignored).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -331,14 +332,24 @@ def test_plateau_line_only_where_there_is_one_and_scenario_note(dashboard_page):
     assert not errors, errors
 
 
-def _kernels(server):
-    return {c.pid: c for c in server.children() if "ipykernel_launcher" in " ".join(c.cmdline())}
+@contextlib.contextmanager
+def _page_and_kernel(browser, voila_url, query: str = ""):
+    """A fresh page, its page errors and the kernel process Voilà started for it; closed at the end."""
+    psutil = pytest.importorskip("psutil")
+    url, proc = voila_url
+    server = psutil.Process(proc.pid)
 
+    def kernels():
+        return {c.pid: c for c in server.children() if "ipykernel_launcher" in " ".join(c.cmdline())}
 
-def _new_kernel(server, known):
-    new = [k for pid, k in _kernels(server).items() if pid not in known]
-    assert len(new) == 1, new
-    return new[0]
+    known = set(kernels())
+    page, errors, _ = _open(browser, url + query)
+    try:
+        new = [k for pid, k in kernels().items() if pid not in known]
+        assert len(new) == 1, new
+        yield page, errors, new[0]
+    finally:
+        page.close()
 
 
 def test_invalid_url_parameters_are_named_and_the_page_works(browser, voila_url):
@@ -358,12 +369,7 @@ def test_invalid_url_parameters_are_named_and_the_page_works(browser, voila_url)
 
 def test_fit_runs_in_the_background_and_cancel_ends_it(browser, voila_url):
     psutil = pytest.importorskip("psutil")
-    url, proc = voila_url
-    server = psutil.Process(proc.pid)
-    known = set(_kernels(server))
-    page, errors, _ = _open(browser, url + "?tab=2")
-    try:
-        kernel = _new_kernel(server, known)
+    with _page_and_kernel(browser, voila_url, "?tab=2") as (page, errors, kernel):
         page.wait_for_selector(".pd-fit-example select", timeout=RENDER_MS)
         select = page.locator(".pd-fit-example select")
         select.select_option(index=1)  # the first shipped example
@@ -372,8 +378,8 @@ def test_fit_runs_in_the_background_and_cancel_ends_it(browser, voila_url):
         page.wait_for_function("() => document.querySelector('.pd-status').innerText.includes('fitting')",
                                timeout=UPDATE_MS)
 
-        def fit_processes():
-            return [c for c in kernel.children(recursive=True) if "puddles-fit" in c.name() or "spawn_main" in " ".join(c.cmdline())]
+        def fit_processes():  # the fit runs in a multiprocessing "spawn" child of the kernel
+            return [c for c in kernel.children(recursive=True) if "spawn_main" in " ".join(c.cmdline())]
 
         deadline = time.monotonic() + 30
         while not fit_processes() and time.monotonic() < deadline:
@@ -406,18 +412,10 @@ def test_fit_runs_in_the_background_and_cancel_ends_it(browser, voila_url):
         assert not page.locator(".pd-fit-button").is_disabled()
         _shot(page, "dashboard-fit-cancelled.png")
         assert not errors, errors
-    finally:
-        page.close()
 
 
 def test_a_dead_kernel_is_visible_on_the_page(browser, voila_url):
-    psutil = pytest.importorskip("psutil")
-    url, proc = voila_url
-    server = psutil.Process(proc.pid)
-    known = set(_kernels(server))
-    page, errors, _ = _open(browser, url)
-    try:
-        kernel = _new_kernel(server, known)
+    with _page_and_kernel(browser, voila_url) as (page, _errors, kernel):
         dead = "() => { const d = document.querySelector('.pd-dead'); return d && getComputedStyle(d).visibility === 'visible'; }"
         page.wait_for_timeout(12_000)
         assert not page.evaluate(dead)  # alive: the banner stays hidden however long the page is open
@@ -425,8 +423,6 @@ def test_a_dead_kernel_is_visible_on_the_page(browser, voila_url):
         page.wait_for_function(dead, timeout=30_000)
         assert "kernel behind this page has stopped" in page.locator(".pd-dead").inner_text()
         _shot(page, "dashboard-dead-kernel.png")
-    finally:
-        page.close()
 
 
 def test_fit_tab_states_the_upload_limit_answers_oversize_and_offers_columns(dashboard_page, tmp_path):
