@@ -6,8 +6,14 @@ What it does, and why:
   checkout, or under the current directory), so the command works from anywhere in the
   repo;
 * starts ``voila`` **from the notebook's directory**, because Voilà reads ``voila.json``
-  from its working directory: that file strips the sources, hides tracebacks and culls
-  idle kernels;
+  from its working directory: that file strips the sources, hides tracebacks, culls
+  kernels of closed pages and installs the guards of :mod:`puddles.app.server_guards`
+  (v1-only kernel websockets, a kernel cap with a "busy" page, the cookie that lets a
+  closing page shut its kernel down);
+* runs each kernel's solves in-process (``PUDDLES_WORKERS=1`` unless set): on a server
+  every page has its own kernel, so per-kernel solver pools would triple each page's
+  memory (measured 54 MB kernel + 97 MB for two workers) without adding cores, and the
+  first render is as fast without them;
 * binds to 127.0.0.1 only (a lecturer's laptop on a conference network should not serve
   the world), never opens a browser, fails instead of silently moving to another port
   (so the printed URL is right), and prints the URL once the server answers;
@@ -87,13 +93,18 @@ def kernelspec_dir(root: Path | None = None) -> Path:
     return root
 
 
-def voila_command(notebook: Path, port: int, *, debug: bool = False) -> list[str]:
-    """The ``voila`` command line (run it with ``cwd=notebook.parent``)."""
+def voila_command(notebook: Path, port: int, *, debug: bool = False, max_kernels: int | None = None) -> list[str]:
+    """The ``voila`` command line (run it with ``cwd=notebook.parent``).
+
+    ``max_kernels`` overrides the cap on open pages set in ``voila.json``.
+    """
     cmd = [
         sys.executable, "-m", "voila", notebook.name,
         f"--port={int(port)}", f"--Voila.ip={HOST}", "--no-browser", "--Voila.port_retries=0",
         f"--show_tracebacks={debug}",
     ]
+    if max_kernels is not None:
+        cmd.append(f"--CappedKernelManager.max_kernels={int(max_kernels)}")
     return cmd
 
 
@@ -120,6 +131,7 @@ def server_env(*, debug: bool = False, jupyter_path: Path | None = None) -> dict
     jp = str(kernelspec_dir() if jupyter_path is None else jupyter_path)
     env["JUPYTER_PATH"] = os.pathsep.join([jp, env["JUPYTER_PATH"]]) if env.get("JUPYTER_PATH") else jp
     env["PUDDLES_DEBUG"] = "1" if debug else "0"
+    env.setdefault("PUDDLES_WORKERS", "1")
     return env
 
 
@@ -142,6 +154,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8866, help="TCP port (default 8866)")
     parser.add_argument("--debug", action="store_true", help="show tracebacks in the page and the status line")
     parser.add_argument("--notebook", type=Path, default=None, help="dashboard notebook (default: found in the repo)")
+    parser.add_argument(
+        "--max-kernels", type=int, default=None,
+        help="most pages open at once, one kernel each (default 32, from voila.json); later visitors see a busy page",
+    )
     args = parser.parse_args(argv)
 
     try:
@@ -158,7 +174,8 @@ def main(argv: list[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory(prefix="puddles-jupyter-") as tmp:
         env = server_env(debug=args.debug, jupyter_path=kernelspec_dir(Path(tmp)))
-        return _run(voila_command(notebook, args.port, debug=args.debug), notebook.parent, env, args.port)
+        cmd = voila_command(notebook, args.port, debug=args.debug, max_kernels=args.max_kernels)
+        return _run(cmd, notebook.parent, env, args.port)
 
 
 def _run(cmd: list[str], cwd: Path, env: dict, port: int) -> int:
