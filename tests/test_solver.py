@@ -285,14 +285,15 @@ def test_any_range_rayleigh_monotone_and_scale_free(n, data, factor):
     base = _resistance_or_none(n, r)
     if base is None:
         return
-    # Scaling: R(c r) = c R(r).
+    # Scaling: R(c r) = c R(r), to the documented accuracy (1e-8: rounding at a contrast of
+    # 1e12 among the bonds that remain reaches ~1e-9, e.g. n = 5 with one bond at 1e-12).
     scaled = _resistance_or_none(n, factor * r)
     if scaled is not None:
-        assert scaled == pytest.approx(factor * base, rel=1e-9)
+        assert scaled == pytest.approx(factor * base, rel=1e-8)
     # Rayleigh: raising any bond never lowers R (to the promised accuracy).
     bond = data.draw(st.integers(0, nb - 1))
     up = r.copy()
     up[bond] *= 1e6
     raised = _resistance_or_none(n, up)
     if raised is not None:
-        assert raised >= base * (1 - 1e-9)
+        assert raised >= base * (1 - 1e-8)
