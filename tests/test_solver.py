@@ -297,3 +297,11 @@ def test_any_range_rayleigh_monotone_and_scale_free(n, data, factor):
     raised = _resistance_or_none(n, up)
     if raised is not None:
         assert raised >= base * (1 - 1e-8)
+
+
+def test_a_strong_bond_that_matters_is_refused_not_answered_wrongly():
+    """n = 5, one bond at 1e-21 beside bonds at 1e-8, 1e-5 and 1: once 6e-5 off without a word."""
+    e = np.zeros(lattice.n_bonds(5))
+    e[[3, 4, 6]], e[17], e[37] = -8.0, -21.0, -5.0
+    with pytest.raises(ValueError, match="r_bonds: bonds .* times stronger than the typical one"):
+        effective_resistance(5, 10.0**e)
