@@ -102,7 +102,7 @@ def fit_rt(
     t_range=None,
     fix: Mapping | None = None,
     start: Mapping | None = None,
-    tol: float = 0.03,
+    tol: float = 0.1,
     puddle_diameter=10.0,
     max_evaluations: int = 30,
     sample_realizations: float = 1.0,
@@ -151,8 +151,9 @@ def fit_rt(
         data's low-temperature plateau).
     tol : float
         Interpolation tolerance of each realization's table, units of R_N, in (0, 0.2]
-        (default 0.03: after averaging the interpolation error is ~0.1 % rms, below the
-        disorder spread).
+        (default 0.1: a table of about 17 solves instead of 54 at 0.03, 3.3x faster; the
+        average of 4 realizations then differs from the tol-0.03 one by 0.12 % rms, 0.6 %
+        at most, of R_N at N = 100 - below 1 % noise and far below the disorder spread).
     puddle_diameter : float or "random"
         Puddle diameter in bonds (default 10).
     max_evaluations : int
