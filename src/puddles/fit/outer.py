@@ -6,8 +6,8 @@ bounded Levenberg-Marquardt on the profiled residuals with forward-difference de
 weighs more). Common random numbers keep the profile smooth down to the grain of single
 puddles and broken bonds: a different ``w`` uses a longer or shorter prefix of the same
 puddle sequence, a different ``w2`` breaks a superset or subset of the same filament bonds.
-``w`` starts at 0.45 (or ``start``) and ``w2`` at the value whose low-temperature plateau
-matches the data's, found with cheap single solves. Points are snapped to a 0.0025 grid
+The start is the best of a few ``w`` (:data:`W_LADDER`, or ``start``), each with the ``w2``
+whose low-temperature plateau matches the data's, found with cheap single solves. Points are snapped to a 0.0025 grid
 (a fraction of a puddle at N = 100), so fits of a series sharing one
 :class:`~puddles.fit.curves.ModelCurves` reuse each other's evaluations.
 """
@@ -23,12 +23,14 @@ from ..cluster import PUDDLE_DIAMETER_RANGE
 from .curves import ModelCurves
 from .inner import InnerProblem
 
-__all__ = ["W_START", "OuterProblem", "outer_steps", "plateau_estimate", "snap", "start_w2"]
+__all__ = ["W_LADDER", "OuterProblem", "outer_steps", "plateau_estimate", "snap", "start_w2"]
 
 #: Smallest forward-difference steps of the outer parameters (see :func:`outer_steps`).
 MIN_STEPS = {"w": 0.05, "w2": 0.025}
-#: Default start of w (w2 is matched to the plateau of the data).
-W_START = 0.45
+#: Levels of w tried for the start (each with w2 matched to the plateau): the profiled
+#: chi^2 along w is shallow in a percolating film, so a single start left the estimate near
+#: it - biased towards 0.45 whatever the truth - and its error bar over-covered.
+W_LADDER = (0.4, 0.55, 0.7)
 #: Levels of w2 probed to match the plateau at the start.
 W2_PROBES = (0.0, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.55, 0.7, 0.85, 1.0)
 #: Grid of the outer parameters (well below one puddle at N = 100).
