@@ -7,8 +7,8 @@ weighs more). Common random numbers keep the profile smooth down to the grain of
 puddles and broken bonds: a different ``w`` uses a longer or shorter prefix of the same
 puddle sequence, a different ``w2`` breaks a superset or subset of the same filament bonds.
 The start is the best of a few ``w`` (:data:`W_LADDER`, or ``start``), each with the ``w2``
-whose low-temperature plateau matches the data's, found with cheap single solves. Points are snapped to a 0.0025 grid
-(a fraction of a puddle at N = 100), so fits of a series sharing one
+whose low-temperature plateau matches the data's, found with cheap single solves. Points are
+snapped to a 0.0025 grid (a fraction of a puddle at N = 100), so fits of a series sharing one
 :class:`~puddles.fit.curves.ModelCurves` reuse each other's evaluations.
 """
 

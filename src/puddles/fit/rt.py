@@ -227,13 +227,10 @@ def fit_prepared(curve: Curve, curves: ModelCurves, settings: FitSettings, *, bo
     start = dict(start or {})
     free = [k for k in ("w", "w2") if k not in fixed]
     outer = OuterProblem(curves, prob, free, fixed, bounds, settings.max_evaluations)
-    if "w" in fixed or "w" in start:
-        ladder = [fixed.get("w", start.get("w"))]
-    else:
-        ladder = sorted({float(np.clip(snap(v), *bounds["w"])) for v in W_LADDER})
+    given = [fixed.get("w", start.get("w"))] if ("w" in fixed or "w" in start) else W_LADDER
+    ladder = sorted({float(np.clip(snap(v), *bounds["w"])) for v in given})
     q0, best = None, math.inf
     for w0 in ladder:  # the best of a few starts along w (see outer.W_LADDER)
-        w0 = float(np.clip(snap(w0), *bounds["w"]))
         if "w2" in fixed:
             w20 = fixed["w2"]
         elif "w2" in start:
