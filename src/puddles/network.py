@@ -242,7 +242,8 @@ class Network:
         """``F(x) = R/R_N`` at reduced temperature ``x = (T - Tc_mean)/sigma``.
 
         ``tol=None`` solves exactly at every distinct number of superconducting bonds;
-        a float uses the adaptive table, with interpolation error at most ``tol``.
+        a float answers within ``tol`` as :meth:`rt_curve` does (exact while that is cheaper
+        than building the table).
         """
         return self.curve(x, tol=tol)
 
@@ -275,10 +276,7 @@ class Network:
         tc_mean, sigma = self._tc(tc_mean, sigma)
         tol = check_tol(tol)
         k = self._count_superconducting(T, tc_mean, sigma)
-        if tol is None or self.curve.exact_is_cheaper(k, tol):
-            return self.curve.exact(k)
-        kk, gg = self.curve.table(tol)
-        return np.interp(np.minimum(k, self.curve.k_max), kk, gg)
+        return self.curve.at_counts(k, tol=tol)
 
     def _count_superconducting(self, T, tc_mean: float, sigma: float) -> np.ndarray:
         """Number of bonds with ``T < Tc``, Tc computed exactly as :meth:`Cluster.tc` does.
