@@ -34,8 +34,10 @@ REPO = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(scope="module")
 def dash():
-    """One N = 100 dashboard shared by the tests that only read it or restore what they change."""
-    return Dashboard(sync=True, fit_panel=False)
+    """One N = 100 dashboard shared by the tests that only read it or restore what they change
+    (without the Ic / rho_s panel, whose curves would cost ~0.7 s per sigma move inline:
+    the tests of the panel's wiring use :func:`sdash`)."""
+    return Dashboard(sync=True, fit_panel=False, superfluid=False)
 
 
 def _params(d: Dashboard):
