@@ -647,7 +647,8 @@ def test_without_threads_the_app_updates_synchronously(monkeypatch):
     np.testing.assert_array_equal(d.rt.line.y, d.entry.net.rt_curve(d.model.T, d.controls.tc_mean.value, d.controls.sigma.value))
     assert d.superfluid_runner.sync and d.cursor_runner.sync  # the panel's jobs run inline too
     ic = d.entry.net.critical_current_curve(d.superfluid.T, d.controls.tc_mean.value, d.controls.sigma.value)
-    np.testing.assert_array_equal(d.superfluid.ic_line.y, ic / ic[0])
+    assert d.superfluid.net is d.entry.net
+    np.testing.assert_array_equal(d.superfluid.ic, ic)
 
 
 def test_heartbeat_keeps_the_dead_kernel_banner_hidden_while_the_kernel_lives():
