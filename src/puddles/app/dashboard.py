@@ -254,8 +254,9 @@ class Dashboard:
         self.controls.clear_button.add_class("pd-clear")
         self.controls.map_mode = widgets.ToggleButtons(
             options=[("bond states", "states"), ("currents |I|", "currents"), ("weakest links", "weakest links")],
-            value="states", description="map", style={"description_width": "78px", "button_width": "80px"},
-            layout=widgets.Layout(width="326px"),
+            value="states", tooltips=["kinds and states of the bonds", "|I| on the normal bonds",
+                                      "bonds that limit the critical current (minimum cut)"],
+            style={"button_width": "128px"}, layout=widgets.Layout(width="400px"),
         )
         self.controls.map_mode.add_class("pd-map-mode")
         self.controls.w_note = widgets.HTML(layout=widgets.Layout(width="326px"))
@@ -265,12 +266,12 @@ class Dashboard:
         self.readouts = widgets.HTML(layout=widgets.Layout(width="490px"))
         self.readouts.add_class("pd-rt-readouts")
 
-        self.rt = RTPlot(self.model.T, width=490, height=300 if superfluid else 440)
+        self.rt = RTPlot(self.model.T, width=490, height=280 if superfluid else 440)
         self.rt.legend.layout.width = "326px"  # the pins' legend sits under the pin buttons
         self.superfluid = None
         if superfluid:
             self.superfluid = SuperfluidPanel(
-                np.linspace(0.0, T_MAX, SUPERFLUID_POINTS), width=490, height=230, status=self.status.set
+                np.linspace(0.0, T_MAX, SUPERFLUID_POINTS), width=490, height=200, status=self.status.set
             )
         self.rt_mini = RTPlot(self.model.T, width=360, height=270, compact=True)
         self.mini_readouts = widgets.HTML(layout=widgets.Layout(width="360px"))
@@ -300,7 +301,7 @@ class Dashboard:
                 c.scenario, c.scenario_note, c.sigma, c.tc_mean, c.T, c.w, c.w_note, c.w2, c.diameter, c.n,
                 widgets.HBox([c.seed, c.new_button]),
                 widgets.HBox([c.pin_button, c.clear_button]),
-                c.map_mode, c.summary, self.rt.legend,
+                c.summary, self.rt.legend,
             ],
             layout=widgets.Layout(width="336px"),
         )
@@ -310,7 +311,8 @@ class Dashboard:
              self.readouts] + ([self.superfluid.widget] if self.superfluid is not None else []),
             layout=widgets.Layout(width="500px"),
         )
-        network_tab = widgets.HBox([controls, rt_box, self.cluster_map.widget], layout=widgets.Layout(width="100%"))
+        map_box = widgets.VBox([c.map_mode, self.cluster_map.widget], layout=widgets.Layout(width="410px"))
+        network_tab = widgets.HBox([controls, rt_box, map_box], layout=widgets.Layout(width="100%"))
         children = [network_tab, self.thermo.widget]
         titles = ["Network and transport", "Thermodynamics"]
         self._fit_index = None

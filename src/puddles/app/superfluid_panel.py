@@ -61,6 +61,8 @@ class SuperfluidPanel:
     ----------
     ic_line, rho_line, cursor : bqplot.Lines
         The two normalised curves and the vertical cursor.
+    cursor_dot : bqplot.Scatter
+        Ic/Ic(0) at the cursor (shown once the cursor values are computed).
     readouts : ipywidgets.HTML
         Ic(0), rho_s(0), and Ic, rho_s and the number of weakest links at the cursor.
     widget : ipywidgets.VBox
@@ -96,6 +98,11 @@ class SuperfluidPanel:
         self.cursor = bq.Lines(
             x=[0.0, 0.0], y=[0.0, Y_MAX], scales=sc, colors=["#7f7f7f"], line_style="dashed", stroke_width=1.5
         )
+        # Ic at the cursor. Same marker size as the R(T) plot's Tp marker: bqplot insets a
+        # figure's scales by its largest marker, so this keeps the two T axes aligned.
+        self.cursor_dot = bq.Scatter(
+            x=[0.0], y=[0.0], scales=sc, colors=[IC_COLOUR], marker="circle", default_size=110, visible=False
+        )
         ax_x = bq.Axis(
             scale=xs, label="T (K)", grid_lines="dashed", tick_format=".1f", tick_values=np.arange(0.0, T_MAX + 0.1, 2.5)
         )
@@ -104,7 +111,7 @@ class SuperfluidPanel:
             tick_values=np.arange(0.0, 1.01, 0.2),
         )
         self.figure = bq.Figure(
-            marks=[self.rho_line, self.ic_line, self.cursor], axes=[ax_x, ax_y],
+            marks=[self.rho_line, self.ic_line, self.cursor, self.cursor_dot], axes=[ax_x, ax_y],
             fig_margin=dict(top=14, bottom=44, left=58, right=22), animation_duration=0, padding_x=0.0, padding_y=0.0,
             layout=widgets.Layout(width=f"{width}px", height=f"{height}px"),
         )
@@ -113,8 +120,8 @@ class SuperfluidPanel:
         self.title.add_class("pd-panel-title")
         # Inline styles: the legend reads the same inside the dashboard and in a bare notebook.
         self.legend = widgets.HTML(
-            _legend_row(IC_COLOUR, "solid", "I<sub>c</sub>(T) / I<sub>c</sub>(0): critical current (max-flow)")
-            + _legend_row(RHO_COLOUR, "dashed", "ρ<sub>s</sub>(T) / ρ<sub>s</sub>(0): superfluid stiffness"),
+            _legend_row(IC_COLOUR, "solid", "I<sub>c</sub>(T)/I<sub>c</sub>(0) critical current (max-flow)")
+            + _legend_row(RHO_COLOUR, "dashed", "ρ<sub>s</sub>(T)/ρ<sub>s</sub>(0) superfluid stiffness"),
             layout=widgets.Layout(width=f"{width}px"),
         )
         self.legend.add_class("pd-pins")
@@ -222,6 +229,9 @@ class SuperfluidPanel:
             f"<b>ρ<sub>s</sub></b>(T→0) = {_fmt(rho0)} of a uniform film</div>"
         )
         if self.links is not None:
+            with self.cursor_dot.hold_sync():
+                self.cursor_dot.x, self.cursor_dot.y = [self.cursor_T], [self.links.value / ic0 if ic0 > 0 else 0.0]
+                self.cursor_dot.visible = True
             n_cut = int(self.links.cut.size)
             links = f"{n_cut} weakest link{'s' if n_cut != 1 else ''}" if n_cut else "no superconducting path"
             text += (
@@ -233,8 +243,9 @@ class SuperfluidPanel:
 
 def _legend_row(colour: str, style: str, text: str) -> str:
     return (
-        f'<div style="font-size:12px;line-height:17px;white-space:nowrap"><i style="display:inline-block;width:22px;'
-        f'height:0;border-top:3px {style} {colour};margin-right:6px;vertical-align:4px"></i>{text}</div>'
+        f'<span style="display:inline-block;margin-right:14px;font-size:12px;line-height:17px;white-space:nowrap">'
+        f'<i style="display:inline-block;width:22px;'
+        f'height:0;border-top:3px {style} {colour};margin-right:6px;vertical-align:4px"></i>{text}</span>'
     )
 
 
