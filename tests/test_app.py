@@ -802,3 +802,18 @@ def test_currents_map_solves_in_the_background_and_T_never_blocks(monkeypatch):
     assert "T = 4.50 K" in d.cluster_map.title.value
     solved = set(entry.currents)
     assert len(solved) <= 3  # the first k, the held one and the last: superseded moves never solved
+
+
+def test_one_bond_colour_rule_for_the_dashboard_and_the_teaching_widgets():
+    """The teaching kind map is the dashboard's state map with every bond superconducting."""
+    from puddles.app import teaching
+    from puddles.app.cluster_map import render_states
+    from puddles.cluster import BROKEN, FILAMENT, PUDDLE
+
+    net = Network.generate(30, w=0.5, w2=0.3, seed=7)
+    kind = net.cluster.kind
+    assert {FILAMENT, PUDDLE, BROKEN} <= set(np.unique(kind))
+    sc = (kind == FILAMENT) | (kind == PUDDLE)
+    states = render_states(30, kind, sc, np.zeros_like(sc))
+    kinds = teaching.bond_rgb(kind, 30, teaching.KIND_PALETTE, priority=teaching.KIND_PRIORITY, fill=teaching.KIND_FILL)
+    np.testing.assert_array_equal(kinds, states)

@@ -1,9 +1,9 @@
 """The dashboard: sliders that rebuild the network and redraw R(T), the cluster map and mu(n).
 
-Layout (one page, no scrolling at 1280 x 800): three tabs - *Network* (controls, R(T),
-cluster map), *Thermodynamics* (mu(n), kappa^-1(n), lever rule; a small R(T) of the
-current network) and, when :mod:`puddles.app.fit_panel` exists, *Fit your data* - and a
-status line under them.
+Layout (one page, no scrolling at 1280 x 800): three tabs - *Network* (controls, R(T)
+with the Ic / rho_s panel under it on the same T axis, cluster map), *Thermodynamics*
+(mu(n), kappa^-1(n), lever rule; a small R(T) of the current network) and, when
+:mod:`puddles.app.fit_panel` exists, *Fit your data* - and a status line under them.
 
 Two update paths, because the costs differ by four orders of magnitude:
 
@@ -11,7 +11,11 @@ Two update paths, because the costs differ by four orders of magnitude:
   numbers R(T) = R_N F((T - Tc_mean)/sigma) for one universal curve F per network, so
   these only re-read the network's sampled F (``net.rt_curve``) and recolour the map
   from a per-``k`` cache (``k`` = number of superconducting bonds at T). They run in the
-  kernel's main thread, in a few milliseconds, and never solve a network twice.
+  kernel's main thread, in a few milliseconds, and never solve. What they ask for that
+  does need a solve goes to two latest-wins background jobs of its own, submitted after
+  R(T) is drawn: the Ic(T) / rho_s(T) curves of a new (network, Tc_mean, sigma)
+  (:class:`~puddles.app.superfluid_panel.SuperfluidPanel`, 0.3-1 s at N = 100), and the
+  cursor job (weakest links and rho_s at T; the currents map at a ``k`` not seen before).
 * **expensive** - ``w``, ``w2``, ``N``, ``D``, the seed. They need a new network and new
   solves. Those sliders report only on release (``continuous_update=False``) and go to
   a one-slot background worker (:class:`puddles.app.runner.LatestRunner`): a newer
@@ -29,8 +33,8 @@ Every callback is guarded: an exception becomes a message in the status line (in
 tracebacks only with ``PUDDLES_DEBUG=1``) and the plots keep their last good state,
 because new data are computed completely before any mark is touched.
 
-``Dashboard(sync=True)`` runs the expensive path inline (no thread), for tests and
-benchmarks.
+``Dashboard(sync=True)`` runs every job inline (no thread), for tests and benchmarks;
+``superfluid=False`` leaves the Ic / rho_s panel out.
 """
 
 from __future__ import annotations
