@@ -649,6 +649,7 @@ def test_without_threads_the_app_updates_synchronously(monkeypatch):
     ic = d.entry.net.critical_current_curve(d.superfluid.T, d.controls.tc_mean.value, d.controls.sigma.value)
     assert d.superfluid.net is d.entry.net
     np.testing.assert_array_equal(d.superfluid.ic, ic)
+    assert ic[0] == 0 and "no superconducting path joins the leads" in d.superfluid.note.value  # w2 broke it
 
 
 def test_heartbeat_keeps_the_dead_kernel_banner_hidden_while_the_kernel_lives():

@@ -157,13 +157,15 @@ class SuperfluidPanel:
 
     # -- drawing (widget writes) ---------------------------------------------------------
     def show_curves(self, net, tc_mean: float, sigma: float, ic: np.ndarray, rho_s: np.ndarray) -> None:
-        """Draw curves computed by :meth:`curves` and clear the note."""
+        """Draw curves computed by :meth:`curves`; the note says so when they are zero throughout."""
         self.net, self.tc_mean, self.sigma = net, float(tc_mean), float(sigma)
         self.ic, self.rho_s = ic, rho_s
         with self.ic_line.hold_sync(), self.rho_line.hold_sync():
             self.ic_line.y = _normalised(ic)
             self.rho_line.y = _normalised(rho_s)
-        self.note.value = ""
+        # Flat zero curves need words: nothing superconducts from lead to lead at any T >= 0.
+        self.show_note("" if ic.size and ic[0] > 0 else "no superconducting path joins the leads at any T ≥ 0: "
+                       "I_c = ρ_s = 0 (the curves lie on the axis)")
         self._readouts()
 
     def move_cursor(self, T: float) -> None:
