@@ -12,7 +12,7 @@ __version__ = "0.1.0"
 
 from .io import RTData, load_rt  # noqa: E402  (after __version__: fit imports it)
 from .ensemble import ensemble_rt  # noqa: E402
-from .fit import FitResult, fit_rt  # noqa: E402
+from .fit import FitResult, fit_rt, fit_series  # noqa: E402
 from .lattice import normal_resistance  # noqa: E402
 from .network import BondStates, Network  # noqa: E402
 from .params import ModelParams  # noqa: E402
@@ -29,6 +29,7 @@ __all__ = [
     "RTData",
     "fit_rt",
     "FitResult",
+    "fit_series",
     "ensemble_rt",
     "ModelParams",
     "ThermoParams",
