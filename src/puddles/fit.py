@@ -99,7 +99,7 @@ from .ensemble import (
 __all__ = ["fit_rt", "FitResult", "Parameter", "PARAMETER_INFO", "X_GRID"]
 
 #: Reduced-temperature grid on which the realization-averaged universal curve is sampled.
-#: |z| > 6.5 has probability 8e-11 per draw, so F is constant beyond it (np.interp clamps).
+#: ``|z| > 6.5`` has probability 8e-11 per draw, so F is constant beyond it (np.interp clamps).
 X_GRID = np.linspace(-6.5, 6.5, 5201)
 #: Half-width (in x) of the central difference giving the derivative of the averaged curve
 #: for the inner Jacobian; wider than the grid step so that single puddle steps do not spike it.
