@@ -89,7 +89,10 @@ def test_installed_wheel_serves_the_dashboard(wheel, tmp_path):
     home.mkdir()
     env = clean_env(HOME=str(home), PIP_CACHE_DIR=os.environ.get("PIP_CACHE_DIR",
                                                                    str(Path.home() / ".cache" / "pip")))
-    subprocess.run([str(bin_ / "python"), "-m", "pip", "install", "-q", f"{wheel}[app]", "-c", str(constraints)],
+    # The README's install line, with the built wheel in place of the index name.
+    extras = re.search(r'pip install "superpuddles\[([a-z,]+)\]"', (REPO / "README.md").read_text())
+    assert extras and extras[1] == "app", "the README's install line changed: update this test"
+    subprocess.run([str(bin_ / "python"), "-m", "pip", "install", "-q", f"{wheel}[{extras[1]}]", "-c", str(constraints)],
                    check=True, cwd=tmp_path, env=env)
 
     # Imported from the venv, not from the repository.
