@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from puddles.data import load_rt
+from puddles.io import load_rt
 from puddles.ensemble import local_executor
 from puddles.examples import _generate, example_specs
 

@@ -1006,7 +1006,7 @@ def nb04():
            networks — and check a fit against an ensemble of fresh realizations.
         """),
         code(SETUP + """
-from puddles.data import load_rt
+from puddles.io import load_rt
 from puddles.examples import FAMILIES, list_examples, load_example
 from puddles.fit import fit_rt
 from puddles.ensemble import EnsembleParams, ensemble_rt, realization_seeds

@@ -1,4 +1,4 @@
-"""Tests for puddles.data: reading R(T) files and writing fit results."""
+"""Tests for puddles.io: reading R(T) files and writing fit results."""
 
 from __future__ import annotations
 
@@ -8,13 +8,14 @@ import json
 import math
 import pathlib
 import warnings
+from dataclasses import replace as dataclass_replace
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from puddles.data import (
+from puddles.io import (
     MIN_POINTS,
     RTData,
     export_fit_csv,
@@ -22,6 +23,9 @@ from puddles.data import (
     fit_to_csv_str,
     fit_to_json_str,
     load_rt,
+    read_table,
+    sample_names,
+    sample_path,
 )
 
 T5 = [1.0, 2.0, 3.0, 4.0, 5.0]
@@ -192,10 +196,19 @@ def test_time_column_is_not_temperature():
     assert_default(load_text(table(rows, header=["t (s)", "T (K)", "R"])))
 
 
-def test_unrecognised_names_use_first_two_numeric_columns():
-    rows = [("2024-01-01 10:00", t, r, 0) for t, r in zip(T5, R5)]
-    assert_default(load_text(table(rows, header=["date", "x", "y", "z"])))
+def test_two_unrecognised_numeric_columns_are_t_then_r():
+    rows = [("2024-01-01 10:00", t, r) for t, r in zip(T5, R5)]
+    assert_default(load_text(table(rows, header=["date", "x", "y"])))
     assert_default(load_text(table(rows)))
+
+
+def test_three_unrecognised_numeric_columns_are_refused_with_candidates():
+    rows = [("2024-01-01 10:00", t, r, 0) for t, r in zip(T5, R5)]
+    with pytest.raises(ValueError, match=r"candidates .* column 2 \('x'\), column 3 \('y'\), column 4 \('z'\)"):
+        load_text(table(rows, header=["date", "x", "y", "z"]))
+    with pytest.raises(ValueError, match=r"3 columns of numbers and no header.*column 2 \(first values 1.0, 2.0"):
+        load_text(table(rows))
+    assert_default(load_text(table(rows, header=["date", "x", "y", "z"]), columns=("x", "y")))
 
 
 @pytest.mark.parametrize(
@@ -357,7 +370,7 @@ def test_zero_resistance_and_temperature_allowed():
         ("# c\nT (K),R\n1,1\n2x,2\n3,3\n4,4\n5,5\n", r"line 4, column 1 \('T \(K\)'\): '2x' is not a number"),
         ("1 1\n2 2\n3 3\n4 4 \n5 five\n", r"line 5, column 2: 'five' is not a number"),
         ("T,R\n1,1\n2,2\n-3,3\n4,4\n5,5\n", r"line 4, column 1 \('T'\): negative temperature"),
-        ("T,R\n1,1\n2,2\n3,3\n4,-0.001\n5,5\n", r"line 5, column 2 \('R'\): negative resistance"),
+        ("T,R\n1,-1\n2,-2\n3,-3\n4,0.001\n5,5\n", r"3 of 5 resistances in column 2 \('R'\) are negative"),
         ("T,R\n1,1\n2,inf\n3,3\n4,4\n5,5\n", r"line 3, column 2 \('R'\): infinite resistance"),
         ("T,R\n1,1\n2,2\n-inf,3\n4,4\n5,5\n", r"line 4, column 1 \('T'\): infinite temperature"),
         ("T,R\n1,1\n2,1e999\n3,3\n4,4\n5,5\n", r"line 3.*infinite"),
@@ -377,7 +390,7 @@ def test_errors(text, pattern):
 
 def test_first_problem_in_file_order_is_reported():
     text = "T,R\n1,1\n2,-2\n3,x\n4,inf\n5,5\n"
-    with pytest.raises(ValueError, match="line 3, column 2"):
+    with pytest.raises(ValueError, match="line 4, column 2"):
         load_text(text)
 
 
@@ -746,3 +759,344 @@ def test_export_validation(kw, pattern, func):
 def test_export_csv_rejects_unreadable_param_name():
     with pytest.raises(ValueError, match="parameter name"):
         fit_to_csv_str(**dict(FIT, params={"a:b": (1.0, 0.1)}))
+
+
+# --------------------------------------------------------------------------------------
+# Instrument layouts: one shipped, hand-made sample file each
+# --------------------------------------------------------------------------------------
+
+# (file, line that starts the header, delimiter, T column, R column, factor to ohm, metadata expected)
+SAMPLES = {
+    "ppms_resistivity.dat": ("Comment,", ",", "Temperature (K)", "Bridge 1 Resistance (Ohms)", 1.0,
+                             {"TITLE": "Sample A (anonymised)", "SAMPLE1_NAME": "Sample A"}),
+    "ppms_eto.dat": ("Comment,", ",", "Temperature (K)", "Resistance Ch1 (Ohms)", 1.0,
+                     {"BYAPP": "Electrical Transport Option, 1.1.7", "SAMPLE1_NAME": "Film B"}),
+    "multivu_header.dat": ("Time Stamp", ",", "Temperature (K)", "Sample Resistance (mOhm)", 1e-3,
+                           {"TITLE": "Crystal C (anonymised)"}),
+    "lakeshore_372.csv": ("Date,", ",", "Ch1 Temperature (K)", "Ch2 Resistance (kOhm)", 1e3,
+                          {"instrument": "Lake Shore Model 372 (log export)"}),
+    "labview.lvm": ("X_Value", "\t", "Temperature (K)", "Resistance (Ohm)", 1.0, {"Operator": "anonymous"}),
+}  # fmt: skip
+
+
+def _independent_read(path, start, delimiter, t_col, r_col, factor):
+    """The expected curve, read with the csv module from the known header line."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith(start))
+    rows = list(csv.DictReader(lines[at:], delimiter=delimiter))
+    pairs = sorted((float(r[t_col]), float(r[r_col])) for r in rows if r[t_col] and r[r_col])
+    return np.array([t for t, _ in pairs]), np.array([r for _, r in pairs]) * factor
+
+
+def test_every_shipped_sample_has_a_test():
+    assert set(sample_names()) == set(SAMPLES)
+
+
+@pytest.mark.parametrize("name", sorted(SAMPLES))
+def test_sample_file_loads_right_columns_and_units(name):
+    start, delim, t_col, r_col, factor, meta = SAMPLES[name]
+    path = sample_path(name)
+    assert "SAMPLE FILE made by hand" in path.read_text(encoding="utf-8")
+    T, R = _independent_read(path, start, delim, t_col, r_col, factor)
+    d = load_rt(path)
+    np.testing.assert_array_equal(d.T, T)
+    np.testing.assert_allclose(d.R, R, rtol=1e-15)
+    assert d.r_unit == "ohm" and d.source_name == name
+    assert meta.items() <= d.metadata.items()
+    table = read_table(path)
+    assert table.header[next(i for i in table.numeric_columns if table.header[i] == t_col)] == t_col
+
+
+def test_qd_file_read_as_bytes_with_crlf_and_empty_fields():
+    raw = sample_path("ppms_resistivity.dat").read_bytes()
+    assert b"\r\n" in raw and b",,,," in raw
+    assert load_rt(raw) == dataclass_replace(load_rt(sample_path("ppms_resistivity.dat")), source_name="<bytes>")
+
+
+def test_noise_around_zero_is_kept():
+    d = load_rt(sample_path("ppms_eto.dat"))
+    assert d.R.min() == -0.3 and (d.R < 0).sum() == 2
+
+
+def test_qd_header_without_data_line():
+    with pytest.raises(ValueError, match=r"\[Header\].*no \[Data\] line"):
+        load_text("[Header]\nTITLE,x\nT,R\n1,2\n")
+
+
+def test_lvm_without_end_of_header():
+    with pytest.raises(ValueError, match="End_of_Header"):
+        load_text("LabVIEW Measurement\nWriter_Version\t2\n")
+
+
+# --------------------------------------------------------------------------------------
+# Ambiguous columns: never a silent guess
+# --------------------------------------------------------------------------------------
+
+
+def test_thermometer_resistance_is_not_the_sample():
+    rows = [(60 * i, t, 1000 + i, r) for i, (t, r) in enumerate(zip(T5, R5))]
+    d = load_text(table(rows, header=["time (s)", "T (K)", "Sensor Resistance (Ohm)", "Sample R (Ohm)"]))
+    assert_default(d)
+
+
+def test_two_resistance_columns_are_refused_with_both_named():
+    rows = [(t, r, 2 * r) for t, r in zip(T5, R5)]
+    with pytest.raises(ValueError, match=r"more than one column could be the resistance.*"
+                       r"column 2 \('R1 \(Ohm\)'\), column 3 \('R2 \(Ohm\)'\).*columns="):
+        load_text(table(rows, header=["T (K)", "R1 (Ohm)", "R2 (Ohm)"]))
+    assert_default(load_text(table(rows, header=["T (K)", "R1 (Ohm)", "R2 (Ohm)"]), columns=("T (K)", 1)))
+
+
+def test_two_temperature_columns_are_refused():
+    rows = [(t, t + 0.01, r) for t, r in zip(T5, R5)]
+    with pytest.raises(ValueError, match=r"more than one column could be the temperature.*'T_sample'.*'T_probe'"):
+        load_text(table(rows, header=["T_sample", "T_probe", "R"]))
+
+
+def test_headerless_time_t_r_is_refused_not_read_as_t():
+    rows = [(60 * i, t, r) for i, (t, r) in enumerate(zip(T5, R5))]
+    with pytest.raises(ValueError, match=r"3 columns of numbers and no header.*column 1 \(first values 0, 60, 120\)"):
+        load_text(table(rows))
+    assert_default(load_text(table(rows), columns=(1, 2)))
+
+
+def test_qd_eto_with_two_wired_channels_is_refused():
+    text = sample_path("ppms_eto.dat").read_text()
+    lines = text.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("Comment,"))
+    for i in range(at + 1, len(lines)):
+        cells = lines[i].split(",")
+        cells[15] = "12.5"  # Resistance Ch2 (Ohms) now holds data
+        lines[i] = ",".join(cells)
+    with pytest.raises(ValueError, match=r"'Resistance Ch1 \(Ohms\)'.*'Resistance Ch2 \(Ohms\)'"):
+        load_text("\n".join(lines))
+    d = load_text("\n".join(lines), columns=("Temperature (K)", "Resistance Ch2 (Ohms)"))
+    assert set(d.R) == {12.5}
+
+
+# --------------------------------------------------------------------------------------
+# Units and quantities
+# --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("rname", "factor"),
+    [("R (mOhm)", 1e-3), ("R [mΩ]", 1e-3), ("R (milliohm)", 1e-3), ("R (µOhm)", 1e-6), ("R (GOhm)", 1e9),
+     ("R (Ohm/sq)", 1.0), ("R (mOhm/sq)", 1e-3), ("R_sheet (Ω/□)", 1.0)],
+)  # fmt: skip
+def test_more_resistance_units(rname, factor):
+    d = load_text(table(zip(T5, [1000, 2000, 3000, 4000, 5000]), header=["T", rname]))
+    np.testing.assert_allclose(d.R, np.array([1000, 2000, 3000, 4000, 5000]) * factor, rtol=1e-15)
+
+
+def test_mohm_argument_and_ambiguity():
+    d = load_text(table(zip(T5, [1000, 2000, 3000, 4000, 5000])), r_unit="mOhm")
+    np.testing.assert_array_equal(d.R, [1.0, 2.0, 3.0, 4.0, 5.0])
+    with pytest.raises(ValueError, match="ambiguous.*mOhm.*MOhm"):
+        load_text(table(zip(T5, R5)), r_unit="mohm")
+
+
+def test_resistivity_column_is_not_read_as_resistance():
+    rows = [(t, r * 1e-8) for t, r in zip(T5, R5)]
+    with pytest.raises(ValueError, match="Ohm-m"):
+        load_text(table(rows, header=["T (K)", "Resistivity (Ohm-m)"]), columns=(0, 1))
+
+
+pint = pytest.importorskip("pint")
+unumpy = pytest.importorskip("uncertainties.unumpy")
+UREG = pint.UnitRegistry()
+
+
+def test_rtdata_converts_pint_quantities():
+    d = RTData(T=UREG.Quantity([1000, 2000], "mK"), R=UREG.Quantity([1.5, 2.5], "kohm"))
+    np.testing.assert_array_equal(d.T, [1.0, 2.0])
+    np.testing.assert_array_equal(d.R, [1500.0, 2500.0])
+    d = RTData(T=[1 * UREG.K, 2000 * UREG.mK], R=UREG.Quantity([0.1, 0.9], ""), r_unit="normalized")
+    np.testing.assert_array_equal(d.T, [1.0, 2.0])
+
+
+@pytest.mark.parametrize(
+    ("kw", "pattern"),
+    [
+        ({"T": UREG.Quantity([1.0, 2.0], "m"), "R": [1, 2]}, r"T has the unit meter.*kelvin"),
+        ({"T": [1, 2], "R": UREG.Quantity([1.0, 2.0], "V")}, r"R has the unit volt.*ohm"),
+        ({"T": [1, 2], "R": UREG.Quantity([0.1, 0.9], "")}, "r_unit='normalized'"),
+        ({"T": [1 * UREG.K, 2.0], "R": [1, 2]}, "mixes numbers with and without units"),
+        ({"T": [1, 2], "R": unumpy.uarray([1.0, 2.0], [0.1, 0.1])}, r"uncertainties.*r_err"),
+        ({"T": unumpy.uarray([1.0, 2.0], [0.1, 0.1]), "R": [1, 2]}, "nominal_values"),
+    ],
+)
+def test_rtdata_refuses_what_it_cannot_convert(kw, pattern):
+    with pytest.raises(ValueError, match=pattern):
+        RTData(**kw)
+
+
+def test_check_temperatures_converts_quantities():
+    from puddles.validation import check_temperatures
+
+    np.testing.assert_array_equal(check_temperatures(UREG.Quantity([500.0, 1500.0], "mK")), [0.5, 1.5])
+    with pytest.raises(ValueError, match="T has the unit second"):
+        check_temperatures(UREG.Quantity([1.0], "s"))
+
+
+@pytest.mark.parametrize(
+    ("T", "R", "pattern"),
+    [
+        (UREG.Quantity(np.arange(1.0, 11.0), "m"), np.arange(10.0), "T has the unit meter"),
+        (np.arange(1.0, 11.0), unumpy.uarray(np.arange(10.0), 0.1), "r_err"),
+    ],
+)
+def test_fit_rt_never_strips_units(T, R, pattern):
+    from puddles import fit_rt
+
+    with pytest.raises(ValueError, match=pattern):
+        fit_rt(T, R)
+
+
+# --------------------------------------------------------------------------------------
+# Size limit
+# --------------------------------------------------------------------------------------
+
+
+@pytest.mark.timeout(30)
+def test_50_mb_file_is_refused_at_once(tmp_path):
+    p = tmp_path / "huge.csv"
+    with open(p, "wb") as fh:
+        fh.truncate(50_000_000)  # sparse: no 50 MB written
+    with pytest.raises(ValueError, match=r"huge.csv: the file is 50.0 MB, larger than the 20 MB limit.*max_bytes"):
+        load_rt(p)
+    with pytest.raises(ValueError, match=r"<stream>: the file is larger than the 1 MB limit"):
+        load_rt(io.BytesIO(b"1,2\n" * 300_000), max_bytes=1_000_000)
+    with pytest.raises(ValueError, match=r"<bytes>: the file is 1.2 MB"):
+        load_rt(b"1,2\n" * 300_000, max_bytes=1_000_000)
+    assert len(load_rt(b"".join(b"%d,2\n" % i for i in range(300_000)), max_bytes=None)) == 300_000
+
+
+# --------------------------------------------------------------------------------------
+# Linear time: a megabyte line of every shape the parsers see
+# --------------------------------------------------------------------------------------
+
+MB = 1_000_000
+LONG_LINES = {
+    "comment key spaces": "#a" + " " * MB + "b\n",
+    "comment colon late": "# k" + " " * MB + ": v\n",
+    "comment equals": "#" + "=" * MB + "\n",
+    "header spaces in": "T" + " " * MB + "in K R\n",
+    "header open brackets": "(" * MB + " R\n",
+    "header open square": "T [" * (MB // 3) + " R\n",
+    "header unclosed unit": "T (" + "x" * MB + " R\n",
+    "header underscores": "T" + "_" * MB + "K R\n",
+    "header slashes": "T" + "/" * MB + " R\n",
+    "number cell": "1" * MB + ",2\n",
+    "decimal comma cell": "1" * MB + ",;2\n",
+    "many cells": "1," * (MB // 2) + "\n",
+    "quotes": '"' * MB + ",1\n",
+    "qd header line": "[Header]\nINFO," + "," * MB + "x\n[Data]\n",
+    "lvm header line": "LabVIEW Measurement\nk\t" + "\t" * MB + "\n***End_of_Header***\n",
+}
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("sep", [",", " "], ids=["comma", "space"])
+@pytest.mark.parametrize("shape", sorted(LONG_LINES))
+def test_megabyte_line_is_parsed_in_linear_time(shape, sep):
+    # Quadratic parsing took 33 s for 64 kB and would take hours for 1 MB: a timeout of
+    # a minute (for well under a second of real work) separates the two on any machine.
+    text = LONG_LINES[shape] + table(zip(T5, R5), sep=sep, header=["T", "R"])
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            load_text(text, max_bytes=None)
+    except ValueError as exc:
+        assert str(exc)
+
+
+# --------------------------------------------------------------------------------------
+# Fuzz: load_rt returns finite sorted data or a ValueError with a message, never a crash
+# --------------------------------------------------------------------------------------
+
+_cells = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True).map(repr),
+    st.integers(-10, 10**6).map(str),
+    st.sampled_from(["", "nan", "NA", "-", "K", "mK", "Ohm", "kOhm", "mohm", "R/R_N", "T (K)", "R (Ohm)", "#",
+                     "1,5", "1e999", "  ", '"', "[Data]", "[Header]", "Temperature", "Resistance"]),
+    st.text(max_size=8),
+)  # fmt: skip
+_rows = st.lists(st.lists(_cells, min_size=1, max_size=5), min_size=0, max_size=25)
+
+
+_SEPS = [",", ";", "\t", " ", "  ", ", "]
+
+
+@st.composite
+def _csv_like(draw):
+    sep = draw(st.sampled_from(_SEPS))
+    rarely = st.sampled_from([False, False, False, True])
+    mixed = draw(rarely)  # every line its own separator
+
+    def join(cells):
+        return (draw(st.sampled_from(_SEPS)) if mixed else sep).join(cells)
+
+    eol = draw(st.sampled_from(["\n", "\r\n", "\r"]))
+    lines = [join(row) for row in (draw(_rows) if draw(rarely) else [])]  # junk rows, sometimes
+    if draw(st.booleans()):  # a real curve, unsorted, with repeated temperatures
+        T = [k / 10 for k in draw(st.lists(st.integers(0, 3000), min_size=5, max_size=15, unique=True))]
+        T += draw(st.lists(st.sampled_from(T), max_size=5))
+        lines += [join([repr(t), repr(10 * t + i)]) for i, t in enumerate(draw(st.permutations(T)))]
+    if draw(st.booleans()):  # header, units row, or both
+        rows = draw(st.sampled_from([[["T (mK)", "R (kOhm)"]], [["T", "R"], ["mK", "mOhm"]], [["mK", "Ohm"]]]))
+        lines[:0] = [join(r) for r in rows]
+    if draw(st.booleans()):
+        lines.insert(0, draw(st.sampled_from(["[Header]", "LabVIEW Measurement", "# note: x", "[Data]"])))
+    text = eol.join(draw(st.permutations(lines)) if draw(rarely) else lines)
+    encoding = draw(st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "latin-1", "cp1252"]))
+    return text.encode(encoding, errors="replace")
+
+
+def _check_outcome(raw: bytes) -> None:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            d = load_rt(raw)
+    except ValueError as exc:
+        assert str(exc).startswith("<bytes>: ") and len(str(exc)) > len("<bytes>: ")
+        event("refused")
+        return
+    event("loaded")
+    assert len(d) >= MIN_POINTS
+    assert np.isfinite(d.T).all() and np.isfinite(d.R).all()
+    assert (np.diff(d.T) > 0).all() and (d.T >= 0).all()
+
+
+# A deadline per input (2 s, for well under 10 ms of work) catches a slow path; 300
+# examples per strategy take about 5 s in all.
+FUZZ = settings(max_examples=300, deadline=2000, suppress_health_check=[HealthCheck.too_slow])
+
+
+@FUZZ
+@given(st.binary(max_size=2000))
+def test_fuzz_random_bytes(raw):
+    _check_outcome(raw)
+
+
+@FUZZ
+@given(_csv_like())
+def test_fuzz_csv_like_text(raw):
+    _check_outcome(raw)
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize(
+    "name",
+    ["T" + " " * MB + "in K", "T" + " " * MB + "x", "(" * MB, "T (" + "(" * MB, "R" + "_" * MB + "kohm",
+     "R" + "/" * MB + "Ohm", "R" + ", " * MB + "Ohm", "a " * MB],
+    ids=["in", "spaces", "brackets", "unit brackets", "underscores", "slashes", "commas", "words"],
+)  # fmt: skip
+def test_megabyte_column_name_is_parsed_in_linear_time(name):
+    text = f"{name},R2\n" + table(zip(T5, R5))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            load_text(text, max_bytes=None)
+    except ValueError as exc:
+        assert str(exc)

@@ -5,7 +5,7 @@ import importlib.resources as resources
 import numpy as np
 import pytest
 
-from puddles.data import RTData
+from puddles.io import RTData
 from puddles.examples import FAMILIES, example_specs, list_examples, load_example, synthetic_rt
 
 SPECS = {s["name"]: s for s in example_specs()}

@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pytest
 
-from puddles.data import RTData, load_rt
+from puddles.io import RTData, load_rt
 from puddles.ensemble import ensemble_rt, realization_seeds
 from puddles.fit import FitResult, fit_rt
 

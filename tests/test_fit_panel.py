@@ -117,3 +117,67 @@ def test_nice_ceiling(x, nice):
     from puddles.app.fit_panel import _nice_ceiling
 
     assert _nice_ceiling(x) == pytest.approx(nice)
+
+
+def test_upload_limit_is_stated_and_an_oversize_upload_answered_at_once():
+    from puddles.app.fit_panel import UPLOAD_MAX_BYTES
+
+    statuses = []
+    panel = FitPanel(status=lambda message, level: statuses.append((message, level)))
+    controls = panel.widget.children[0].children
+    assert any(f"up to {UPLOAD_MAX_BYTES / 1e6:g} MB" in w.value for w in controls if isinstance(w, widgets.HTML))
+    panel.example.value = EXAMPLE
+    before = panel.data
+    _upload(panel, "huge.csv", b"1,2\n" * (UPLOAD_MAX_BYTES // 4 + 1))
+    assert statuses[-1][1] == "error" and "huge.csv: the file is 8.0 MB; the limit is 8 MB" in statuses[-1][0]
+    assert "limit" in panel.message.value and panel.data is before
+    assert panel.upload.value == ()  # the bytes are not kept by the widget
+
+
+def _eto_bytes(second_channel: bool) -> bytes:
+    from puddles.io import sample_path
+
+    lines = sample_path("ppms_eto.dat").read_text().splitlines()
+    if second_channel:
+        at = next(i for i, line in enumerate(lines) if line.startswith("Comment,"))
+        for i in range(at + 1, len(lines)):
+            cells = lines[i].split(",")
+            cells[15] = str(10.0 + i)  # Resistance Ch2 (Ohms) wired too
+            lines[i] = ",".join(cells)
+    return "\n".join(lines).encode()
+
+
+def test_column_picker_shows_the_loader_choice_and_reloads_on_change():
+    panel = FitPanel()
+    _upload(panel, "eto.dat", _eto_bytes(False))
+    assert panel.columns_box.layout.display == "" and panel.data is not None
+    labels = dict((v, k) for k, v in panel.t_column.options)
+    assert "Temperature (K)" in labels[panel.t_column.value]
+    assert "Resistance Ch1 (Ohms)" in labels[panel.r_column.value]
+    assert panel.data.R.min() == -0.3
+    std = next(v for k, v in panel.r_column.options if "Std. Dev. Ch1" in k)
+    panel.r_column.value = std
+    assert panel.data.R.min() > 0 and panel.result is None  # reloaded with the chosen column
+    panel.example.value = EXAMPLE
+    assert panel.columns_box.layout.display == "none"
+
+
+def test_ambiguous_upload_lists_candidates_and_the_picker_resolves_it():
+    statuses = []
+    panel = FitPanel(status=lambda message, level: statuses.append((message, level)))
+    _upload(panel, "two_channels.dat", _eto_bytes(True))
+    assert panel.data is None and statuses[-1][1] == "error"
+    assert "Resistance Ch1 (Ohms)" in statuses[-1][0] and "Resistance Ch2 (Ohms)" in statuses[-1][0]
+    assert panel.columns_box.layout.display == "" and panel.r_column.value is None
+    ch2 = next(v for k, v in panel.r_column.options if "Resistance Ch2" in k)
+    t = next(v for k, v in panel.t_column.options if "Temperature (K)" in k)
+    panel.t_column.value = t
+    assert panel.data is None  # one dropdown is not enough
+    panel.r_column.value = ch2
+    assert panel.data is not None and panel.data.R.min() >= 10.0 and statuses[-1][1] == "info"
+
+
+def test_two_column_upload_shows_no_picker():
+    panel = FitPanel()
+    _upload(panel, "plain.csv", "".join(f"{t},{10 * t}\n" for t in range(1, 8)).encode())
+    assert panel.data is not None and panel.columns_box.layout.display == "none"

@@ -10,7 +10,7 @@ dashboard lives in :mod:`puddles.app`.
 
 __version__ = "0.1.0"
 
-from .data import RTData, load_rt  # noqa: E402  (after __version__: fit imports it)
+from .io import RTData, load_rt  # noqa: E402  (after __version__: fit imports it)
 from .ensemble import EnsembleParams, ensemble_rt  # noqa: E402
 from .fit import FitResult, fit_rt  # noqa: E402
 from .lattice import normal_resistance  # noqa: E402

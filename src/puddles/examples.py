@@ -19,7 +19,7 @@ mimic the two scenarios of the paper:
 
 Each file starts with ``# key: value`` lines holding the generating parameters and
 seeds (``synthetic: true`` first); :func:`load_example` returns them as the
-``metadata`` of the :class:`~puddles.data.RTData`.
+``metadata`` of the :class:`~puddles.io.RTData`.
 
 >>> from puddles.examples import list_examples, load_example
 >>> list_examples("zrncl_like")                  # doctest: +SKIP
@@ -36,7 +36,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from . import __version__
-from .data import RTData, load_rt
+from .io import RTData, load_rt
 
 __all__ = ["FAMILIES", "list_examples", "load_example", "example_path_name", "synthetic_rt", "example_specs"]
 
@@ -138,7 +138,7 @@ def list_examples(family: str | None = None) -> list[str]:
 
 
 def load_example(name: str) -> RTData:
-    """Load a shipped (synthetic) example as :class:`~puddles.data.RTData`.
+    """Load a shipped (synthetic) example as :class:`~puddles.io.RTData`.
 
     Parameters
     ----------

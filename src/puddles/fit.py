@@ -87,8 +87,8 @@ from scipy.optimize import least_squares
 
 from . import __version__, lattice
 from .cluster import PUDDLE_DIAMETER_RANGE
-from .data import RTData, export_fit_csv, export_fit_json, fit_to_csv_str, fit_to_json_str
-from .validation import check_diameter, check_int, check_number
+from .io import RTData, export_fit_csv, export_fit_json, fit_to_csv_str, fit_to_json_str
+from .validation import check_diameter, check_int, check_number, check_quantity
 from .ensemble import (
     curve_summary,
     progress_callback,
@@ -224,7 +224,7 @@ class FitResult:
     elapsed : float
         Wall-clock time (s).
     metadata : dict
-        Metadata of the input :class:`~puddles.data.RTData` (if one was given).
+        Metadata of the input :class:`~puddles.io.RTData` (if one was given).
     """
 
     params: dict
@@ -319,7 +319,7 @@ class FitResult:
         return dict(params=params, T=self.T, R_data=self.R, R_fit=self.R_fit, metadata=meta)
 
     def to_csv(self, path_or_buffer=None) -> str | None:
-        """Parameters, uncertainties and the fitted curve as CSV (:func:`puddles.data.fit_to_csv_str`).
+        """Parameters, uncertainties and the fitted curve as CSV (:func:`puddles.io.fit_to_csv_str`).
 
         Parameters
         ----------
@@ -332,7 +332,7 @@ class FitResult:
         return None
 
     def to_json(self, path_or_buffer=None) -> str | None:
-        """The same as JSON (:func:`puddles.data.fit_to_json_str`); None: return the text.
+        """The same as JSON (:func:`puddles.io.fit_to_json_str`); None: return the text.
 
         Besides what the CSV holds, ``metadata.curve`` has the fitted curve on 400
         temperatures spanning the data (``T_K``, ``R``) and ``metadata.covariance`` the
@@ -407,6 +407,13 @@ def _as_data(T, R, r_unit, r_err):
             r_unit = data.r_unit
     elif R is None:
         raise ValueError("R: the resistances are missing (pass T and R, or an RTData)")
+    else:
+        # pint Quantities are converted, numbers with uncertainties refused: never stripped.
+        T, _ = check_quantity(T, "T", "kelvin")
+        R, dimensionless = check_quantity(R, "R", "ohm", dimensionless_ok=True)
+        r_err, _ = check_quantity(r_err, "r_err", "ohm", dimensionless_ok=True)
+        if dimensionless and r_unit is None:
+            r_unit = "normalized"
     r_unit = "ohm" if r_unit is None else r_unit
     if r_unit not in ("ohm", "normalized"):
         raise ValueError(f"r_unit must be 'ohm' or 'normalized', got {r_unit!r}")
@@ -958,7 +965,7 @@ def fit_rt(
     Parameters
     ----------
     T : array_like of float or RTData
-        Temperatures (K), >= 0; or an :class:`~puddles.data.RTData` (then ``R`` is
+        Temperatures (K), >= 0; or an :class:`~puddles.io.RTData` (then ``R`` is
         taken from it and must not be given, and its ``r_unit`` labels the result).
     R : array_like of float
         Resistances, in ohm or normalised (R/R_N); same length as ``T``; finite, with at

@@ -20,6 +20,7 @@ __all__ = [
     "check_tc",
     "check_diameter",
     "check_tol",
+    "check_quantity",
     "MIN_SIZE",
     "MAX_SIZE",
 ]
@@ -77,8 +78,86 @@ def check_fraction(name: str, value) -> float:
     return check_number(name, value, 0.0, 1.0)
 
 
+def _is_quantity(x) -> bool:
+    # Duck-typed so that pint need not be imported (or installed).
+    return hasattr(x, "magnitude") and hasattr(x, "units") and callable(getattr(x, "to", None))
+
+
+def _is_uncertain(x) -> bool:
+    # An `uncertainties` number (ufloat, or an element of a unumpy array).
+    return hasattr(x, "nominal_value") and hasattr(x, "std_dev")
+
+
+def _uncertain_message(name: str, unit: str) -> str:
+    hint = (
+        "give the nominal values and pass the standard deviations as r_err"
+        if unit == "ohm"
+        else "pass the nominal values (uncertainties.unumpy.nominal_values)"
+    )
+    return f"{name} holds numbers with uncertainties (the uncertainties package), which would be dropped here; {hint}"
+
+
+def check_quantity(values, name: str, unit: str, *, dimensionless_ok: bool = False):
+    """Convert pint Quantities to plain numbers in ``unit``; refuse numbers with uncertainties.
+
+    A unit must never be stripped silently (2000 mK read as 2000 K), so a Quantity (or a
+    list of them) is converted with its own ``.to(unit)``; ``uncertainties`` numbers are
+    refused with a message saying what to pass instead. Anything else is returned as is.
+
+    Parameters
+    ----------
+    values : object
+        What the caller passed.
+    name : str
+        The parameter's name, for messages.
+    unit : str
+        Target unit as pint spells it ("kelvin", "ohm").
+    dimensionless_ok : bool
+        Accept a dimensionless Quantity too (e.g. R/R_N).
+
+    Returns
+    -------
+    (values, dimensionless) : (object, bool)
+        Plain values, and whether they came from a dimensionless Quantity.
+    """
+    if isinstance(values, (str, bytes)):
+        return values, False
+    if isinstance(values, (list, tuple)) or (isinstance(values, np.ndarray) and values.dtype == object):
+        items = list(np.asarray(values, dtype=object).ravel()) if isinstance(values, np.ndarray) else list(values)
+        if any(_is_uncertain(x) or _is_uncertain(getattr(x, "magnitude", None)) for x in items):
+            raise ValueError(_uncertain_message(name, unit))
+        flags = [_is_quantity(x) for x in items]
+        if not any(flags):
+            return values, False
+        if not all(flags):
+            raise ValueError(f"{name} mixes numbers with and without units; give all of them units, or none")
+        converted = [check_quantity(x, name, unit, dimensionless_ok=dimensionless_ok) for x in items]
+        dims = {d for _, d in converted}
+        if len(dims) > 1:
+            raise ValueError(f"{name} mixes dimensionless values with values in {unit}")
+        shape = values.shape if isinstance(values, np.ndarray) else (len(items),)
+        return np.reshape(np.array([float(v) for v, _ in converted]), shape), dims.pop()
+    if _is_uncertain(values):
+        raise ValueError(_uncertain_message(name, unit))
+    if not _is_quantity(values):
+        return values, False
+    dimensionless = bool(getattr(values, "dimensionless", False))
+    target = "dimensionless" if dimensionless and dimensionless_ok else unit
+    try:
+        magnitude = values.to(target).magnitude
+    except Exception as exc:  # noqa: BLE001 - pint's DimensionalityError, or any other refusal
+        raise ValueError(f"{name} has the unit {values.units}, which cannot be converted to {unit} ({exc})") from None
+    if _is_uncertain(magnitude) or (isinstance(magnitude, np.ndarray) and magnitude.dtype == object):
+        check_quantity(magnitude, name, unit)  # raises for uncertainties inside a Quantity
+    return magnitude, target == "dimensionless"
+
+
 def check_temperatures(T, name: str = "T") -> np.ndarray:
-    """Temperatures as a float array: finite and >= 0 (same unit as tc_mean and sigma)."""
+    """Temperatures as a float array: finite and >= 0 (same unit as tc_mean and sigma).
+
+    A pint Quantity is converted to kelvin (the engine's unit for temperatures).
+    """
+    T, _ = check_quantity(T, name, "kelvin")
     if isinstance(T, (str, bytes)):
         raise ValueError(f"{name} must be numbers (temperatures >= 0), got {T!r}")
     try:
