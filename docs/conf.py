@@ -51,14 +51,14 @@ html_title = f"superpuddles {release}"
 suppress_warnings = ["myst.header"]
 
 
-def engine_modules() -> list[str]:
-    """Public modules of the engine: ``src/puddles`` minus the widgets (``app``) and private ones."""
-    names = []
+def engine_modules() -> dict[str, bool]:
+    """Public modules of the engine (name -> is a package): ``src/puddles`` minus the widgets and private ones."""
+    names = {"puddles": True}
     for info in pkgutil.walk_packages([str(ROOT / "src" / "puddles")], prefix="puddles."):
         parts = info.name.split(".")
         if parts[1] in ("app", "__main__") or any(p.startswith("_") for p in parts[1:]):
             continue
-        names.append(info.name)
+        names[info.name] = info.ispkg
     return names
 
 
@@ -69,8 +69,11 @@ def write_api_pages(app) -> None:
     for old in out.glob("*.md"):
         if old.stem not in modules and old.stem != "index":
             old.unlink()
-    for module in modules:
-        text = f"# `{module}`\n\n```{{eval-rst}}\n.. automodule:: {module}\n```\n"
+    for module, package in modules.items():
+        # A package's __all__ re-exports what its modules define: document each object once,
+        # on the page of the module that defines it.
+        options = "\n   :ignore-module-all:" if package else ""
+        text = f"# `{module}`\n\n```{{eval-rst}}\n.. automodule:: {module}{options}\n```\n"
         page = out / f"{module}.md"
         if not page.exists() or page.read_text() != text:  # unchanged pages keep Sphinx's cache
             page.write_text(text)
