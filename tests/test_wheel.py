@@ -73,7 +73,7 @@ def test_wheel_contents(wheel):
     assert {f"puddles/notebooks/{n}" for n in course} <= names
     assert any(n.startswith("puddles/data/") and n.endswith(".csv") for n in names)
     assert any(n.startswith("puddles/data/samples/") for n in names)  # instrument sample files
-    assert any(n.endswith(".dist-info/licenses/LICENSE") or n.endswith(".dist-info/LICENSE") for n in names)
+    assert any(n.endswith((".dist-info/licenses/LICENSE", ".dist-info/LICENSE")) for n in names)
     meta = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
     assert "Name: superpuddles" in meta
     entry = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith("entry_points.txt"))).decode()
