@@ -44,7 +44,8 @@ import numpy as np  # noqa: E402
 from scipy.optimize import least_squares  # noqa: E402
 
 from puddles import Network  # noqa: E402
-from puddles.ensemble import EnsembleParams, ensemble_rt, local_executor, realization_seeds  # noqa: E402
+from puddles import ModelParams
+from puddles.ensemble import ensemble_rt, local_executor, realization_seeds  # noqa: E402
 from puddles.examples import load_example  # noqa: E402
 from puddles.fit import fit_rt  # noqa: E402
 from puddles.network import realization  # noqa: E402
@@ -97,7 +98,7 @@ def bench_baseline(data, realizations: int, max_calls: int, start) -> dict:
 
 
 def bench_ensemble(n: int, count: int) -> dict:
-    p = EnsembleParams(n=n, w=0.45, w2=0.05, tc_mean=10.0, sigma=1.0, tol=0.01)
+    p = ModelParams(n=n, w=0.45, w2=0.05, tc_mean=10.0, sigma=1.0)
     T = np.linspace(5.0, 15.0, 101)
     seeds = realization_seeds(2024, count)
     for s in seeds:  # grow and cache the skeletons first: both timed runs then do the same work
@@ -109,7 +110,7 @@ def bench_ensemble(n: int, count: int) -> dict:
         with local_executor(workers) as ex:
             ex.submit(int, 0).result()  # start the workers before the clock
             t0 = time.perf_counter()
-            res = ensemble_rt(p, T, seeds, executor=ex)
+            res = ensemble_rt(p, T, seeds, executor=ex, tol=0.01)
             wall = time.perf_counter() - t0
         # CPU seconds of the (joined) worker processes: how many cores the run actually got.
         cpu1 = resource.getrusage(resource.RUSAGE_CHILDREN)

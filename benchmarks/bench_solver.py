@@ -24,7 +24,8 @@ from bench_engine import SEED, SIGMA, TC_MEAN, TEMPERATURES, W2, W
 
 from puddles import Network, prefix
 from puddles.solver import available_backends
-from puddles.transport import UniversalCurve, prefix_resistance, workers
+from puddles.parallel import workers
+from puddles.transport import UniversalCurve, prefix_resistance
 
 
 def main(argv=None) -> None:

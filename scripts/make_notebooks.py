@@ -1009,7 +1009,8 @@ def nb04():
 from puddles.io import load_rt
 from puddles.examples import FAMILIES, list_examples, load_example
 from puddles.fit import fit_rt
-from puddles.ensemble import EnsembleParams, ensemble_rt, realization_seeds
+from puddles import ModelParams
+from puddles.ensemble import ensemble_rt, realization_seeds
 
 # Small, fast fit settings for the classroom (a few seconds per fit). For real work use
 # n=100-200 and realizations=8-16 (the fit_rt defaults are n=100, realizations=8).
@@ -1136,7 +1137,7 @@ W.HTML("<table border=1 cellpadding=4 style='border-collapse:collapse'>" + "".jo
         """),
         code("""
 p = {k: v.value for k, v in result.params.items()}
-params = EnsembleParams(n=FIT["n"], w=p["w"], w2=p["w2"], tc_mean=p["tc_mean"], sigma=p["sigma"])
+params = ModelParams(n=FIT["n"], w=p["w"], w2=p["w2"], tc_mean=p["tc_mean"], sigma=p["sigma"])
 T = np.linspace(data.T.min(), data.T.max(), 80)
 ens = ensemble_rt(params, T, seeds=realization_seeds(2024, 6))
 ens_plot = tg.Plot("T (K)", "R / R_N", y=(0, 1.1), title="best fit, 6 fresh realizations")

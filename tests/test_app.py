@@ -7,6 +7,7 @@ One test exercises the threaded worker itself.
 
 from __future__ import annotations
 
+import html
 import json
 import subprocess
 import sys
@@ -22,7 +23,7 @@ import pytest
 from puddles import Network, thermo
 from puddles.app import Dashboard, build_dashboard
 from puddles.app.dashboard import w_floor
-from puddles.app.model import TOLERANCES, NetworkParams, TransportModel
+from puddles.app.model import TOLERANCES, NetworkRequest, TransportModel
 from puddles.app.png import encode_png
 from puddles.app.presets import SCENARIOS
 from puddles.app.runner import LatestRunner
@@ -37,14 +38,15 @@ def dash():
     return Dashboard(sync=True, fit_panel=False)
 
 
-def _params(d: Dashboard) -> NetworkParams:
-    return d.entry.params
+def _params(d: Dashboard):
+    """Model parameters of the network on screen."""
+    return d.entry.request.params
 
 
 # -- R(T) ------------------------------------------------------------------------------
 def test_first_render_shows_the_engine_curve(dash):
     p = _params(dash)
-    assert (p.n, p.seed) == (100, 1)
+    assert (p.n, dash.entry.request.seed) == (100, 1)
     assert dash.entry.tol == TOLERANCES[-1]  # refined to the engine's default tolerance
     R = dash.entry.net.rt_curve(dash.model.T, dash.tc_mean.value, dash.sigma.value)
     np.testing.assert_array_equal(dash.rt.line.y, R)
@@ -55,35 +57,34 @@ def test_a_superseded_refinement_stops_quietly(dash):
     """A refine whose request was replaced stops between table rounds, without an error."""
     p = _params(dash)
     model = TransportModel()
-    entry = model.entry(NetworkParams(50, p.seed + 1, p.diameter, p.w, p.w2))
+    entry = model.entry(NetworkRequest.of(p.replace(n=50), dash.entry.request.seed + 1))
     calls = []
 
     def cancelled():
         calls.append(1)
         return len(calls) > 1  # the newer request arrives after the first check
 
-    status = dash.status.level
-    dash._refine(entry, cancelled, time.perf_counter(), "")
+    dash._refine_job(entry, cancelled)
     assert entry.tol > TOLERANCES[-1]  # never reached the final tolerance
-    assert dash.status.level == status  # no error shown
+    assert dash.status.level != "error"
 
 
 def test_sigma_and_tc_redraw_the_engine_curve_without_solving(dash):
-    solves = dash.entry.net.curve.n_solves
+    solves = dash.entry.net.n_solves
     entry = dash.entry
     dash.sigma.value = 1.75
     dash.tc_mean.value = 8.5
-    assert dash.entry is entry and dash.entry.net.curve.n_solves == solves  # no new solve
+    assert dash.entry is entry and dash.entry.net.n_solves == solves  # no new solve
     np.testing.assert_array_equal(dash.rt.line.y, entry.net.rt_curve(dash.model.T, 8.5, 1.75))
     # An independently built network with the same parameters gives the same physics
     # (its table is sampled independently, so agreement is within the table tolerance).
     p = _params(dash)
-    fresh = Network.generate(p.n, w=p.w, w2=p.w2, seed=p.seed, puddle_diameter=p.diameter)
+    fresh = Network.from_params(p, seed=dash.entry.request.seed)
     T = dash.model.T[::25]
     exact = fresh.rt_curve(T, 8.5, 1.75, tol=None)
     np.testing.assert_allclose(dash.rt.line.y[::25], exact, atol=TOLERANCES[-1] + 1e-12)
     ro = dash.model.readouts(entry, 8.5, 1.75)
-    assert ro.plateau == pytest.approx(fresh.plateau(8.5, 1.75), abs=1e-12)
+    assert ro.plateau == pytest.approx(fresh.plateau(8.5, 1.75), abs=TOLERANCES[-1])  # from the table
     tp = fresh.percolation_temperature(8.5, 1.75)
     assert (np.isnan(tp) and np.isnan(ro.tp)) or ro.tp == pytest.approx(tp)
     assert dash.status.level == "info" and "ms" in dash.status.message
@@ -157,7 +158,7 @@ def test_map_colours_kinds_and_spanning_path(dash):
     ro = dash.model.readouts(dash.entry, dash.tc_mean.value, dash.sigma.value)
     dash.T.value = round(ro.tp - 1.0, 2)  # below Tp: a spanning path exists
     rgb = dash.cluster_map.rgb
-    n = dash.entry.params.n
+    n = _params(dash).n
     assert rgb.shape == (2 * n - 1, 2 * n - 1, 3)
     span = np.all(rgb == np.array(hex_to_rgb(STATE_COLOURS[C_SPAN]), dtype=np.uint8), axis=-1)
     assert span.any()
@@ -176,7 +177,7 @@ def test_presets_set_the_sliders(dash):
         for key, value in sc.values().items():
             assert getattr(dash, key).value == pytest.approx(value), (name, key)
         p = _params(dash)
-        assert (p.w, p.w2, p.diameter) == (pytest.approx(sc.w), pytest.approx(sc.w2), sc.diameter)
+        assert (p.w, p.w2, p.puddle_diameter) == (pytest.approx(sc.w), pytest.approx(sc.w2), sc.diameter)
         np.testing.assert_array_equal(dash.rt.line.y, dash.entry.net.rt_curve(dash.model.T, sc.tc_mean, sc.sigma))
     # Moving a slider by hand leaves the preset.
     dash.sigma.value = 1.05
@@ -224,7 +225,7 @@ def test_w_below_skeleton_reports_engine_message_and_keeps_plots(dash):
     assert dash.entry is entry
     np.testing.assert_array_equal(dash.rt.line.y, y)
     assert bytes(dash.cluster_map.image.value) == img
-    assert dash.w.value == pytest.approx(entry.params.w)  # the sliders did not move
+    assert dash.w.value == pytest.approx(entry.request.params.w)  # the sliders did not move
     dash.sigma.value = 2.4  # the app is alive afterwards
     assert dash.status.level == "info"
     dash.apply_scenario("percolating, long tail")
@@ -253,7 +254,7 @@ def test_forced_engine_failure_is_reported_and_plots_kept(dash, monkeypatch):
 def test_failing_network_build_keeps_previous_network(dash, monkeypatch):
     entry = dash.entry
 
-    def boom(self, params):
+    def boom(self, request):
         raise MemoryError("no memory left")
 
     monkeypatch.setattr(TransportModel, "entry", boom)
@@ -294,7 +295,7 @@ def test_w_and_w2_rebuild_and_w_min_follows_skeleton():
     d.new_button.click()
     assert d.entry.net.seed == 8
     d.diameter.value = 20
-    assert _params(d).diameter == 20
+    assert _params(d).puddle_diameter == 20
     d.n.value = 100
     assert d.entry.net.n == 100 and d.w.min == w_floor(d.entry.net.w_skeleton)
     assert d.model.T.size == d.rt.line.y.size
@@ -383,12 +384,14 @@ def test_density_sets_w_with_clamp_note(dash):
 def test_nice_ticks():
     from puddles.app.thermo_panel import nice_ticks
 
-    ticks, decimals = nice_ticks(0.0, 0.132, 6)
+    from puddles.app.thermo_panel import TICK_FORMAT
+
+    ticks = nice_ticks(0.0, 0.132, 6)
     np.testing.assert_allclose(ticks, [0.0, 0.025, 0.05, 0.075, 0.1, 0.125])
-    assert decimals == 3
-    ticks, decimals = nice_ticks(-0.16, 0.09, 6)
+    assert [repr(float(t)) for t in ticks] == ["0.0", "0.025", "0.05", "0.075", "0.1", "0.125"]  # exact round values
+    ticks = nice_ticks(-0.16, 0.09, 6)
     np.testing.assert_allclose(ticks, [-0.15, -0.1, -0.05, 0.0, 0.05])
-    assert decimals == 2
+    assert TICK_FORMAT == ".6~g"  # never changed at run time (see test_browser: labels equal the values)
 
 
 def test_lever_to_w():
@@ -482,14 +485,14 @@ def test_async_dashboard_ends_on_latest_value():
     real = d.model.entry
 
     def counting(params):
-        built.append(params.w)
+        built.append(params.params.w)
         return real(params)
 
     d.model.entry = counting
     for w in (0.5, 0.55, 0.6, 0.65, 0.7):
         d.w.value = w
     assert d.wait(60)
-    assert d.entry.params.w == 0.7 and d.status.level == "info"
+    assert d.entry.request.params.w == 0.7 and d.status.level == "info"
     assert built[-1] == 0.7 and len(built) < 5  # superseded requests were dropped
     np.testing.assert_array_equal(d.rt.line.y, d.entry.net.rt_curve(d.model.T, d.tc_mean.value, d.sigma.value))
 
@@ -509,11 +512,30 @@ def test_png_encoder_roundtrip():
 def test_query_string_sets_the_start(monkeypatch):
     monkeypatch.setenv("QUERY_STRING", "N=50&seed=3&scenario=dense%20puddles,%20sharp%20transition&tab=1")
     d = build_dashboard(sync=True, fit_panel=False)
-    assert (d.entry.params.n, d.entry.params.seed) == (50, 3)
+    assert (d.entry.request.params.n, d.entry.request.seed) == (50, 3)
     assert d.scenario.value == "dense puddles, sharp transition" and d.tabs.selected_index == 1
     monkeypatch.setenv("QUERY_STRING", "N=77")
     d = build_dashboard(sync=True, fit_panel=False)
-    assert d.entry.params.n == 100 and "URL parameters ignored" in d.status.message
+    assert d.entry.request.params.n == 100 and "URL parameters ignored: N=77" in d.status.note
+
+
+@pytest.mark.parametrize(
+    "query, named",
+    [
+        ("N=-5&seed=abc", ["N=-5", "seed='abc'"]),
+        ("tab=-1", ["tab=-1"]),
+        ("tab=7&seed=-3&scenario=nope", ["tab=7", "seed=-3", "scenario='nope'"]),
+    ],
+)
+def test_invalid_url_parameters_are_named_and_never_break_the_page(monkeypatch, query, named):
+    monkeypatch.setenv("QUERY_STRING", query)
+    d = build_dashboard(sync=True, fit_panel=False)
+    assert d.entry is not None and d.tabs.selected_index == 0 and d.entry.request.seed == 1
+    for text in named:
+        assert text in d.status.note, text
+    assert html.escape(d.status.note) in d.status.widget.value
+    d.sigma.value = 2.2  # later messages keep the note
+    assert "URL parameters ignored" in d.status.widget.value
 
 
 def test_display_delegates_to_widget(dash):
@@ -563,3 +585,88 @@ def test_binder_files_pin_the_widget_stack():
         assert f"{name}=={version}" in req
     assert (REPO / "binder" / "runtime.txt").read_text().strip() == "python-3.11"
     assert "pip install" in (REPO / "binder" / "postBuild").read_text()
+
+
+# -- issue 10: behaviours of the app core -----------------------------------------------
+@pytest.mark.parametrize("scenario", ["non-percolating, metallic plateau", "Tc-driven loss (MoS2/TiSe2-like)"])
+def test_sigma_tc_and_T_never_solve_even_for_the_plateau(dash, scenario):
+    dash.apply_scenario(scenario)
+    net = dash.entry.net
+    solves = net.n_solves
+    for i in range(5):
+        dash.sigma.value = 1.0 + 0.37 * i
+        dash.tc_mean.value = 2.0 + 0.5 * i
+        dash.T.value = 0.5 + i
+    assert net.n_solves == solves and dash.status.level == "info"
+    dash.apply_scenario("percolating, long tail")
+
+
+def test_plateau_is_marked_only_where_R_has_levelled_off(dash):
+    dash.scenario.value = "Tc-driven loss (MoS2/TiSe2-like)"
+    assert html.escape(SCENARIOS["Tc-driven loss (MoS2/TiSe2-like)"].note) in dash.scenario_note.value
+    R = dash.rt.line.y
+    assert R[0] > 0 and R[10] - R[0] > 0.02  # still falling at T = 0 ...
+    assert not dash.rt.plateau_mark.visible and not dash.rt_mini.plateau_mark.visible  # ... so no plateau line
+    dash.scenario.value = "geometry-driven loss (ZrNCl-like)"
+    assert html.escape(SCENARIOS["geometry-driven loss (ZrNCl-like)"].note) in dash.scenario_note.value
+    assert dash.rt.plateau_mark.visible and dash.rt.plateau_mark.y[0] == pytest.approx(dash.rt.line.y[0])
+    dash.sigma.value = 2.05
+    assert dash.scenario.value == "custom" and dash.scenario_note.value == ""
+    dash.apply_scenario("percolating, long tail")
+
+
+def test_skeleton_fraction_and_network_share_one_realization():
+    from puddles.network import _realization, realization
+
+    before = _realization.cache_info()
+    request = NetworkRequest.of(_params_of(n=50), seed=123)
+    TransportModel.weight_limits(request)
+    TransportModel().entry(request)
+    after = _realization.cache_info()
+    assert after.misses - before.misses == 1  # grown once, found by the second caller
+    assert realization(50, 123) is realization(50, 123, 10, "skeleton", None)
+
+
+def _params_of(**kw):
+    from puddles.params import ModelParams
+
+    return ModelParams(**{**dict(w=0.45, w2=0.0), **kw})
+
+
+def test_without_threads_the_app_updates_synchronously(monkeypatch):
+    def no_threads(self):
+        raise RuntimeError("can't start new thread")
+
+    monkeypatch.setattr(threading.Thread, "start", no_threads)
+    d = Dashboard(n=50, fit_panel=False)  # the threaded runner, where no thread can start
+    assert d.runner.sync and d.entry.tol == TOLERANCES[-1]
+    d.w2.value = 0.2
+    assert _params(d).w2 == 0.2 and d.status.level == "info"  # updated inline, at once
+    np.testing.assert_array_equal(d.rt.line.y, d.entry.net.rt_curve(d.model.T, d.tc_mean.value, d.sigma.value))
+
+
+def test_heartbeat_keeps_the_dead_kernel_banner_hidden_while_the_kernel_lives():
+    from puddles.app.status import StatusLine
+
+    line = StatusLine()
+    assert line.heartbeat.value == ""  # no heartbeat, no banner
+    assert line.start_heartbeat(interval=0.05, dead_after=10)
+    deadline = time.monotonic() + 10
+    beats = set()
+    while len(beats) < 3 and time.monotonic() < deadline:
+        beats.add(line.heartbeat.value)
+        time.sleep(0.02)
+    assert len(beats) >= 3  # every beat re-renders the banner: its CSS clock restarts
+    assert "kernel behind this page has stopped" in line.heartbeat.value and "animation-delay: 10s" in line.heartbeat.value
+    line.heartbeat.close()  # a closed widget stops the thread
+
+
+def test_no_heartbeat_without_threads(monkeypatch):
+    from puddles.app.status import StatusLine
+
+    def no_threads(self):
+        raise RuntimeError("can't start new thread")
+
+    monkeypatch.setattr(threading.Thread, "start", no_threads)
+    line = StatusLine()
+    assert not line.start_heartbeat() and line.heartbeat.value == ""

@@ -6,9 +6,8 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pytest
 
-from puddles import Network
+from puddles import ModelParams, Network, parallel
 from puddles.ensemble import (
-    EnsembleParams,
     EnsembleResult,
     ensemble_rt,
     local_executor,
@@ -17,45 +16,25 @@ from puddles.ensemble import (
 )
 
 T = np.linspace(0.4, 1.6, 13)
-P = EnsembleParams(n=30, w=0.45, w2=0.05, tc_mean=1.0, sigma=0.2, tol=0.02)
+P = ModelParams(n=30, w=0.45, w2=0.05, tc_mean=1.0, sigma=0.2)
+TOL = 0.02
 
 
 @pytest.fixture(scope="module")
 def local_result():
-    return ensemble_rt(P, T, realization_seeds(7, 4))
+    return ensemble_rt(P, T, realization_seeds(7, 4), tol=TOL)
 
 
 # -- parameters and seeds ------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "kwargs, name",
-    [
-        (dict(n=1), "n"),
-        (dict(n=2.5), "n"),
-        (dict(w=1.2), "w"),
-        (dict(w2=-0.1), "w2"),
-        (dict(tc_mean=0.0), "tc_mean"),
-        (dict(sigma=-1.0), "sigma"),
-        (dict(sigma=float("nan")), "sigma"),
-        (dict(tol=0.0), "tol"),
-        (dict(puddle_diameter="huge"), "puddle_diameter"),
-        (dict(puddle_diameter=0), "puddle_diameter"),
-    ],
-)
-def test_params_validation_names_the_parameter(kwargs, name):
-    with pytest.raises(ValueError, match=rf"^{name}\b"):
-        EnsembleParams(**kwargs)
-
-
-def test_params_coerce_dict_and_unknown_key():
-    p = EnsembleParams.coerce(dict(n=30, w=0.4, w2=0.0, tc_mean=2.0, sigma=0.3))
-    assert p == EnsembleParams(n=30, w=0.4, w2=0.0, tc_mean=2.0, sigma=0.3)
-    assert EnsembleParams.coerce(p) is p
-    with pytest.raises(ValueError, match="unknown key.*'omega'"):
-        EnsembleParams.coerce(dict(omega=1))
-    with pytest.raises(ValueError, match="params must be"):
-        EnsembleParams.coerce([1, 2])
+def test_params_dict_and_numerical_settings_are_checked():
+    res = ensemble_rt(dict(n=12, w=0.5, w2=0.0, tc_mean=1.0, sigma=0.2), [1.0], [2], executor=ThreadPoolExecutor(1))
+    assert res.params == ModelParams(n=12, w=0.5, w2=0.0, tc_mean=1.0, sigma=0.2) and res.tol == 0.01
+    with pytest.raises(ValueError, match="unknown key.*'tol'"):
+        ensemble_rt(dict(n=12, tol=0.1), [1.0], [2])  # tol is a numerical setting, not a model parameter
+    with pytest.raises(ValueError, match="^tol"):
+        ensemble_rt(P, T, [1], tol=0.0)
 
 
 def test_realization_seeds_are_deterministic_distinct_and_prefix_stable():
@@ -93,7 +72,7 @@ def test_each_curve_is_the_network_of_its_seed(local_result):
     assert isinstance(res, EnsembleResult) and res.count == 4
     for seed, curve in zip(res.seeds, res.curves):
         net = Network.generate(P.n, P.w, P.w2, seed=seed, puddle_diameter=P.puddle_diameter)
-        np.testing.assert_array_equal(curve, net.rt_curve(T, P.tc_mean, P.sigma, tol=P.tol))
+        np.testing.assert_array_equal(curve, net.rt_curve(T, P.tc_mean, P.sigma, tol=TOL))
 
 
 def test_statistics_are_those_of_the_curves(local_result):
@@ -112,38 +91,34 @@ def test_statistics_are_those_of_the_curves(local_result):
 
 
 def test_exact_mode_matches_network_resistance():
-    p = EnsembleParams(n=12, w=0.5, w2=0.0, tc_mean=1.0, sigma=0.2, tol=None)
+    p = ModelParams(n=12, w=0.5, w2=0.0, tc_mean=1.0, sigma=0.2)
     Ts = np.array([0.9, 1.0, 1.1])
-    res = ensemble_rt(p, Ts, [2, 3], executor=ThreadPoolExecutor(2))
+    res = ensemble_rt(p, Ts, [2, 3], executor=ThreadPoolExecutor(2), tol=None)
     net = Network.generate(12, 0.5, 0.0, seed=2)
     np.testing.assert_allclose(res.curves[0], [net.resistance(t, 1.0, 0.2) for t in Ts], rtol=0, atol=1e-12)
 
 
-def test_threads_give_identical_numbers_and_restore_the_environment(local_result, monkeypatch):
+def test_threads_give_identical_numbers_and_leave_the_environment_alone(local_result, monkeypatch):
     monkeypatch.setenv("PUDDLES_WORKERS", "3")
+    before = dict(os.environ)
     with ThreadPoolExecutor(2) as ex:
-        res = ensemble_rt(P, T, local_result.seeds, executor=ex)
+        res = ensemble_rt(P, T, local_result.seeds, executor=ex, tol=TOL)
     np.testing.assert_array_equal(res.curves, local_result.curves)
-    assert os.environ["PUDDLES_WORKERS"] == "3"
+    assert dict(os.environ) == before
 
 
 def test_work_item_runs_the_engine_in_process(monkeypatch):
+    def no_pool(*_a, **_k):
+        raise AssertionError("a work item started the engine's pool")
+
     monkeypatch.delenv("PUDDLES_WORKERS", raising=False)
-    seen = {}
-
-    import puddles.transport as transport
-
-    real_workers = transport.workers
-
-    def spy():
-        seen["value"] = os.environ.get("PUDDLES_WORKERS")
-        return real_workers()
-
-    monkeypatch.setattr(transport, "workers", spy)
-    out = realization_curve(30, 0.45, 0.0, 5, np.linspace(-3, 3, 7), tol=0.05)
-    assert seen["value"] == "1"
-    assert "PUDDLES_WORKERS" not in os.environ
-    assert out["F"].shape == (7,) and out["seed"] == 5
+    monkeypatch.setattr(parallel, "pool", no_pool)
+    # N = 70 with tol 0.01 is a batch the engine would send to its pool outside a work item.
+    out = realization_curve(70, 0.45, 0.0, 5, np.linspace(-3, 3, 7), tol=0.01)
+    assert out["F"].shape == (7,) and out["seed"] == 5 and out["n_solves"] > 0
+    if parallel.workers() > 1:
+        with pytest.raises(AssertionError, match="pool"):
+            realization_curve(70, 0.45, 0.0, 6, np.linspace(-3, 3, 7), tol=0.01, single_process=False)
 
 
 def test_w_below_the_skeleton_is_reported():
@@ -154,7 +129,7 @@ def test_w_below_the_skeleton_is_reported():
 def test_progress_reports_every_realization():
     calls = []
     with local_executor(2) as ex:
-        ensemble_rt(P, T, [11, 12, 13], executor=ex, progress=lambda d, t, m: calls.append((d, t, m)))
+        ensemble_rt(P, T, [11, 12, 13], executor=ex, tol=TOL, progress=lambda d, t, m: calls.append((d, t, m)))
     assert [c[:2] for c in calls] == [(1, 3), (2, 3), (3, 3)]
     assert all("seed" in c[2] for c in calls)
     with pytest.raises(ValueError, match="progress"):
@@ -168,7 +143,7 @@ def test_dask_cluster_gives_the_same_numbers_as_the_local_pool(local_result):
     with distributed.LocalCluster(
         n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0", silence_logs=40
     ) as cluster, distributed.Client(cluster) as client:
-        res = ensemble_rt(P, T, local_result.seeds, executor=client.get_executor())
+        res = ensemble_rt(P, T, local_result.seeds, executor=client.get_executor(), tol=TOL)
         # The work items ran in the two worker processes, not here.
         pids = set(client.run(os.getpid).values())
         # A fit on the cluster: every (w, w2) point's realizations run there.

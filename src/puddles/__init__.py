@@ -11,10 +11,11 @@ dashboard lives in :mod:`puddles.app`.
 __version__ = "0.1.0"
 
 from .io import RTData, load_rt  # noqa: E402  (after __version__: fit imports it)
-from .ensemble import EnsembleParams, ensemble_rt  # noqa: E402
+from .ensemble import ensemble_rt  # noqa: E402
 from .fit import FitResult, fit_rt  # noqa: E402
 from .lattice import normal_resistance  # noqa: E402
 from .network import BondStates, Network  # noqa: E402
+from .params import ModelParams  # noqa: E402
 from .solver import effective_resistance, solve_lattice  # noqa: E402
 from .thermo import ThermoParams  # noqa: E402
 
@@ -29,7 +30,7 @@ __all__ = [
     "fit_rt",
     "FitResult",
     "ensemble_rt",
-    "EnsembleParams",
+    "ModelParams",
     "ThermoParams",
     "__version__",
 ]

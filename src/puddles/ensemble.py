@@ -5,9 +5,10 @@ puddle sequence, local Tc draws). What a macroscopic sample measures is close to
 average over realizations, and the spread between realizations says how much a finite
 sample of this size fluctuates. :func:`ensemble_rt` computes both:
 
->>> from puddles.ensemble import EnsembleParams, ensemble_rt, realization_seeds
->>> p = EnsembleParams(n=50, w=0.4, w2=0.05, tc_mean=10.0, sigma=1.0)
->>> ens = ensemble_rt(p, T=[8.0, 10.0, 12.0], seeds=realization_seeds(1, 4))  # doctest: +SKIP
+>>> from puddles import ModelParams
+>>> from puddles.ensemble import ensemble_rt, realization_seeds
+>>> p = ModelParams(n=50, w=0.4, w2=0.05, tc_mean=10.0, sigma=1.0)
+>>> ens = ensemble_rt(p, T=[8.0, 10.0, 12.0], seeds=realization_seeds(1, 4), tol=0.01)  # doctest: +SKIP
 >>> ens.mean, ens.std                                                           # doctest: +SKIP
 
 Scaling out
@@ -16,16 +17,17 @@ Every realization is an independent work item: a top-level, picklable function
 (:func:`realization_curve`) that receives plain numbers and returns plain arrays. So any
 :class:`concurrent.futures.Executor` can run the ensemble:
 
-* ``executor=None`` (default): a local process pool with one process per core;
+* ``executor=None`` (default): the engine's process pool (:mod:`puddles.parallel`), one
+  process per core;
 * a ``dask.distributed`` cluster: ``Client("tcp://scheduler:8786").get_executor()``;
 * anything else implementing ``submit`` (a ``ThreadPoolExecutor`` works too, but the
   solves hold the GIL part of the time, so processes scale better).
 
-The engine itself runs batches of solves in a small process pool (see
-:mod:`puddles.transport`). Inside an ensemble work item that would nest pools (each
-worker process starting its own workers), so every work item runs the engine in-process
-(``PUDDLES_WORKERS=1`` for the duration of the item): the parallelism is across
-realizations, where it is embarrassingly parallel. Results do not depend on where a work
+The engine itself runs batches of solves in a process pool (see :mod:`puddles.parallel`).
+Inside an ensemble work item that would nest pools (each worker process starting its own
+workers), so every work item runs the engine in-process (:func:`puddles.parallel.in_process`,
+which changes no environment variable): the parallelism is across realizations, where it
+is embarrassingly parallel. Results do not depend on where a work
 item runs: the numbers are identical for the same seeds on any executor.
 
 Dask is an optional extra (``pip install "puddles[dask]"``); this module never imports it.
@@ -35,20 +37,19 @@ from __future__ import annotations
 
 import contextlib
 import math
-import multiprocessing
 import os
-import threading
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
-from dataclasses import asdict, dataclass, field, fields
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Executor
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from .validation import check_diameter, check_fraction, check_int, check_number, check_tol
+from . import parallel
+from .params import ModelParams
+from .validation import check_int, check_temperatures, check_tol
 
 __all__ = [
-    "EnsembleParams",
     "EnsembleResult",
     "ensemble_rt",
     "realization_seeds",
@@ -57,74 +58,9 @@ __all__ = [
     "progress_callback",
 ]
 
-_ENV_WORKERS = "PUDDLES_WORKERS"
-
-
 # --------------------------------------------------------------------------------------
-# Parameters
+# Seeds
 # --------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class EnsembleParams:
-    """Model parameters shared by every realization of an ensemble.
-
-    Parameters
-    ----------
-    n : int
-        Lattice size (nodes per side), 2..2000.
-    w : float
-        Superconducting weight in [w_skeleton, 1] (w_skeleton ~ 0.26-0.28 at the default
-        growth; a realization with a larger skeleton fraction raises ``ValueError``).
-    w2 : float
-        Broken-filament probability, [0, 1].
-    tc_mean : float
-        Mean local critical temperature (K), > 0.
-    sigma : float
-        Standard deviation of the local critical temperatures (K), > 0.
-    puddle_diameter : float or "random"
-        Puddle diameter in bonds (default 10), or ``"random"`` for D ~ U[5, 30].
-    tol : float or None
-        Interpolation tolerance of each realization's universal curve, in units of R_N
-        (default 0.01); None solves the network exactly at every requested temperature.
-    """
-
-    n: int = 100
-    w: float = 0.4
-    w2: float = 0.0
-    tc_mean: float = 1.0
-    sigma: float = 0.2
-    puddle_diameter: float | str = 10.0
-    tol: float | None = 0.01
-
-    def __post_init__(self) -> None:
-        # object.__setattr__: the documented way to normalise fields of a frozen dataclass.
-        object.__setattr__(self, "n", check_int("n", self.n, 2, 2000))
-        object.__setattr__(self, "w", check_fraction("w", self.w))
-        object.__setattr__(self, "w2", check_fraction("w2", self.w2))
-        object.__setattr__(self, "tc_mean", check_number("tc_mean", self.tc_mean, 0.0, 1e6, lo_open=True))
-        object.__setattr__(self, "sigma", check_number("sigma", self.sigma, 0.0, 1e6, lo_open=True))
-        object.__setattr__(self, "puddle_diameter", check_diameter(self.puddle_diameter, self.n))
-        object.__setattr__(self, "tol", check_tol(self.tol))
-
-    @classmethod
-    def coerce(cls, params) -> "EnsembleParams":
-        """Accept an :class:`EnsembleParams` or a mapping of its fields.
-
-        Raises
-        ------
-        ValueError
-            For unknown keys (the message lists the allowed ones) or invalid values.
-        """
-        if isinstance(params, cls):
-            return params
-        if isinstance(params, Mapping):
-            allowed = [f.name for f in fields(cls)]
-            unknown = sorted(set(params) - set(allowed))
-            if unknown:
-                raise ValueError(f"params: unknown key(s) {unknown}; allowed: {allowed}")
-            return cls(**params)
-        raise ValueError(f"params must be an EnsembleParams or a dict of its fields, got {type(params).__name__}")
 
 
 def realization_seeds(seed: int, count: int) -> list[int]:
@@ -231,40 +167,6 @@ def progress_callback(progress, description: str = "") -> tuple[Callable[[int, i
 # The work item
 # --------------------------------------------------------------------------------------
 
-_engine_lock = threading.Lock()
-_engine_depth = 0
-_engine_saved: str | None = None
-
-
-class _SingleProcessEngine:
-    """Context: the engine solves in-process (``PUDDLES_WORKERS=1``) while any item runs.
-
-    Reference-counted under a lock so that concurrent items in threads of one process
-    (a dask worker with several threads, a ThreadPoolExecutor) restore the user's value
-    only when the last one finishes.
-    """
-
-    def __enter__(self):
-        global _engine_depth, _engine_saved
-        with _engine_lock:
-            if _engine_depth == 0:
-                _engine_saved = os.environ.get(_ENV_WORKERS)
-                os.environ[_ENV_WORKERS] = "1"
-            _engine_depth += 1
-        return self
-
-    def __exit__(self, *exc):
-        global _engine_depth
-        with _engine_lock:
-            _engine_depth -= 1
-            if _engine_depth == 0:
-                if _engine_saved is None:
-                    os.environ.pop(_ENV_WORKERS, None)
-                else:
-                    os.environ[_ENV_WORKERS] = _engine_saved
-        return False
-
-
 def realization_curve(
     n: int,
     w: float,
@@ -273,6 +175,7 @@ def realization_curve(
     x,
     *,
     puddle_diameter=10.0,
+    puddle_centres: str = "skeleton",
     tol: float | None = 0.01,
     single_process: bool = True,
 ) -> dict:
@@ -282,15 +185,15 @@ def realization_curve(
 
     Parameters
     ----------
-    n, w, w2, seed, puddle_diameter
+    n, w, w2, seed, puddle_diameter, puddle_centres
         As for :meth:`puddles.network.Network.generate`.
     x : array_like of float
         Reduced temperatures ``(T - Tc_mean) / sigma``.
     tol : float or None
         Table tolerance (units of R_N) or None for exact solves.
     single_process : bool
-        Run the engine in-process (``PUDDLES_WORKERS=1``) during the item; True in
-        every executor work item, so that workers do not start pools of their own.
+        Run the engine in-process (:func:`puddles.parallel.in_process`) during the item;
+        True in every executor work item, so that workers do not start pools of their own.
 
     Returns
     -------
@@ -303,37 +206,27 @@ def realization_curve(
     """
     from .network import Network  # deferred: unpickling a work item imports only this module
 
-    ctx = _SingleProcessEngine() if single_process else contextlib.nullcontext()
-    with ctx:
-        net = Network.generate(n, w, w2, seed=seed, puddle_diameter=puddle_diameter)
+    with parallel.in_process() if single_process else contextlib.nullcontext():
+        net = Network.generate(n, w, w2, seed=seed, puddle_diameter=puddle_diameter, puddle_centres=puddle_centres)
         return curve_summary(net, x, tol)
 
 
 def curve_summary(net, x, tol) -> dict:
     """The dict :func:`realization_curve` returns, for an existing network ``net``."""
     F = net.universal_curve(np.asarray(x, dtype=float), tol=tol)
-    curve = net.curve
-    # Every bond that can superconduct does (x -> -inf): 0 if the cluster percolates, else the
-    # plateau; it is a table end point, so this is a cache hit whenever a table was built.
-    plateau = float(curve.exact(curve.k_max))
     return dict(
         F=np.asarray(F, dtype=float),
         seed=int(net.seed),
         percolates=bool(net.percolates),
         x_perc=net.x_perc,
-        plateau_all=plateau,
+        plateau_all=net.plateau_all,
         w_skeleton=float(net.w_skeleton),
-        n_solves=int(curve.n_solves),
+        n_solves=int(net.n_solves),
     )
 
 
-def _init_worker() -> None:
-    """Process-pool initializer: the engine must not start nested pools in a worker."""
-    os.environ[_ENV_WORKERS] = "1"
-
-
-def local_executor(max_workers: int | None = None) -> ProcessPoolExecutor:
-    """A local process pool suited to ensembles (engine in-process in every worker).
+def local_executor(max_workers: int | None = None):
+    """A local process pool of your own for ensembles and fits (engine in-process in every worker).
 
     Parameters
     ----------
@@ -342,19 +235,17 @@ def local_executor(max_workers: int | None = None) -> ProcessPoolExecutor:
 
     Returns
     -------
-    concurrent.futures.ProcessPoolExecutor
-        Use it as a context manager, or call ``shutdown()`` when done.
-
-    Notes
-    -----
-    On POSIX the pool forks (workers start in milliseconds and user scripts need no
-    ``if __name__ == "__main__"`` guard), like the engine's own pool.
+    loky.ProcessPoolExecutor
+        The pool implementation of :mod:`puddles.parallel` (workers start by fork + exec,
+        so a threaded caller is safe and scripts need no ``__main__`` guard). Use it as a
+        context manager, or call ``shutdown()`` when done.
     """
+    from loky import ProcessPoolExecutor
+
     if max_workers is None:
         max_workers = os.cpu_count() or 1
     max_workers = check_int("max_workers", max_workers, 1, 4096)
-    ctx = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-    return ProcessPoolExecutor(max_workers=max_workers, mp_context=ctx, initializer=_init_worker)
+    return ProcessPoolExecutor(max_workers=max_workers, initializer=parallel._init_worker)
 
 
 def run_items(
@@ -366,7 +257,7 @@ def run_items(
     """Run :func:`realization_curve` for every kwargs dict in ``items``; results in order.
 
     ``executor=None`` runs the items in the calling process, one after another (the
-    engine then parallelises the solves of each item itself). Progress is reported as
+    engine then parallelises the solves of each item itself, where it may). Progress is reported as
     items finish.
     """
     total = len(items)
@@ -415,8 +306,10 @@ class EnsembleResult:
         R/R_N of every realization, in the order of ``seeds``.
     seeds : tuple of int
         The realization seeds.
-    params : EnsembleParams
+    params : ModelParams
         The shared parameters.
+    tol : float or None
+        Interpolation tolerance of each realization's curve (units of R_N; None: exact).
     percolates : ndarray of bool, shape (count,)
         Whether each realization's cluster joins the leads at low enough temperature.
     tp : ndarray, shape (count,)
@@ -434,7 +327,8 @@ class EnsembleResult:
     sem: np.ndarray
     curves: np.ndarray
     seeds: tuple
-    params: EnsembleParams
+    params: ModelParams
+    tol: float | None
     percolates: np.ndarray
     tp: np.ndarray
     n_solves: int
@@ -458,7 +352,8 @@ class EnsembleResult:
             std=self.std.tolist(),
             sem=self.sem.tolist(),
             seeds=list(self.seeds),
-            params=asdict(self.params),
+            params=self.params.as_dict(),
+            tol=self.tol,
             percolates=self.percolates.tolist(),
             tp=[None if not np.isfinite(t) else float(t) for t in self.tp],
             n_solves=self.n_solves,
@@ -473,43 +368,34 @@ class EnsembleResult:
         )
 
 
-def _check_T(T) -> np.ndarray:
-    try:
-        T = np.asarray(T, dtype=float)
-    except (TypeError, ValueError):
-        raise ValueError("T must be an array of temperatures (K) >= 0") from None
-    if T.ndim == 0:
-        T = T[None]
-    if T.ndim != 1 or T.size == 0:
-        raise ValueError(f"T must be a non-empty 1-D array of temperatures (K), got shape {T.shape}")
-    if not np.all(np.isfinite(T)) or (T < 0).any():
-        raise ValueError("T must hold finite temperatures >= 0 (K)")
-    return T
-
-
 def ensemble_rt(
     params,
     T,
     seeds: Iterable[int],
     executor: Executor | None = None,
     *,
+    tol: float | None = 0.01,
     progress: Callable[[int, int, str], None] | str | None = None,
 ) -> EnsembleResult:
     """Mean and spread of R(T)/R_N over disorder realizations.
 
     Parameters
     ----------
-    params : EnsembleParams or dict
-        Shared model parameters (see :class:`EnsembleParams`; a dict with the same keys is
-        accepted).
+    params : ModelParams or dict
+        Shared model parameters (see :class:`puddles.params.ModelParams`; a dict of its
+        fields is accepted).
     T : array_like of float
         Temperatures (K), >= 0.
     seeds : sequence of int
         One distinct seed per realization (e.g. :func:`realization_seeds`).
     executor : concurrent.futures.Executor, optional
-        Where the realizations run. Default: a local process pool with one worker per
-        core (created and shut down by this call). For a dask cluster pass
-        ``client.get_executor()``.
+        Where the realizations run. Default: the engine's process pool
+        (:func:`puddles.parallel.pool`, one worker per core, started on first use; inside a
+        daemonic process or a dask task the items run in-process). For a dask cluster
+        pass ``client.get_executor()``.
+    tol : float or None
+        Interpolation tolerance of each realization's universal curve, in units of R_N
+        (default 0.01), in (0, 0.5]; None solves the network exactly at every temperature.
     progress : callable or "tqdm", optional
         ``progress(done, total, message)`` after every finished realization, or
         ``"tqdm"`` for a progress bar.
@@ -527,28 +413,31 @@ def ensemble_rt(
     Notes
     -----
     Each work item computes one realization's universal curve (adaptive table with
-    tolerance ``params.tol``) and evaluates it at ``x = (T - tc_mean) / sigma``; the
+    tolerance ``tol``) and evaluates it at ``x = (T - tc_mean) / sigma``; the
     engine runs in-process inside the item. The same seeds give bit-identical curves on
     any executor.
     """
-    p = EnsembleParams.coerce(params)
-    T = _check_T(T)
+    p = ModelParams.coerce(params)
+    tol = check_tol(tol)
+    T = np.atleast_1d(check_temperatures(T))
+    if T.ndim != 1 or T.size == 0:
+        raise ValueError(f"T must be a non-empty 1-D array of temperatures (K), got shape {T.shape}")
     seeds = _check_seeds(seeds)
     if executor is not None and not callable(getattr(executor, "submit", None)):
         raise ValueError(f"executor must be a concurrent.futures.Executor (with .submit), got {type(executor).__name__}")
     report, close = progress_callback(progress, "ensemble")
     x = (T - p.tc_mean) / p.sigma
     items = [
-        dict(n=p.n, w=p.w, w2=p.w2, seed=s, x=x, puddle_diameter=p.puddle_diameter, tol=p.tol) for s in seeds
+        dict(n=p.n, w=p.w, w2=p.w2, seed=s, x=x, puddle_diameter=p.puddle_diameter,
+             puddle_centres=p.puddle_centres, tol=tol)
+        for s in seeds
     ]
     t0 = time.perf_counter()
-    own = executor is None
-    ex = local_executor(min(len(seeds), os.cpu_count() or 1)) if own else executor
+    if executor is None and not parallel.in_process_only() and len(seeds) > 1:
+        executor = parallel.pool(os.cpu_count() or 1)
     try:
-        out = run_items(items, ex, report, lambda i: f"realization seed {seeds[i]}")
+        out = run_items(items, executor, report, lambda i: f"realization seed {seeds[i]}")
     finally:
-        if own:
-            ex.shutdown(wait=True, cancel_futures=True)
         close()
     curves = np.vstack([o["F"] for o in out])
     count = curves.shape[0]
@@ -564,6 +453,7 @@ def ensemble_rt(
         curves=curves,
         seeds=tuple(seeds),
         params=p,
+        tol=tol,
         percolates=np.array([o["percolates"] for o in out], dtype=bool),
         tp=tp,
         n_solves=int(sum(o["n_solves"] for o in out)),

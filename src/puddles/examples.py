@@ -190,8 +190,10 @@ def synthetic_rt(
     ----------
     T : array_like of float
         Temperatures (K).
-    n, w, w2, tc_mean, sigma, puddle_diameter, tol
-        Model parameters (see :class:`puddles.ensemble.EnsembleParams`).
+    n, w, w2, tc_mean, sigma, puddle_diameter
+        Model parameters (see :class:`puddles.params.ModelParams`).
+    tol : float or None
+        Interpolation tolerance of each realization's curve (units of R_N; None: exact).
     r_n : float
         Normal-state resistance at ``tc_mean`` (ohm, or 1 for normalised data), > 0.
     alpha : float
@@ -217,6 +219,7 @@ def synthetic_rt(
         With the generating parameters in ``metadata`` (``synthetic: true`` first).
     """
     from .ensemble import ensemble_rt, realization_seeds
+    from .params import ModelParams
     from .validation import check_number
 
     noise = check_number("noise", noise, 0.0, 0.5)
@@ -225,12 +228,8 @@ def synthetic_rt(
     if r_unit not in ("ohm", "normalized"):
         raise ValueError(f"r_unit must be 'ohm' or 'normalized', got {r_unit!r}")
     T = np.asarray(T, dtype=float)
-    ens = ensemble_rt(
-        dict(n=n, w=w, w2=w2, tc_mean=tc_mean, sigma=sigma, puddle_diameter=puddle_diameter, tol=tol),
-        T,
-        realization_seeds(seed, realizations),
-        executor,
-    )
+    params = ModelParams(n=n, w=w, w2=w2, tc_mean=tc_mean, sigma=sigma, puddle_diameter=puddle_diameter)
+    ens = ensemble_rt(params, T, realization_seeds(seed, realizations), executor, tol=tol)
     normal = r_n * (1.0 + alpha * (T - tc_mean))
     if (normal <= 0).any():
         raise ValueError("alpha: the normal-state resistance r_n (1 + alpha (T - tc_mean)) must stay > 0 over T")

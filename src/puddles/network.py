@@ -4,6 +4,12 @@
 >>> net = Network.generate(50, w=0.4, w2=0.1, seed=1)
 >>> R = net.rt_curve([0.5, 1.0, 1.5], tc_mean=1.0, sigma=0.2)   # R/R_N
 
+or, with the model's parameters as one object (:class:`puddles.params.ModelParams`),
+
+>>> from puddles import ModelParams
+>>> p = ModelParams(n=50, w=0.4, w2=0.1, tc_mean=1.0, sigma=0.2)
+>>> R = Network.from_params(p, seed=1).rt_curve([0.5, 1.0, 1.5])
+
 A :class:`Network` wraps a :class:`puddles.cluster.Cluster` (which bonds can
 superconduct and their standardised Tc) and its :class:`puddles.transport.UniversalCurve`.
 Everything that depends on ``Tc_mean`` and ``sigma`` only goes through the reduced
@@ -22,17 +28,28 @@ import numpy as np
 
 from . import lattice
 from .cluster import BROKEN, FILAMENT, KIND_NAMES, MATRIX, PUDDLE, Cluster, Realization
+from .params import ModelParams
 from .percolation import percolation_index, spanning_bonds
-from .solver import solve_lattice
+from .solver import Solution, solve_lattice
 from .transport import DEFAULT_TOL, UniversalCurve
-from .validation import check_tc, check_temperatures
+from .validation import check_seed, check_tc, check_temperatures
 
 __all__ = ["Network", "BondStates", "realization"]
 
 
-@lru_cache(maxsize=8)
 def realization(n: int, seed: int, puddle_diameter=10.0, puddle_centres="skeleton", growth=None) -> Realization:
-    """Shared, cached :class:`~puddles.cluster.Realization` (one per distinct argument set)."""
+    """Shared, cached :class:`~puddles.cluster.Realization` (one per distinct realization).
+
+    The arguments are normalised before the cache lookup, so ``realization(100, 1)`` and
+    ``realization(100, 1, 10, "skeleton", None)`` are the same cached object.
+    """
+    diameter = puddle_diameter if isinstance(puddle_diameter, str) else float(puddle_diameter)
+    growth = tuple(int(g) for g in growth) if growth is not None else None
+    return _realization(lattice.validate_size(n), check_seed(seed), diameter, str(puddle_centres), growth)
+
+
+@lru_cache(maxsize=8)
+def _realization(n, seed, puddle_diameter, puddle_centres, growth) -> Realization:
     return Realization(n, seed, puddle_diameter=puddle_diameter, puddle_centres=puddle_centres, growth=growth)
 
 
@@ -77,13 +94,19 @@ class BondStates:
 class Network:
     """One realization of the superconducting-puddle network (spec sections 1-7).
 
-    Build it with :meth:`generate`. The object is immutable in its parameters; solved
-    values are cached on it, so repeated questions are cheap.
+    Build it with :meth:`from_params` or :meth:`generate`. The object is immutable in its
+    parameters (:attr:`params`); solved values are cached on it, so repeated questions are cheap.
     """
 
-    def __init__(self, cluster: Cluster, *, seed: int, realization: Realization | None = None, backend=None):
+    def __init__(
+        self, cluster: Cluster, *, seed: int, realization: Realization | None = None, backend=None,
+        params: ModelParams | None = None,
+    ):
         self.cluster = cluster
         self.n = cluster.n
+        #: The model's parameters (``w``, ``w2`` those of ``cluster``); their ``tc_mean`` and
+        #: ``sigma`` are the defaults of the temperature methods.
+        self.params = (params or ModelParams(n=cluster.n)).replace(w=cluster.w, w2=cluster.w2)
         self.seed = seed
         self._realization = realization
         self.k_perc = percolation_index(self.n, cluster.order)
@@ -124,18 +147,49 @@ class Network:
         backend : {"cholmod", "splu"}, optional
             Sparse solver.
         """
-        growth = tuple(growth) if growth is not None else None
-        real = realization(lattice.validate_size(n), seed, puddle_diameter, puddle_centres, growth)
-        return cls.from_realization(real, w, w2, backend=backend)
+        params = ModelParams(
+            n=lattice.validate_size(n), w=w, w2=w2, puddle_diameter=puddle_diameter, puddle_centres=puddle_centres
+        )
+        return cls.from_params(params, seed=seed, growth=growth, backend=backend)
 
     @classmethod
-    def from_realization(cls, realization: Realization, w: float, w2: float, *, backend=None) -> "Network":
+    def from_params(cls, params, *, seed: int, growth=None, backend=None) -> "Network":
+        """The network of :class:`~puddles.params.ModelParams` ``params`` (or a dict of its fields).
+
+        ``tc_mean`` and ``sigma`` of ``params`` become the defaults of :meth:`rt_curve`,
+        :meth:`plateau` and the other temperature methods; ``seed``, ``growth`` and
+        ``backend`` as for :meth:`generate`.
+        """
+        params = ModelParams.coerce(params)
+        real = realization(params.n, seed, params.puddle_diameter, params.puddle_centres, growth)
+        return cls.from_realization(real, params.w, params.w2, backend=backend, params=params)
+
+    @staticmethod
+    def weight_limits(params, *, seed: int) -> tuple[float, float]:
+        """``(w_skeleton, w_max)`` of the realization of ``params`` and ``seed``: the range of ``w``.
+
+        Grows (or loads) the skeleton; the realization is the one :meth:`from_params` then uses.
+        """
+        params = ModelParams.coerce(params)
+        real = realization(params.n, seed, params.puddle_diameter, params.puddle_centres)
+        return float(real.w_skeleton), float(real.w_max)
+
+    @classmethod
+    def from_realization(
+        cls, realization: Realization, w: float, w2: float, *, backend=None, params: ModelParams | None = None
+    ) -> "Network":
         """The network of a :class:`~puddles.cluster.Realization` you hold, at ``w`` and ``w2``.
 
         Use it to keep many realizations alive (e.g. a fit's realization set) beyond the
-        small shared cache that :meth:`generate` draws from.
+        small shared cache that :meth:`generate` draws from. ``params`` supplies the
+        default ``tc_mean`` and ``sigma`` (its ``w``, ``w2`` are replaced by these).
         """
-        return cls(realization.cluster(w, w2), seed=realization.seed, realization=realization, backend=backend)
+        if params is None:
+            params = ModelParams(
+                n=realization.n, puddle_diameter=realization.puddle_diameter, puddle_centres=realization.puddle_centres
+            )
+        return cls(realization.cluster(w, w2), seed=realization.seed, realization=realization, backend=backend,
+                   params=params)
 
     def with_params(self, *, w=None, w2=None) -> "Network":
         """The same realization (same seed and draws) at another ``w`` and/or ``w2``."""
@@ -143,7 +197,8 @@ class Network:
             raise ValueError("this network was not built by Network.generate; it has no realization to reuse")
         c = self.cluster
         return Network.from_realization(
-            self._realization, c.w if w is None else w, c.w2 if w2 is None else w2, backend=self.curve.backend
+            self._realization, c.w if w is None else w, c.w2 if w2 is None else w2, backend=self.curve.backend,
+            params=self.params,
         )
 
     # -- parameters --------------------------------------------------------------------
@@ -178,15 +233,20 @@ class Network:
         """
         return self.curve(x, tol=tol)
 
-    def rt_curve(self, T, tc_mean: float, sigma: float, *, tol: float | None = DEFAULT_TOL) -> np.ndarray:
+    def _tc(self, tc_mean, sigma) -> tuple[float, float]:
+        """Checked ``(tc_mean, sigma)``; a None takes the value of :attr:`params`."""
+        return check_tc(self.params.tc_mean if tc_mean is None else tc_mean, self.params.sigma if sigma is None else sigma)
+
+    def rt_curve(self, T, tc_mean: float | None = None, sigma: float | None = None, *, tol: float | None = DEFAULT_TOL) -> np.ndarray:
         """R(T)/R_N at temperatures ``T`` (>= 0).
 
         Parameters
         ----------
         T : array_like
             Temperatures (same unit as ``tc_mean`` and ``sigma``, e.g. K).
-        tc_mean, sigma : float
-            Mean and standard deviation (> 0) of the local Tc distribution.
+        tc_mean, sigma : float, optional
+            Mean and standard deviation (> 0) of the local Tc distribution (default: those
+            of :attr:`params`).
         tol : float or None
             None: exact network solves at every temperature (cached per distinct
             number of superconducting bonds). Float: served from the
@@ -194,16 +254,16 @@ class Network:
             default 0.01).
         """
         T = check_temperatures(T)
-        tc_mean, sigma = check_tc(tc_mean, sigma)
+        tc_mean, sigma = self._tc(tc_mean, sigma)
         return self.curve((T - tc_mean) / sigma, tol=tol)
 
-    def resistance(self, T: float, tc_mean: float, sigma: float) -> float:
+    def resistance(self, T: float, tc_mean: float | None = None, sigma: float | None = None) -> float:
         """Exact R(T)/R_N at one temperature."""
         return float(self.rt_curve(np.atleast_1d(T), tc_mean, sigma, tol=None)[0])
 
-    def percolation_temperature(self, tc_mean: float, sigma: float) -> float:
+    def percolation_temperature(self, tc_mean: float | None = None, sigma: float | None = None) -> float:
         """Highest T at which a superconducting path joins the leads; NaN if none at T >= 0."""
-        tc_mean, sigma = check_tc(tc_mean, sigma)
+        tc_mean, sigma = self._tc(tc_mean, sigma)
         tp = tc_mean + sigma * self.x_perc
         return float(tp) if tp > 0 else float("nan")  # NaN stays NaN: never percolates
 
@@ -212,21 +272,52 @@ class Network:
         """Reduced percolation temperature ``(Tp - Tc_mean)/sigma`` (NaN if never)."""
         return float("nan") if self.k_perc is None else float(self.cluster.z_sorted[self.k_perc - 1])
 
-    def plateau(self, tc_mean: float, sigma: float) -> float:
-        """Exact low-temperature limit R(T -> 0+)/R_N (0 when the cluster percolates)."""
-        tc_mean, sigma = check_tc(tc_mean, sigma)
-        k = self.curve.k_of_x(-tc_mean / sigma)  # at T -> 0+ every bond with Tc > 0 superconducts
-        return float(self.curve.exact(k))
+    def plateau(self, tc_mean: float | None = None, sigma: float | None = None, *, tol: float | None = None) -> float:
+        """Low-temperature limit R(T -> 0+)/R_N (0 when the cluster percolates at T > 0).
+
+        ``tol=None``: exact (one solve, cached). A float: read from the sampled curve
+        with error at most ``tol``, which costs no solve once that table exists.
+        """
+        tc_mean, sigma = self._tc(tc_mean, sigma)
+        # At T -> 0+ every bond with Tc > 0 superconducts: the curve's value at x = -tc_mean/sigma.
+        return float(self.curve(np.array([-tc_mean / sigma]), tol=tol)[0])
+
+    @property
+    def plateau_all(self) -> float:
+        """R/R_N when every bond that can superconduct does (x -> -inf): 0 if the cluster percolates.
+
+        A table end point, so a cache hit once any table exists.
+        """
+        return float(self.curve.exact(self.curve.k_max))
+
+    # -- solves and sampling ----------------------------------------------------------
+    @property
+    def n_solves(self) -> int:
+        """Exact network solves run so far for this network's R(T) (cached values excluded)."""
+        return self.curve.n_solves
+
+    @property
+    def table_tol(self) -> float:
+        """Finest tolerance (units of R_N) its R(T) table has been sampled to; ``inf`` before any."""
+        return self.curve.table_tol
+
+    def sample(self, tol: float = DEFAULT_TOL, *, cancelled=None) -> None:
+        """Sample the universal curve to ``tol`` now, so that later R(T) reads need no solve.
+
+        ``cancelled`` (callable, checked between refinement rounds) stops early with
+        :class:`puddles.transport.TableCancelled`; values solved so far stay cached.
+        """
+        self.curve.table(tol, cancelled=cancelled)
 
     # -- bond-level views ------------------------------------------------------------
-    def superconducting_count(self, T: float, tc_mean: float, sigma: float) -> int:
+    def superconducting_count(self, T: float, tc_mean: float | None = None, sigma: float | None = None) -> int:
         """Number ``k`` of superconducting bonds at ``T``: they are ``cluster.order[:k]``.
 
         The same count the R(T) curve uses, so states and resistance agree even when ``T``
         equals a bond's Tc.
         """
         T = float(check_temperatures(T))
-        tc_mean, sigma = check_tc(tc_mean, sigma)
+        tc_mean, sigma = self._tc(tc_mean, sigma)
         return int(self.curve.k_of_x((T - tc_mean) / sigma))
 
     def superconducting_bonds(self, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -237,18 +328,24 @@ class Network:
             return sc, np.zeros_like(sc)
         return sc, spanning_bonds(self.n, sc)
 
-    def bond_states(self, T: float, tc_mean: float, sigma: float) -> BondStates:
+    def bond_states(self, T: float, tc_mean: float | None = None, sigma: float | None = None) -> BondStates:
         """Kind, superconducting state, spanning cluster and Tc of every bond at ``T``."""
+        tc_mean, sigma = self._tc(tc_mean, sigma)
         k = self.superconducting_count(T, tc_mean, sigma)
         sc, spanning = self.superconducting_bonds(k)
-        return BondStates(float(T), self.cluster.kind, sc, spanning, self.cluster.tc(float(tc_mean), float(sigma)))
+        return BondStates(float(T), self.cluster.kind, sc, spanning, self.cluster.tc(tc_mean, sigma))
 
-    def solve(self, T: float, tc_mean: float, sigma: float, *, potentials=True, currents=True):
+    def solve(self, T: float, tc_mean: float | None = None, sigma: float | None = None, *, potentials=True, currents=True):
         """Full solution at ``T``: node potentials and bond currents for V = 1 (units of 1/R0).
 
         Returns a :class:`puddles.solver.Solution` whose ``resistance`` is in units of R0.
         """
-        sc, _ = self.superconducting_bonds(self.superconducting_count(T, tc_mean, sigma))
+        k = self.superconducting_count(T, tc_mean, sigma)
+        return self.solve_count(k, potentials=potentials, currents=currents)
+
+    def solve_count(self, k: int, *, potentials=True, currents=True) -> Solution:
+        """Full solution when the first ``k`` bonds superconduct (see :meth:`superconducting_count`)."""
+        sc, _ = self.superconducting_bonds(k)
         r = np.where(sc, 0.0, 1.0)
         return solve_lattice(self.n, r, potentials=potentials, currents=currents, backend=self.curve.backend)
 

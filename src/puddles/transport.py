@@ -19,72 +19,24 @@ non-increasing in ``k`` (Rayleigh monotonicity), the true value lies between the
 bracketing samples, so the interpolation error is bounded by the local gap and hence
 by ``tol`` everywhere; :meth:`UniversalCurve.error_bound` returns that bound pointwise.
 
-Independent groups of solves run in a small process pool (both cores of a laptop) when
-there are enough of them to repay the start-up; set ``PUDDLES_WORKERS=1`` to stay
-in-process.
+Independent groups of solves run in the engine's process pool (:mod:`puddles.parallel`)
+when there are enough of them to repay it; set ``PUDDLES_WORKERS=1`` to stay in-process.
 """
 
 from __future__ import annotations
 
-import atexit
-import multiprocessing
-import os
 import threading
-from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 import numpy as np
 
-from . import lattice, prefix
+from . import lattice, parallel, prefix
 from .solver import solve_lattice
 
-__all__ = ["UniversalCurve", "TableCancelled", "prefix_resistance", "workers", "DEFAULT_TOL"]
+__all__ = ["UniversalCurve", "TableCancelled", "prefix_resistance", "DEFAULT_TOL"]
 
 #: Default interpolation tolerance of the sampled universal curve, in units of R_N.
 DEFAULT_TOL = 1e-2
-
-_pool: ProcessPoolExecutor | None = None
-_pool_lock = threading.Lock()
-
-
-def workers() -> int:
-    """Number of worker processes used for batches of solves (env ``PUDDLES_WORKERS``)."""
-    env = os.environ.get("PUDDLES_WORKERS")
-    if env:
-        try:
-            return max(1, int(env))
-        except ValueError:
-            raise ValueError(f"PUDDLES_WORKERS must be a positive integer, got {env!r}") from None
-    return max(1, min(4, os.cpu_count() or 1))
-
-
-def _get_pool() -> ProcessPoolExecutor:
-    global _pool
-    with _pool_lock:
-        if _pool is None:
-            # fork: workers start in milliseconds and need no `if __name__ == "__main__"` guard in
-            # user scripts; they only run numpy/scipy, so a kernel's other threads are no hazard.
-            ctx = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-            _pool = ProcessPoolExecutor(max_workers=workers(), mp_context=ctx, initializer=_init_worker)
-            atexit.register(_pool.shutdown, wait=False, cancel_futures=True)
-        return _pool
-
-
-def _init_worker() -> None:
-    """One BLAS thread per worker: the workers already use every core (measured: an N = 400
-    curve takes 15 s with CHOLMOD's OpenBLAS threads competing, 12 s without)."""
-    from threadpoolctl import threadpool_limits
-
-    threadpool_limits(limits=1)
-
-
-def _reset_pool() -> None:
-    global _pool
-    with _pool_lock:
-        if _pool is not None:
-            _pool.shutdown(wait=False, cancel_futures=True)
-        _pool = None
-
 
 def prefix_resistance(n: int, order: np.ndarray, k: int, backend: str | None = None) -> float:
     """``R/R_N`` of the lattice whose superconducting bonds are ``order[:k]``, others R0.
@@ -180,18 +132,18 @@ class UniversalCurve:
         def record(group, values):
             out.update(zip([group.base, *group.targets], values))
 
-        n_workers = workers()
         # A pool only pays off for a batch of non-trivial solves.
-        if n_workers > 1 and len(groups) >= 2 * n_workers and self.n >= 60:
+        if not parallel.in_process_only() and len(groups) >= 2 * parallel.workers() and self.n >= 60:
             # Longest-processing-time first, so that the workers finish together.
             tasks.sort(key=lambda t: -t[0].cost)
             try:
-                pool = _get_pool()
+                pool = parallel.pool()
                 futures = [(g, pool.submit(_solve_group, self.n, *args, self.backend)) for g, args in tasks]
                 for g, fut in futures:
                     record(g, fut.result())
-            except BrokenProcessPool:
-                _reset_pool()  # a killed worker must not take the engine down: finish in-process
+            except BrokenProcessPool:  # loky's TerminatedWorkerError is one too
+                # A killed worker must not take the engine down: finish in-process (loky
+                # replaces the broken pool on the next batch).
                 tasks = [t for t in tasks if t[0].base not in out]
             else:
                 return out

@@ -19,6 +19,12 @@ Two update paths, because the costs differ by four orders of magnitude:
   wins. The worker first samples F coarsely (tol 0.05 at N <= 100, ~0.3 s; 0.06 at N = 200) and draws, then
   refines to the engine's default tolerance (0.01) and redraws.
 
+State: every control change replaces one immutable :class:`~puddles.app.model.AppState`
+(model parameters as :class:`~puddles.params.ModelParams`, seed, T cursor), on the kernel's
+main thread. A build job captures the :class:`~puddles.app.model.NetworkRequest` when it is
+submitted and never reads a widget; every widget write after a build happens in
+:meth:`Dashboard._show_entry`.
+
 Every callback is guarded: an exception becomes a message in the status line (in words;
 tracebacks only with ``PUDDLES_DEBUG=1``) and the plots keep their last good state,
 because new data are computed completely before any mark is touched.
@@ -42,11 +48,12 @@ from urllib.parse import parse_qs
 
 import ipywidgets as widgets
 
+from puddles.params import ModelParams
 from puddles.transport import TableCancelled
 
 from .cluster_map import ClusterMap, render_currents, render_states
 from .events import Quiet, is_slider_echo
-from .model import NetworkParams, TransportModel, tolerances_for
+from .model import AppState, NetworkRequest, TransportModel, tolerances_for
 from .plots import RTPlot, format_readouts
 from .presets import DEFAULT_SCENARIO, N_CHOICES, RANGES, SCENARIOS
 from .runner import LatestRunner
@@ -149,6 +156,8 @@ class Dashboard:
         self.status = StatusLine(debug)
         self.runner = LatestRunner(sync=sync)
         self.runner.on_error = lambda exc: self.status.error(exc, "network update failed (last good plots kept)")
+        if not sync:
+            self.status.start_heartbeat()  # a dead kernel becomes visible on the page
         self._lock = threading.RLock()
         self._quiet = Quiet()  # true while code (not the user) moves several sliders at once
         self.entry = None
@@ -161,10 +170,12 @@ class Dashboard:
         self.fit_panel = None  # the FitPanel instance once its tab was opened (False if it failed)
         self._fit_box = widgets.VBox() if fit_panel and self.fit_panel_available() else None
         self._build_layout(tab)
+        self._capture()
         if scenario is not None:
             self._set_sliders({**SCENARIOS[scenario].values(), "scenario": scenario})
+            self._show_scenario_note(scenario)
         # The first network is built before the page shows (coarse curve); refinement follows in the background.
-        self._rebuild(never_cancelled, refine=False)
+        self._build_job(self.state.network(), never_cancelled, refine=False)
         self.timings["first_render"] = time.perf_counter() - t_start
         if self.entry is not None:
             self.runner.submit(functools.partial(self._refine_job, self.entry))
@@ -178,6 +189,8 @@ class Dashboard:
             style={"description_width": "78px"}, layout=widgets.Layout(width="326px"),
         )
         self.scenario.add_class("pd-scenario")
+        self.scenario_note = widgets.HTML(layout=widgets.Layout(width="326px"))
+        self.scenario_note.add_class("pd-scenario-note")
         self.sigma = _slider("sigma", 2.5, "σ (K)", ".2f", continuous=True)
         self.tc_mean = _slider("tc_mean", 10.0, "T̄c (K)", ".1f", continuous=True)
         self.T = _slider("T", 7.0, "T cursor (K)", ".2f", continuous=True)
@@ -237,7 +250,7 @@ class Dashboard:
     def _build_layout(self, tab: int) -> None:
         controls = widgets.VBox(
             [
-                self.scenario, self.sigma, self.tc_mean, self.T, self.w, self.w_note, self.w2, self.diameter, self.n,
+                self.scenario, self.scenario_note, self.sigma, self.tc_mean, self.T, self.w, self.w_note, self.w2, self.diameter, self.n,
                 widgets.HBox([self.seed, self.new_button]),
                 widgets.HBox([self.pin_button, self.clear_button]),
                 self.map_mode, self.summary,
@@ -258,14 +271,17 @@ class Dashboard:
             self._fit_index = len(children)
             children.append(self._fit_box)
             titles.append("Fit your data")
-        self.tabs = widgets.Tab(children=children, titles=titles, selected_index=min(int(tab), len(children) - 1))
+        tab = min(max(int(tab), 0), len(children) - 1)
+        self.tabs = widgets.Tab(children=children, titles=titles, selected_index=tab)
         self.tabs.add_class("pd-tabs")
         self.tabs.observe(self._on_tab, names="selected_index")
         header = widgets.HTML(
             '<div class="pd-header"><b>puddles</b> — superconducting puddles in a metallic matrix: '
             "an exact random-resistor network (Dezi, Scopigno, Caprara, Grilli, PRB)</div>"
         )
-        self.widget = widgets.VBox([widgets.HTML(CSS), header, self.tabs, self.status.widget])
+        status = widgets.Box([self.status.widget, self.status.heartbeat], layout=widgets.Layout(width="100%"))
+        status.add_class("pd-status-wrap")
+        self.widget = widgets.VBox([widgets.HTML(CSS), header, self.tabs, status])
         self.widget.add_class("pd-root")
 
     @staticmethod
@@ -295,7 +311,7 @@ class Dashboard:
         self.status.set("loading the fit panel …", "busy")
         try:
             module = importlib.import_module(f"{__package__}.fit_panel")
-            self.fit_panel = module.FitPanel(status=self.status.set)
+            self.fit_panel = module.FitPanel(status=self.status.set, background=not self.runner.sync)
             widget = self.fit_panel.widget
         except Exception as exc:  # noqa: BLE001 - a broken fit panel must not take the dashboard down
             self.fit_panel = False
@@ -313,24 +329,41 @@ class Dashboard:
         """Block until the background worker is idle (all requested updates drawn)."""
         return self.runner.wait(timeout)
 
-    # -- parameters ------------------------------------------------------------------
-    def network_params(self) -> NetworkParams:
-        """The network parameters the widgets currently ask for."""
-        return NetworkParams(
-            n=int(self.n.value), seed=int(self.seed.value), diameter=float(self.diameter.value),
-            w=round(float(self.w.value), 6), w2=round(float(self.w2.value), 6),
+    # -- state -----------------------------------------------------------------------
+    def _state_from_controls(self) -> AppState:
+        """The state the controls show (main thread only: jobs get a captured request)."""
+        params = ModelParams(
+            n=int(self.n.value), w=round(float(self.w.value), 6), w2=round(float(self.w2.value), 6),
+            tc_mean=float(self.tc_mean.value), sigma=float(self.sigma.value),
+            puddle_diameter=float(self.diameter.value),
         )
+        return AppState(params, int(self.seed.value), float(self.T.value), self.map_mode.value)
+
+    def network_request(self) -> NetworkRequest:
+        """The network the controls currently ask for."""
+        return self.state.network()
 
     def _set_sliders(self, values: dict) -> None:
-        """Move several sliders without triggering an update per slider."""
+        """Move several controls without triggering an update per control; the state follows."""
         with self._quiet:
             for key, value in values.items():
                 getattr(self, key).value = value
+        self._capture()
+
+    def _capture(self) -> None:
+        """Replace the state by what the controls show (never while a build moves them)."""
+        with self._lock:
+            self.state = self._state_from_controls()
 
     def _mark_custom(self) -> None:
         if self.scenario.value != CUSTOM:
             with self._quiet:
                 self.scenario.value = CUSTOM
+            self._show_scenario_note(CUSTOM)
+
+    def _show_scenario_note(self, name: str) -> None:
+        note = SCENARIOS[name].note if name in SCENARIOS else ""
+        self.scenario_note.value = f'<div class="pd-note">{html.escape(note)}</div>' if note else ""
 
     # -- callbacks -------------------------------------------------------------------
     @_guard("scenario")
@@ -349,13 +382,15 @@ class Dashboard:
         self._set_sliders(values)
         with self._quiet:
             self.scenario.value = name
+        self._show_scenario_note(name)
         self._redraw(curve=True, picture=True, what="scenario")
-        self._request_rebuild()
+        self._request_build()
 
     @_guard("redrawing R(T)")
     def _on_tc_change(self, change) -> None:
         if self._quiet or is_slider_echo(change):
             return
+        self._capture()
         self._mark_custom()
         self._redraw(curve=True, picture=True, what=change["owner"].description)
 
@@ -363,19 +398,22 @@ class Dashboard:
     def _on_T_change(self, change) -> None:
         if self._quiet or is_slider_echo(change):
             return
+        self._capture()
         self._redraw(curve=False, picture=True, what="T")
 
     @_guard("recolouring the map")
     def _on_map_mode(self, change) -> None:
+        self._capture()
         self._redraw(curve=False, picture=True, what="map")
 
     @_guard("network update")
     def _on_network_change(self, change) -> None:
         if self._quiet or is_slider_echo(change):
             return
+        self._capture()
         if change["owner"] is not self.seed and change["owner"] is not self.n:
             self._mark_custom()
-        self._request_rebuild()
+        self._request_build()
 
     @_guard("new realization")
     def _on_new_realization(self, _button) -> None:
@@ -386,10 +424,10 @@ class Dashboard:
         with self._lock:
             if self.entry is None:
                 return
-            p = self.entry.params
+            p, seed = self.entry.request.params, self.entry.request.seed
             label = (
-                f"σ={self.sigma.value:g} T̄c={self.tc_mean.value:g} w={p.w:g} w2={p.w2:g} "
-                f"N={p.n} D={p.diameter:g} seed={p.seed}"
+                f"σ={self.state.params.sigma:g} T̄c={self.state.params.tc_mean:g} w={p.w:g} w2={p.w2:g} "
+                f"N={p.n} D={p.puddle_diameter:g} seed={seed}"
             )
             self.rt.pin(label)
         self.status.set(f"pinned: {label}", "info")
@@ -399,38 +437,50 @@ class Dashboard:
         self.rt.clear_pins()
         self.status.set("pins cleared", "info")
 
+    def _w_range(self) -> tuple[float, float]:
+        """``(floor, ceiling)`` of w on the slider grid for the network on screen."""
+        with self._lock:
+            wsk = self.entry.net.w_skeleton if self.entry is not None else self.w.min
+            wmax = self.entry.net.w_max if self.entry is not None else 1.0
+        floor = w_floor(wsk)
+        return floor, max(floor, round(math.floor(float(wmax) / _W_STEP + 1e-9) * _W_STEP, 6))
+
     @_guard("density → w")
     def _on_thermo(self, panel: ThermoPanel) -> None:
+        """One-way link: the density's phase fraction sets w (and requests the build)."""
         driving = bool(panel.drive_w.value)
         self.w.disabled = driving
         if not driving:
             panel.set_w_note("")
             self.w_note.value = ""
             return
-        with self._lock:
-            wsk = self.entry.net.w_skeleton if self.entry is not None else self.w.min
-            wmax = self.entry.net.w_max if self.entry is not None else 1.0
-        floor = w_floor(wsk)
-        ceiling = max(floor, round(math.floor(float(wmax) / _W_STEP + 1e-9) * _W_STEP, 6))  # on the slider grid
+        w = self._show_density_note(panel)
+        if not math.isclose(float(self.w.value), w, abs_tol=5e-5):
+            self._set_sliders({"w": w})
+            self._mark_custom()
+            self._request_build()
+
+    def _show_density_note(self, panel: ThermoPanel) -> float:
+        """Write the "set by the density" notes; returns the w the density asks for."""
+        floor, ceiling = self._w_range()
         w, clamped = lever_to_w(panel.fraction, floor, ceiling)
         w = round(w, 4)
         x = panel.fraction
         if clamped and x > w:
             text = (
-                f"x = {x:.3f} is above w<sub>max</sub> = {wmax:.4f} (puddles centred on the skeleton reach no "
+                f"x = {x:.3f} is above w<sub>max</sub> = {ceiling:.4f} (puddles centred on the skeleton reach no "
                 f"further): w clamped to {w:.3f}"
             )
         elif clamped:
             text = (
-                f"x = {x:.3f} is below w<sub>skeleton</sub> = {wsk:.3f} (the filaments alone cover that much): "
+                f"x = {x:.3f} is below w<sub>skeleton</sub> = {floor:.3f} (the filaments alone cover that much): "
                 f"w clamped to {w:.3f}"
             )
         else:
             text = f"w = x = {w:.3f}"
         panel.set_w_note(text, clamped)
         self.w_note.value = f'<div class="pd-note{" pd-warn" if clamped else ""}">set by the density: {text}</div>'
-        if not math.isclose(float(self.w.value), w, abs_tol=5e-5):
-            self.w.value = w  # the w observer requests the rebuild
+        return w
 
     # -- the cheap path ----------------------------------------------------------------
     def _map_png(self, entry, k: int, mode: str):
@@ -461,30 +511,31 @@ class Dashboard:
             if entry is None:
                 return
             t0 = time.perf_counter()
-            tc, sigma, T = float(self.tc_mean.value), float(self.sigma.value), float(self.T.value)
+            state = self.state
+            tc, sigma, T = state.params.tc_mean, state.params.sigma, state.T
             if curve:
                 R = self.model.curve(entry, tc, sigma)
                 ro = self.model.readouts(entry, tc, sigma, R)
             k = self.model.k_at(entry, T, tc, sigma)
             if picture:
-                rgb, png, view, note = self._map_png(entry, k, self.map_mode.value)
+                rgb, png, view, note = self._map_png(entry, k, state.map_mode)
             # -- draw --
             if curve:
                 with self.rt.line.hold_sync():
                     self.rt.set_curve(R)
-                self.rt.set_markers(ro.tp, ro.plateau)
+                self.rt.set_markers(ro.tp, ro.plateau, plateau_visible=ro.plateau_visible)
                 self.rt_mini.set_curve(R)
-                self.rt_mini.set_markers(ro.tp, ro.plateau)
+                self.rt_mini.set_markers(ro.tp, ro.plateau, plateau_visible=ro.plateau_visible)
                 self.readouts.value = format_readouts(ro, entry.net.percolates)
                 self.mini_readouts.value = self._mini_html(entry, ro)
             self.rt.set_cursor(T)
             self.rt_mini.set_cursor(T)
             if picture:
                 frac = k / max(1, entry.net.cluster.kind.size)
-                state = "superconducting path joins the leads" if view.percolating else "no spanning path"
+                path = "superconducting path joins the leads" if view.percolating else "no spanning path"
                 self.cluster_map.show(
-                    rgb, png=png, title=f"Cluster map at T = {T:.2f} K", subtitle=f"{frac:.1%} of bonds superconducting; {state}",
-                    mode=self.map_mode.value, note=note,
+                    rgb, png=png, title=f"Cluster map at T = {T:.2f} K", subtitle=f"{frac:.1%} of bonds superconducting; {path}",
+                    mode=state.map_mode, note=note,
                 )
             elapsed = time.perf_counter() - t0
             self.timings["fast"] = elapsed
@@ -493,10 +544,11 @@ class Dashboard:
                 self.status.set(f"{what}: redrawn in {elapsed * 1e3:.0f} ms from the cached network", "info")
 
     def _mini_html(self, entry, ro) -> str:
+        p = entry.request.params
         tp = f"{ro.tp:.2f} K" if math.isfinite(ro.tp) else "none"
         return (
-            f'<div class="pd-small">network: w = {entry.params.w:.3f}, w2 = {entry.params.w2:.2f}, '
-            f"N = {entry.params.n} → T<sub>p</sub> = {tp}, R(T→0)/R<sub>N</sub> = {ro.plateau:.3f}</div>"
+            f'<div class="pd-small">network: w = {p.w:.3f}, w2 = {p.w2:.2f}, '
+            f"N = {p.n} → T<sub>p</sub> = {tp}, R(T→0)/R<sub>N</sub> = {ro.plateau:.3f}</div>"
         )
 
     # -- the expensive path -----------------------------------------------------------
@@ -510,72 +562,76 @@ class Dashboard:
         unknown = set(params) - {"n", "seed", "diameter", "w", "w2"}
         if unknown:
             raise TypeError(f"unknown network parameter(s): {', '.join(sorted(unknown))}")
-        target = NetworkParams(**{**self.network_params().__dict__, **params})
+        seed = params.pop("seed", self.state.seed)
+        if "diameter" in params:
+            params["puddle_diameter"] = params.pop("diameter")
+        target = NetworkRequest.of(self.state.params.replace(**params), seed)
         self.status.set(f"building network {target.label()} …", "busy")
-        self.runner.submit(functools.partial(self._strict_job, target))
+        self.runner.submit(functools.partial(self._build_job, target, strict=True))
 
-    def _request_rebuild(self) -> None:
+    def _request_build(self) -> None:
+        """Submit the build job for the network the state asks for (captured now)."""
+        target = self.state.network()
         with self._lock:
-            if self.entry is not None and self.entry.params == self.network_params() and not self.runner.busy:
+            if self.entry is not None and self.entry.request == target and not self.runner.busy:
                 # Already on screen (e.g. a slider clamped to what was just built, or moved back
                 # after a failed build): nothing to compute, but say so.
-                self.status.set(f"network {self.entry.params.label()} is on screen", "info")
+                self.status.set(f"network {target.label()} is on screen", "info")
                 return
-        self.status.set(f"building network {self.network_params().label()} …", "busy")
-        self.runner.submit(self._latest_job)
+        self.status.set(f"building network {target.label()} …", "busy")
+        self.runner.submit(functools.partial(self._build_job, target))
 
-    def _latest_job(self, cancelled) -> None:
-        self._rebuild(cancelled, refine=True)
-
-    def _strict_job(self, target: NetworkParams, cancelled) -> None:
-        self._rebuild(cancelled, target=target, refine=True)
-
-    def _rebuild(self, cancelled, *, target: NetworkParams | None = None, refine: bool = True) -> None:
+    def _build_job(self, target: NetworkRequest, cancelled, *, strict: bool = False, refine: bool = True) -> None:
         """Build (or fetch) the requested network, draw a coarse curve, then refine it.
 
         Parameters
         ----------
+        target : NetworkRequest
+            Captured when the job was submitted (the job never reads a widget).
         cancelled : callable
             Returns True once a newer request exists; checked between stages so that a
             superseded build stops early and never reaches the screen.
-        target : NetworkParams, optional
-            Exact parameters (strict: no clamping). Default: read the widgets at start, so
-            the job always works on the latest values, raising w to the realization's
-            skeleton fraction if it is below it.
+        strict : bool
+            Build exactly ``target``. Otherwise ``w`` is moved into the realization's range
+            ``[w_skeleton, w_max]`` (on the slider grid), with a note saying so.
         refine : bool
             Also refine the curve to the final tolerance.
         """
         t0 = time.perf_counter()
-        strict = target is not None
-        params = target if strict else self.network_params()
-        self.status.set(f"building network {params.label()} …", "busy")
+        self.status.set(f"building network {target.label()} …", "busy")
         try:
-            wsk = self.model.skeleton_fraction(params.n, params.seed, params.diameter)
+            wsk, wmax = self.model.weight_limits(target)
             note = ""
-            if not strict and params.w < w_floor(wsk):
-                note = f"w raised to w_skeleton = {w_floor(wsk):.3f} of this realization"
-                params = NetworkParams(params.n, params.seed, params.diameter, w_floor(wsk), params.w2)
+            if not strict:
+                floor = w_floor(wsk)
+                ceiling = max(floor, round(math.floor(wmax / _W_STEP + 1e-9) * _W_STEP, 6))
+                w = target.params.w
+                if w < floor:
+                    note = f"w raised to w_skeleton = {floor:.3f} of this realization"
+                elif w > ceiling:
+                    note = f"w lowered to w_max = {ceiling:.3f} of this realization"
+                if note:
+                    target = NetworkRequest.of(target.params.replace(w=min(max(w, floor), ceiling)), target.seed)
             if cancelled():
                 return
-            entry = self.model.entry(params)
+            entry = self.model.entry(target)
             if cancelled():
                 return
-            self.model.sample(entry, tolerances_for(params.n)[0], cancelled)
+            self.model.sample(entry, tolerances_for(target.params.n)[0], cancelled)
             if cancelled():
                 return
         except TableCancelled:
             return  # a newer request took over
         except Exception as exc:  # noqa: BLE001
             self.last_error = exc
-            self.status.error(exc, f"network {params.label()} not built (last good plots kept)")
+            self.status.error(exc, f"network {target.label()} not built (last good plots kept)")
             return
         t_coarse = time.perf_counter() - t0
         with self._lock:
             previous = self.entry
             self.entry = entry
             try:
-                self._sync_widgets(entry, wsk, note)
-                self._redraw(curve=True, picture=True)
+                self._show_entry(entry, wsk, note)
             except Exception as exc:  # noqa: BLE001 - put the last good network back
                 self.entry = previous
                 self.last_error = exc
@@ -587,20 +643,19 @@ class Dashboard:
             self.timings["coarse"] = t_coarse
             self.timings["first_draw"] = time.perf_counter() - t0  # build + coarse table + drawing
         self.status.set(
-            f"network {params.label()}: first curve in {t_coarse:.2f} s; refining R(T) …" if refine
-            else f"network {params.label()} ready in {t_coarse:.2f} s",
+            f"network {target.label()}: first curve in {t_coarse:.2f} s; refining R(T) …" if refine
+            else f"network {target.label()} ready in {t_coarse:.2f} s",
             "busy" if refine else "info",
         )
         if refine:
-            self._refine(entry, cancelled, t0, note)
+            self._refine_job(entry, cancelled, t0=t0, note=note)
 
-    def _refine_job(self, entry, cancelled) -> None:
-        self.status.set(f"network {entry.params.label()} shown; refining R(T) …", "busy")
-        self._refine(entry, cancelled, time.perf_counter(), "")
-
-    def _refine(self, entry, cancelled, t0: float, note: str) -> None:
+    def _refine_job(self, entry, cancelled, *, t0: float | None = None, note: str = "") -> None:
+        """Refine the entry's curve to the engine's tolerance and redraw it if still on screen."""
+        t0 = time.perf_counter() if t0 is None else t0
+        self.status.set(f"network {entry.request.label()} shown; refining R(T) …", "busy")
         try:
-            for tol in tolerances_for(entry.params.n)[1:]:
+            for tol in tolerances_for(entry.request.params.n)[1:]:
                 if cancelled():
                     return
                 self.model.sample(entry, tol, cancelled)
@@ -617,28 +672,30 @@ class Dashboard:
         self.timings["refined"] = total
         extra = f" — {note}" if note else ""
         self.status.set(
-            f"network {entry.params.label()} ready: R(T) to ±{entry.tol:g} R_N in {total:.2f} s "
-            f"({entry.net.curve.n_solves} exact solves){extra}",
+            f"network {entry.request.label()} ready: R(T) to ±{entry.tol:g} R_N in {total:.2f} s "
+            f"({entry.net.n_solves} exact solves){extra}",
             "info",
         )
 
-    def _sync_widgets(self, entry, wsk: float, note: str) -> None:
-        """After a build: w slider minimum = w_skeleton, sliders show what was built, summary text."""
-        p = entry.params
+    def _show_entry(self, entry, wsk: float, note: str) -> None:
+        """The one place a build writes widgets: controls follow the network shown, notes, summary, plots."""
+        p, seed = entry.request.params, entry.request.seed
         with self._quiet:
             lo = w_floor(wsk)
             if self.w.min != lo:
                 if self.w.value < lo:
                     self.w.value = lo
                 self.w.min = lo
-            for key, value in (("n", p.n), ("seed", p.seed), ("diameter", p.diameter), ("w", p.w), ("w2", p.w2)):
+            for key, value in (("n", p.n), ("seed", seed), ("diameter", p.puddle_diameter), ("w", p.w), ("w2", p.w2)):
                 widget = getattr(self, key)
                 if widget.value != value:
                     widget.value = value
-        if note and not self.thermo.drive_w.value:
-            self.w_note.value = f'<div class="pd-note pd-warn">{note}</div>'
-        elif not self.thermo.drive_w.value:
-            self.w_note.value = ""
+        self.state = AppState(self.state.params.replace(**{k: getattr(p, k) for k in ("n", "w", "w2", "puddle_diameter")}),
+                              seed, self.state.T, self.state.map_mode)
+        if self.thermo.drive_w.value:
+            self._show_density_note(self.thermo)
+        else:
+            self.w_note.value = f'<div class="pd-note pd-warn">{note}</div>' if note else ""
         s = entry.net.summary()
         self.summary.value = (
             f"w<sub>skeleton</sub> = {s['w_skeleton']:.3f} (w minimum) · {s['n_puddles']} "
@@ -646,8 +703,7 @@ class Dashboard:
             f"{s['n_filament']} filament, {s['n_puddle_bonds']} puddle, {s['n_broken']} broken bonds · "
             f"{'percolating' if s['percolates'] else 'non-percolating'} geometry"
         )
-        if self.thermo.drive_w.value:
-            self._on_thermo(self.thermo)
+        self._redraw(curve=True, picture=True)
 
 
 def never_cancelled() -> bool:
@@ -660,40 +716,50 @@ def _query() -> dict:
     return {k: v[-1] for k, v in parse_qs(os.environ.get("QUERY_STRING", "")).items()}
 
 
+def _url_int(q: dict, key: str, lo: int, hi: int, allowed=None):
+    """``(value, problem)`` of an integer URL parameter: exactly one of them is None."""
+    raw = q[key]
+    try:
+        value = int(raw)
+    except ValueError:
+        return None, f"{key}={raw!r} (not an integer)"
+    if allowed is not None and value not in allowed:
+        return None, f"{key}={raw} (must be one of {', '.join(map(str, allowed))})"
+    if not lo <= value <= hi:
+        return None, f"{key}={raw} (must lie in {lo}..{hi})"
+    return value, None
+
+
 def build_dashboard(**kwargs) -> Dashboard:
     """Build the dashboard; the notebook's last expression displays it.
 
     Keyword arguments go to :class:`Dashboard`. In Voilà, URL query parameters set the
     start: ``?N=200&seed=3&scenario=geometry-driven%20loss%20(ZrNCl-like)&tab=1``.
-    Unknown or invalid query values are ignored (with a note in the status line).
+    Invalid values never break the page: each is ignored and named in a note under the
+    status line that stays while the page is open.
     """
     q = _query()
     problems = []
-    if "N" in q or "n" in q:
-        try:
-            value = int(q.get("N", q.get("n")))
-            if value in N_CHOICES:
-                kwargs.setdefault("n", value)
+    checks = {
+        "n": ("N", 0, 10**6, N_CHOICES),
+        "seed": ("seed", 0, 2**31 - 1, None),
+        "tab": ("tab", 0, 2, None),  # Network, Thermodynamics, Fit (clamped if there is no fit tab)
+    }
+    if "n" in q and "N" not in q:
+        q["N"] = q.pop("n")
+    for arg, (key, lo, hi, allowed) in checks.items():
+        if key in q:
+            value, problem = _url_int(q, key, lo, hi, allowed)
+            if problem:
+                problems.append(problem)
             else:
-                problems.append(f"N must be one of {N_CHOICES}")
-        except ValueError:
-            problems.append("N must be an integer")
-    if "seed" in q:
-        try:
-            kwargs.setdefault("seed", max(0, int(q["seed"])))
-        except ValueError:
-            problems.append("seed must be an integer")
+                kwargs.setdefault(arg, value)
     if "scenario" in q:
         if q["scenario"] in SCENARIOS:
             kwargs.setdefault("scenario", q["scenario"])
         else:
-            problems.append(f"unknown scenario {q['scenario']!r}")
-    if "tab" in q:
-        try:
-            kwargs.setdefault("tab", int(q["tab"]))
-        except ValueError:
-            problems.append("tab must be an integer")
+            problems.append(f"scenario={q['scenario']!r} (unknown)")
     dash = Dashboard(**kwargs)
     if problems:
-        dash.status.set("URL parameters ignored: " + "; ".join(problems), "error")
+        dash.status.set_note("URL parameters ignored: " + "; ".join(problems))
     return dash

@@ -9,8 +9,8 @@ Contract with the dashboard: ``FitPanel(status=None)`` with ``status(message, le
 * lets the user choose the temperature range, the lattice size N, the number of
   realizations, the normal-state model and the seed;
 * runs :func:`puddles.fit.fit_rt` when *Fit* is pressed, with an ``IntProgress`` bar fed
-  by the fit's progress callback (the fit runs in the kernel; the bar's updates reach
-  the browser while it runs);
+  by the fit's progress callback; with ``background=True`` (the dashboard) the fit runs
+  in a process of its own (:class:`puddles.app.fit_job.FitJob`) and *Cancel* ends it;
 * shows data and fit (bqplot) with the residuals below, the parameter table (HTML) and
   ``data:`` URI download links for the CSV and JSON export (they work in Voilà, where
   there is no file system to save to).
@@ -41,6 +41,8 @@ from puddles.io import RTData, load_rt, read_table
 from puddles.io.columns import choose_columns
 from puddles.examples import list_examples, load_example
 from puddles.fit import FitResult, fit_rt
+
+from .fit_job import FitCancelled, FitJob
 
 __all__ = ["FitPanel", "UPLOAD_MAX_BYTES"]
 
@@ -81,6 +83,9 @@ class FitPanel:
     ----------
     status : callable, optional
         ``status(message, level)`` with level "info", "busy" or "error".
+    background : bool
+        Run fits in a separate process (never blocking the kernel) with a working
+        *Cancel* button; False runs them inline (``run_fit`` then returns the result).
 
     Attributes
     ----------
@@ -100,8 +105,10 @@ class FitPanel:
         Parameter table and download links.
     """
 
-    def __init__(self, status: Callable[[str, str], None] | None = None):
+    def __init__(self, status: Callable[[str, str], None] | None = None, *, background: bool = False):
         self._status = status or (lambda message, level="info": None)
+        self.background = bool(background)
+        self.fit_job: FitJob | None = None
         self.data: RTData | None = None
         self.result: FitResult | None = None
         narrow = widgets.Layout(width="320px")
@@ -137,6 +144,10 @@ class FitPanel:
         self.fit_button = widgets.Button(description="Fit", button_style="primary", icon="play", disabled=True,
                                          layout=widgets.Layout(width="320px"))
         self.fit_button.add_class("pd-fit-button")
+        self.cancel_button = widgets.Button(description="Cancel", icon="stop", disabled=True,
+                                            layout=widgets.Layout(width="320px"))
+        self.cancel_button.add_class("pd-fit-cancel")
+        self.cancel_button.on_click(lambda _b: self.cancel_fit())
         self.progress = widgets.IntProgress(value=0, min=0, max=1, description="", layout=widgets.Layout(width="320px"))
         self.progress_label = widgets.HTML(layout=narrow)
         self.message = widgets.HTML(layout=narrow)
@@ -163,8 +174,8 @@ class FitPanel:
 
         controls = widgets.VBox(
             [self.example, self.upload, self.columns_box, self.source, help_text, self.t_range, self.n,
-             self.realizations,
-             self.normal_state, self.seed, self.fit_button, self.progress, self.progress_label, self.message],
+             self.realizations, self.normal_state, self.seed, self.fit_button, self.cancel_button, self.progress,
+             self.progress_label, self.message],
             layout=widgets.Layout(width="330px"),
         )
         controls.add_class("pd-controls")
@@ -294,7 +305,8 @@ class FitPanel:
         self.set_data(data, source=label)
 
     def set_data(self, data: RTData, source: str = "") -> None:
-        """Show new data (clears the previous fit)."""
+        """Show new data (clears the previous fit, cancels a running one)."""
+        self.cancel_fit()
         self.data = data
         self.result = None
         T = data.T
@@ -360,26 +372,65 @@ class FitPanel:
         self.progress_label.value = f'<div class="pd-small">{html.escape(message)}</div>'
 
     def run_fit(self) -> FitResult | None:
-        """Fit the current data with the panel's settings; returns the result (None on error)."""
+        """Fit the current data with the panel's settings.
+
+        Inline (``background=False``): returns the result (None on error). In the
+        background: returns None at once; the result is shown when the fit process ends.
+        """
         if self.data is None:
             self._error("load a file or choose an example first")
             return None
+        if self.fit_job is not None and self.fit_job.running:
+            return None
         opts = self.fit_options()
+        data = self.data
         self.fit_button.disabled = True
         self.progress.value = 0
         self._note("")
-        self._status(f"fitting {len(self.data)} points (N = {opts['n']}, {opts['realizations']} realizations)…", "busy")
+        self._status(f"fitting {len(data)} points (N = {opts['n']}, {opts['realizations']} realizations)…", "busy")
         t0 = time.perf_counter()
+        if self.background:
+            self.cancel_button.disabled = False
+            self.fit_job = FitJob(data, opts, on_progress=self._on_progress, on_error=self._fit_failed,
+                                  on_done=lambda result: self._fit_done(result, data, t0))
+            self.fit_job.start()
+            return None
         try:
-            result = fit_rt(self.data, progress=self._on_progress, **opts)
-        except ValueError as exc:
-            self._error(f"fit failed: {exc}")
-            return None
+            result = fit_rt(data, progress=self._on_progress, **opts)
         except Exception as exc:  # noqa: BLE001 - the panel must stay usable whatever happens
-            self._error(f"fit failed unexpectedly ({type(exc).__name__}: {exc})")
+            self._fit_failed(exc)
             return None
-        finally:
-            self.fit_button.disabled = self.data is None
+        return self._fit_done(result, data, t0)
+
+    def cancel_fit(self) -> None:
+        """End a running background fit (its process is gone within 2 s); the panel stays usable."""
+        job = self.fit_job
+        if job is not None and job.running:
+            job.cancel()
+            job.wait(5.0)  # the reader hands over FitCancelled and re-enables the buttons
+
+    def wait_fit(self, timeout: float = 300.0) -> bool:
+        """Block until a background fit has ended (True at once when none runs)."""
+        return self.fit_job is None or self.fit_job.wait(timeout)
+
+    def _fit_ended(self) -> None:
+        self.cancel_button.disabled = True
+        self.fit_button.disabled = self.data is None
+
+    def _fit_failed(self, exc: BaseException) -> None:
+        self._fit_ended()
+        if isinstance(exc, FitCancelled):
+            self._note("fit cancelled")
+            self._status("fit cancelled", "info")
+        elif isinstance(exc, ValueError):
+            self._error(f"fit failed: {exc}")
+        else:
+            self._error(f"fit failed unexpectedly ({type(exc).__name__}: {exc})")
+
+    def _fit_done(self, result: FitResult, data: RTData, t0: float) -> FitResult | None:
+        self._fit_ended()
+        if data is not self.data:  # other data were loaded meanwhile: this fit is not theirs
+            return None
         self.result = result
         self._show_result(result)
         self.progress.value = self.progress.max

@@ -1,16 +1,19 @@
-"""Widget-free core of the dashboard: which network is current and what it answers.
+"""Widget-free core of the dashboard: its state, which network is current and what it answers.
 
 Everything the dashboard draws comes from here, so the tests and the benchmark can
 exercise the physics without a browser or a kernel:
 
-* :class:`NetworkParams` - the parameters that fix a network (lattice size, seed,
-  puddle diameter, w, w2); changing any of them needs new network solves.
-* :class:`NetworkEntry` - one built network plus its per-network caches: how finely its
-  universal curve is sampled, the superconducting / spanning bonds per number ``k`` of
-  superconducting bonds and the bond currents per ``k``.
-* :class:`TransportModel` - builds networks (reusing the engine's cached realizations),
-  samples their universal curve progressively (coarse first, then finer) and serves
-  R(T), readouts and bond views from the caches.
+* :class:`AppState` - everything the user has chosen: the model's parameters
+  (:class:`puddles.params.ModelParams`), the realization seed and the temperature cursor.
+  Immutable; the dashboard replaces it on every control change, and a job captures it
+  when it is submitted.
+* :class:`NetworkRequest` - the part of a state that fixes a network (parameters without
+  the Tc distribution, and the seed); changing it needs new network solves.
+* :class:`NetworkEntry` - one built network plus its per-network caches (bond views,
+  currents and map pictures per number ``k`` of superconducting bonds).
+* :class:`TransportModel` - builds networks (``Network.from_params``, which shares the
+  engine's cached realizations), samples their universal curve progressively (coarse
+  first, then finer) and serves R(T), readouts and bond views without a solve.
 
 Why the caches are keyed by ``k``: with common random numbers the superconducting bonds
 at temperature T are the first ``k = network.superconducting_count(T, Tc_mean, sigma)``
@@ -18,29 +21,29 @@ bonds of one fixed order. Two temperatures (or two ``(Tc_mean, sigma)``)
 with the same ``k`` have the same bonds, the same currents and the same picture.
 
 Threading: the dashboard builds and samples networks in one background thread and draws
-from the kernel's main thread. The engine's :class:`~puddles.transport.UniversalCurve`
-is thread-safe and never holds its lock during a solve, so the main thread can ask for
-an exact value (the plateau) while the background thread refines the table; R(T) is
-read only through tables that are already built (``tol`` no finer than
-:attr:`NetworkEntry.tol`), so a slider never waits for the refinement.
+from the kernel's main thread. R(T) and the plateau are read only from tables that are
+already built (``tol`` no finer than :attr:`NetworkEntry.tol`), so sigma, Tc_mean and T
+never solve and never wait for the refinement.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from puddles import Network
-from puddles.network import realization
-from puddles.solver import solve_lattice
+from puddles.params import ModelParams
 from puddles.transport import DEFAULT_TOL
 
 from .presets import T_MAX
 
-__all__ = ["NetworkParams", "NetworkEntry", "BondView", "Readouts", "TransportModel", "TOLERANCES", "tolerances_for"]
+__all__ = [
+    "AppState", "NetworkRequest", "NetworkEntry", "BondView", "Readouts", "TransportModel", "TOLERANCES",
+    "tolerances_for",
+]
 
 #: Progressive sampling tolerances of the universal curve (units of R_N). The first one
 #: is drawn as soon as it is ready (~30 solves, 0.3 s at N = 100 on an idle 2-core
@@ -50,6 +53,9 @@ __all__ = ["NetworkParams", "NetworkEntry", "BondView", "Readouts", "TransportMo
 TOLERANCES = (0.05, 0.02, DEFAULT_TOL)
 #: For large lattices a solve costs ~4x more, so the first picture uses a coarser table.
 TOLERANCES_LARGE = (0.06, 0.03, DEFAULT_TOL)
+#: A plateau is drawn only where R(T) has levelled off: R(T) - R(0) at most this much
+#: (R_N units, the engine's table tolerance) over the lowest half standard deviation.
+PLATEAU_FLATNESS = DEFAULT_TOL
 
 
 def tolerances_for(n: int) -> tuple[float, ...]:
@@ -58,30 +64,55 @@ def tolerances_for(n: int) -> tuple[float, ...]:
 
 
 @dataclass(frozen=True)
-class NetworkParams:
-    """Parameters that fix one network realization.
+class NetworkRequest:
+    """What fixes one network: the model's parameters (its Tc distribution aside) and the seed.
 
-    Attributes
-    ----------
-    n : int
-        Lattice size (nodes per side).
-    seed : int
-        Master seed of every random draw.
-    diameter : float
-        Puddle diameter D in bonds.
-    w, w2 : float
-        Superconducting weight and broken-filament fraction.
+    Build with :meth:`of`, which drops ``tc_mean`` and ``sigma`` (they change R(T) through
+    the universal curve only, never the network), so equal networks compare equal.
     """
 
-    n: int
+    params: ModelParams
     seed: int
-    diameter: float
-    w: float
-    w2: float
+
+    @classmethod
+    def of(cls, params: ModelParams, seed: int) -> "NetworkRequest":
+        defaults = ModelParams()
+        return cls(params.replace(tc_mean=defaults.tc_mean, sigma=defaults.sigma), int(seed))
 
     def label(self) -> str:
         """Short human-readable form, used in status messages and pin legends."""
-        return f"N={self.n} seed={self.seed} D={self.diameter:g} w={self.w:.3f} w2={self.w2:.2f}"
+        p = self.params
+        return f"N={p.n} seed={self.seed} D={p.puddle_diameter:g} w={p.w:.3f} w2={p.w2:.2f}"
+
+
+@dataclass(frozen=True)
+class AppState:
+    """Everything the user has chosen on the Network tab (one immutable value).
+
+    Attributes
+    ----------
+    params : ModelParams
+        The model's parameters (n, w, w2, tc_mean, sigma, puddle_diameter).
+    seed : int
+        Realization seed.
+    T : float
+        Temperature cursor (K).
+    map_mode : {"states", "currents"}
+        What the cluster map shows.
+    """
+
+    params: ModelParams
+    seed: int
+    T: float
+    map_mode: str = "states"
+
+    def network(self) -> NetworkRequest:
+        """The network this state asks for."""
+        return NetworkRequest.of(self.params, self.seed)
+
+    def with_params(self, **changes) -> "AppState":
+        """A copy with some model parameters changed (validated by :class:`ModelParams`)."""
+        return replace(self, params=self.params.replace(**changes))
 
 
 @dataclass(frozen=True)
@@ -109,6 +140,9 @@ class Readouts:
     t_half: float
     plateau: float
     half_note: str = ""
+    #: True when R(T) has levelled off at a nonzero value as T -> 0 (a resistive plateau
+    #: to mark); False where R is still falling at T = 0 (e.g. the Tc-driven loss).
+    plateau_visible: bool = False
 
 
 @dataclass
@@ -117,11 +151,11 @@ class NetworkEntry:
 
     Attributes
     ----------
-    params : NetworkParams
+    request : NetworkRequest
     net : puddles.Network
     """
 
-    params: NetworkParams
+    request: NetworkRequest
     net: Network
     views: OrderedDict = field(default_factory=OrderedDict)
     currents: OrderedDict = field(default_factory=OrderedDict)
@@ -153,8 +187,8 @@ class NetworkEntry:
     @property
     def tol(self) -> float:
         """Finest tolerance its universal-curve table has been sampled to (``inf`` before
-        the first table exists): the engine's ``UniversalCurve.table_tol``."""
-        return self.net.curve.table_tol
+        the first table exists): the engine's ``Network.table_tol``."""
+        return self.net.table_tol
 
     @property
     def sampled(self) -> bool:
@@ -188,18 +222,18 @@ class TransportModel:
 
     def __init__(self, *, t_points: int = 501, t_max: float = T_MAX, cache_size: int = 8):
         self.T = np.linspace(0.0, float(t_max), int(t_points))
-        self._entries: OrderedDict[NetworkParams, NetworkEntry] = OrderedDict()
+        self._entries: OrderedDict[NetworkRequest, NetworkEntry] = OrderedDict()
         self._cache_size = int(cache_size)
         self._lock = threading.Lock()
 
     # -- networks --------------------------------------------------------------------
     @staticmethod
-    def skeleton_fraction(n: int, seed: int, diameter: float) -> float:
-        """w_skeleton of a realization (grows or loads its skeleton; cached by the engine)."""
-        return float(realization(int(n), int(seed), float(diameter)).w_skeleton)
+    def weight_limits(request: NetworkRequest) -> tuple[float, float]:
+        """``(w_skeleton, w_max)`` of the request's realization (the engine's cached one)."""
+        return Network.weight_limits(request.params, seed=request.seed)
 
-    def entry(self, params: NetworkParams) -> NetworkEntry:
-        """The cached entry for ``params``, building the network if needed (no curve solves).
+    def entry(self, request: NetworkRequest) -> NetworkEntry:
+        """The cached entry for ``request``, building the network if needed (no curve solves).
 
         Raises
         ------
@@ -207,16 +241,14 @@ class TransportModel:
             The engine's message, e.g. when ``w`` is below the skeleton fraction.
         """
         with self._lock:
-            hit = self._entries.get(params)
+            hit = self._entries.get(request)
             if hit is not None:
-                self._entries.move_to_end(params)
+                self._entries.move_to_end(request)
                 return hit
-        net = Network.generate(
-            params.n, w=params.w, w2=params.w2, seed=params.seed, puddle_diameter=float(params.diameter)
-        )
+        net = Network.from_params(request.params, seed=request.seed)
         with self._lock:
-            entry = self._entries.setdefault(params, NetworkEntry(params, net))
-            self._entries.move_to_end(params)
+            entry = self._entries.setdefault(request, NetworkEntry(request, net))
+            self._entries.move_to_end(request)
             while len(self._entries) > self._cache_size:
                 self._entries.popitem(last=False)
         return entry
@@ -228,7 +260,7 @@ class TransportModel:
         ``cancelled`` (callable) stops the refinement early with
         :class:`puddles.transport.TableCancelled`; values solved so far stay cached.
         """
-        entry.net.curve.table(tol, cancelled=cancelled)
+        entry.net.sample(tol, cancelled=cancelled)
 
     # -- R(T) ------------------------------------------------------------------------
     def curve(self, entry: NetworkEntry, tc_mean: float, sigma: float) -> np.ndarray:
@@ -241,17 +273,20 @@ class TransportModel:
             raise RuntimeError("the network's R(T) table is not built yet")
         return entry.net.rt_curve(self.T, tc_mean, sigma, tol=max(entry.tol, DEFAULT_TOL))
 
-    def plateau(self, entry: NetworkEntry, tc_mean: float, sigma: float) -> float:
-        """Exact R(T -> 0+)/R_N (``Network.plateau``: one solve per distinct ``k``, cached by the engine)."""
-        return entry.net.plateau(tc_mean, sigma)
-
     def readouts(self, entry: NetworkEntry, tc_mean: float, sigma: float, R: np.ndarray | None = None) -> Readouts:
-        """Tp, the temperature of R = R_N/2 and the plateau R(0+)/R_N."""
+        """Tp, the temperature of R = R_N/2 and the plateau R(0+)/R_N, all without a solve.
+
+        The plateau is the curve's value at T = 0 (every bond with Tc > 0 superconducts),
+        read from the same table as R(T), so it agrees with the drawn curve and is exact
+        to the table's tolerance. It is marked only where R has levelled off there.
+        """
         if R is None:
             R = self.curve(entry, tc_mean, sigma)
         tp = entry.net.percolation_temperature(tc_mean, sigma)
-        plateau = self.plateau(entry, tc_mean, sigma)
         T = self.T
+        plateau = float(R[0])
+        low = T <= T[0] + 0.5 * sigma
+        plateau_visible = bool(plateau > PLATEAU_FLATNESS and R[low].max() - plateau <= PLATEAU_FLATNESS)
         note = ""
         if R[0] >= 0.5:
             t_half, note = float("nan"), "R stays above R_N/2"
@@ -262,7 +297,7 @@ class TransportModel:
             i = int(np.argmax(R >= 0.5))
             r0, r1 = R[i - 1], R[i]
             t_half = float(T[i - 1] + (0.5 - r0) / (r1 - r0) * (T[i] - T[i - 1])) if r1 > r0 else float(T[i])
-        return Readouts(tp=tp, t_half=t_half, plateau=plateau, half_note=note)
+        return Readouts(tp=tp, t_half=t_half, plateau=plateau, half_note=note, plateau_visible=plateau_visible)
 
     # -- bond views ------------------------------------------------------------------
     @staticmethod
@@ -289,8 +324,7 @@ class TransportModel:
         view = self.view(entry, k)
 
         def make():
-            r = np.where(view.superconducting, 0.0, 1.0)
-            sol = solve_lattice(net.n, r, currents=True, backend=net.curve.backend)
+            sol = net.solve_count(view.k)
             return sol.bond_currents, float(sol.current)
 
         with entry.lock:

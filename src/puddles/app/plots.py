@@ -151,7 +151,7 @@ class RTPlot:
         """Move the vertical temperature cursor."""
         self.cursor.x = [float(T), float(T)]
 
-    def set_markers(self, tp: float, plateau: float) -> None:
+    def set_markers(self, tp: float, plateau: float, *, plateau_visible: bool = True) -> None:
         """Tp marker when a zero-resistance path exists, otherwise the plateau line."""
         has_tp = math.isfinite(tp)
         self.tp_mark.visible = self.tp_label.visible = has_tp
@@ -160,7 +160,7 @@ class RTPlot:
             self.tp_label.x = [float(tp)]
             self.tp_label.y = [0.0]
             self.tp_label.text = [f"Tp = {tp:.2f} K"]
-        show_plateau = (not has_tp) and plateau > 0
+        show_plateau = plateau_visible and (not has_tp) and plateau > 0
         self.plateau_mark.visible = self.plateau_label.visible = show_plateau
         if show_plateau:
             self.plateau_mark.y = [float(plateau), float(plateau)]

@@ -9,7 +9,8 @@ latest value. The kernel's main thread stays free for the cheap updates (sigma,
 Tc_mean, T) meanwhile.
 
 ``LatestRunner(sync=True)`` runs every job inline in the caller's thread; the tests and
-the benchmark use it to get deterministic, immediately-updated widgets.
+the benchmark use it to get deterministic, immediately-updated widgets. Where a thread
+cannot be started at all (Pyodide has none) the runner falls back to the same inline mode.
 """
 
 from __future__ import annotations
@@ -62,9 +63,20 @@ class LatestRunner:
             self._generation += 1
             self._pending = (self._generation, job)
             if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(target=self._loop, name=self.name, daemon=True)
-                self._thread.start()
+                thread = threading.Thread(target=self._loop, name=self.name, daemon=True)
+                try:
+                    thread.start()
+                except RuntimeError:
+                    # No threads here (a browser-side Python such as Pyodide, or a host that
+                    # forbids them): run this and every later job inline instead of failing.
+                    self.sync = True
+                    self._pending = None
+                    generation = self._generation
+                else:
+                    self._thread = thread
             self._cond.notify_all()
+        if self.sync:
+            self._run(generation, job)
 
     def _cancelled_for(self, generation: int) -> Callable[[], bool]:
         return lambda: self._generation != generation

@@ -55,6 +55,14 @@ CSS = """
 .pd-status details { font-size: 11px; }
 .pd-status pre { max-height: 160px; overflow: auto; }
 .pd-dot { display: inline-block; width: 10px; height: 10px; border-radius: 50%; margin-right: 6px; }
+.pd-status-wrap { position: relative; }
+.pd-heartbeat { position: absolute !important; inset: 0; pointer-events: none; margin: 0 !important; }
+/* Shown only when the kernel's heartbeat stops: every beat re-renders this element, which
+   restarts the animation, so it becomes visible only after a silence of animation-delay. */
+.pd-dead { position: absolute; inset: 0; z-index: 20; visibility: hidden; background: #fdecea; color: #c62828;
+  font-size: 14px; line-height: 20px; padding: 4px 6px; border-top: 2px solid #c62828;
+  animation: pd-dead-show 0s linear forwards; }
+@keyframes pd-dead-show { to { visibility: visible; } }
 .pd-pins { font-size: 11px; line-height: 15px; }
 .pd-pin-row { display: block; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 .pd-pin-row i { display: inline-block; width: 16px; height: 3px; margin-right: 5px; vertical-align: 3px; }

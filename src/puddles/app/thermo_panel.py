@@ -55,11 +55,15 @@ _MU = "#08306b"
 _MAXWELL = "#c51b7d"
 
 
-def nice_ticks(lo: float, hi: float, target: int = 6) -> tuple[np.ndarray, int]:
-    """Round tick positions (multiples of 1, 2, 2.5 or 5 x 10^k) inside [lo, hi], and the decimals they need."""
+#: d3 format of every thermodynamics axis: up to 6 significant digits, trailing zeros trimmed.
+TICK_FORMAT = ".6~g"
+
+
+def nice_ticks(lo: float, hi: float, target: int = 6) -> np.ndarray:
+    """Round tick positions (multiples of 1, 2, 2.5 or 5 x 10^k) inside [lo, hi]."""
     span = float(hi) - float(lo)
     if not (np.isfinite(span) and span > 0):
-        return np.array([float(lo)]), 2
+        return np.array([float(lo)])
     raw = span / max(1, target - 1)
     mag = 10.0 ** math.floor(math.log10(raw))
 
@@ -69,8 +73,8 @@ def nice_ticks(lo: float, hi: float, target: int = 6) -> tuple[np.ndarray, int]:
     # The round step whose tick count is closest to the target (fewer ticks on a tie).
     step = min((m * mag for m in (1.0, 2.0, 2.5, 5.0, 10.0)), key=lambda st: (abs(count(st) - target), -st))
     ticks = np.arange(math.ceil(lo / step - 1e-9), math.floor(hi / step + 1e-9) + 1) * step
-    decimals = max(0, -math.floor(math.log10(step) + 1e-9)) + (1 if step / mag == 2.5 else 0)
-    return np.round(ticks, decimals + 2), int(decimals)
+    # Rounded to well below the step, so that the printed text is the round value (no 0.30000000000000004).
+    return np.round(ticks, max(0, 2 - math.floor(math.log10(step))))
 
 
 #: Network weight for lever fraction ``x``: ``clip(x, w_skeleton, 1)`` and whether it was clamped.
@@ -173,10 +177,15 @@ class ThermoPanel:
         nan2 = [np.nan, np.nan]
         # Tick positions are set explicitly (see nice_ticks) whenever the ranges change:
         # bqplot's num_ticks spreads ticks evenly over the domain, giving labels like 0.052.
-        self.ax_n_mu = bq.Axis(scale=xs, label="", grid_lines="dashed", tick_format=".2f")
-        self.ax_mu = bq.Axis(scale=ys_mu, side="left", label="μ (eV)", grid_lines="dashed", tick_format=".2f")
-        self.ax_n_k = bq.Axis(scale=xs, label="n (electrons per unit cell)", grid_lines="dashed", tick_format=".2f")
-        self.ax_k = bq.Axis(scale=ys_k, side="left", label="κ⁻¹ = dμ/dn (eV)", grid_lines="dashed", tick_format=".1f")
+        # One fixed format that prints every round tick exactly (".6~g": 7.5 -> "7.5", 5 -> "5",
+        # 0.05 -> "0.05"). The format never changes: when it was changed together with the tick
+        # values, the browser could apply the new ticks with the old format ("-3 0 3 5 8" for
+        # -2.5 ... 7.5), because bqplot redraws on each of the two changes separately.
+        fmt = TICK_FORMAT
+        self.ax_n_mu = bq.Axis(scale=xs, label="", grid_lines="dashed", tick_format=fmt)
+        self.ax_mu = bq.Axis(scale=ys_mu, side="left", label="μ (eV)", grid_lines="dashed", tick_format=fmt)
+        self.ax_n_k = bq.Axis(scale=xs, label="n (electrons per unit cell)", grid_lines="dashed", tick_format=fmt)
+        self.ax_k = bq.Axis(scale=ys_k, side="left", label="κ⁻¹ = dμ/dn (eV)", grid_lines="dashed", tick_format=fmt)
         self.shade_mu = bq.Lines(
             x=[0, 0, 0, 0], y=[0, 0, 0, 0], scales=s_mu, fill="inside", colors=[_SHADE], fill_colors=[_SHADE],
             fill_opacities=[0.35], stroke_width=0, labels=["spinodal region"], visible=False,
@@ -334,10 +343,7 @@ class ThermoPanel:
         self.kappa_scale.min, self.kappa_scale.max = k_lo, k_hi
         for axis, lo, hi, n_ticks in ((self.ax_n_mu, 0.0, n_hi, 6), (self.ax_n_k, 0.0, n_hi, 6),
                                       (self.ax_mu, lo_mu, hi_mu, 6), (self.ax_k, k_lo, k_hi, 5)):
-            ticks, decimals = nice_ticks(lo, hi, n_ticks)
-            with axis.hold_sync():
-                axis.tick_values = ticks
-                axis.tick_format = f".{decimals}f"
+            axis.tick_values = nice_ticks(lo, hi, n_ticks)
         with self.mu_stable.hold_sync():
             self.mu_stable.x, self.mu_stable.y = n, np.where(unstable, np.nan, mu)
         with self.mu_unstable.hold_sync():
