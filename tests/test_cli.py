@@ -12,7 +12,8 @@ import pytest
 from puddles import Network, load_rt
 from puddles.app import serve
 from puddles.cli import main
-from puddles.ensemble import EnsembleParams, ensemble_rt, realization_seeds
+from puddles.ensemble import ensemble_rt, realization_seeds
+from puddles.params import ModelParams
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -39,7 +40,7 @@ def test_rt_ensemble_writes_mean_and_spread(tmp_path):
     lines = [ln for ln in out.read_text().splitlines() if not ln.startswith("#")]
     assert lines[0] == "T (K),R/R_N,std,sem"
     table = np.array([[float(c) for c in ln.split(",")] for ln in lines[1:]])
-    ens = ensemble_rt(EnsembleParams(n=24, w=0.5), np.linspace(0, 2, 6), realization_seeds(5, 3))
+    ens = ensemble_rt(ModelParams(n=24, w=0.5, w2=0.0), np.linspace(0, 2, 6), realization_seeds(5, 3))
     np.testing.assert_allclose(table[:, 1], ens.mean)
     np.testing.assert_allclose(table[:, 2], ens.std)
 

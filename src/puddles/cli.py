@@ -22,6 +22,7 @@ import csv
 import shutil
 import sys
 from collections.abc import Sequence
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -88,25 +89,24 @@ def _temperatures(args: argparse.Namespace) -> np.ndarray:
 
 
 def _rt(args: argparse.Namespace) -> int:
-    from .ensemble import EnsembleParams, ensemble_rt, realization_seeds
+    from .ensemble import ensemble_rt, realization_seeds
     from .network import Network
+    from .params import ModelParams
 
     T = _temperatures(args)
     tol = None if args.exact else args.tol
-    params = dict(n=args.n, w=args.w, w2=args.w2, tc_mean=args.tc_mean, sigma=args.sigma,
-                  puddle_diameter=args.diameter)
-    header = {"generator": f"superpuddles rt (puddles {__version__})", **params, "seed": args.seed,
+    params = ModelParams(n=args.n, w=args.w, w2=args.w2, tc_mean=args.tc_mean, sigma=args.sigma,
+                         puddle_diameter=args.diameter)
+    header = {"generator": f"superpuddles rt (puddles {__version__})", **asdict(params), "seed": args.seed,
               "realizations": args.realizations, "tol": tol}
     if args.realizations == 1:
-        net = Network.generate(args.n, args.w, args.w2, seed=args.seed, puddle_diameter=args.diameter)
+        net = Network.from_params(params, seed=args.seed)
         R = net.rt_curve(T, args.tc_mean, args.sigma, tol=tol)
         header["tp_K"] = net.percolation_temperature(args.tc_mean, args.sigma)
         columns = {"T (K)": T, "R/R_N": R}
     else:
-        ens = ensemble_rt(
-            EnsembleParams(**params, tol=tol), T, realization_seeds(args.seed, args.realizations),
-            progress=None if args.quiet else "tqdm",
-        )
+        ens = ensemble_rt(params, T, realization_seeds(args.seed, args.realizations), tol=tol,
+                          progress=None if args.quiet else "tqdm")
         header["percolating_fraction"] = ens.percolating_fraction
         columns = {"T (K)": T, "R/R_N": ens.mean, "std": ens.std, "sem": ens.sem}
     _write_table(args.output, header, columns)
