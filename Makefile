@@ -32,12 +32,12 @@ bench: setup
 	$(BIN)/python benchmarks/run_all.py
 
 # Code health (CI runs these before the tests): ruff lint, mypy on the engine (config in pyproject.toml).
-lint: setup
+lint: system-deps setup
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
 # Documentation site in build/docs; any Sphinx warning is an error.
-docs: setup
+docs: system-deps setup
 	$(BIN)/python -m sphinx -q -W --keep-going -b html -c docs . build/docs
 
 # sdist and wheel in dist/
