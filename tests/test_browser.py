@@ -271,3 +271,35 @@ def test_no_browser_install_needed():
     """Guard against a CI script that tries to download browsers: we use the system Chromium."""
     _require_browser()
     assert shutil.which("chromium") or CHROMIUM.exists()
+
+
+def test_fit_tab_states_the_upload_limit_answers_oversize_and_offers_columns(dashboard_page, tmp_path):
+    from puddles.io import sample_path
+
+    page, errors, _ = dashboard_page
+    page.locator(".lm-TabBar-tab", has_text="Fit your data").click()
+    page.wait_for_selector(".pd-fit-upload", timeout=UPDATE_MS)
+    assert "files up to 8 MB" in page.locator(".pd-fit").inner_text()
+    # 8.8 MB: over the panel's limit but under the server's default 10 MiB websocket
+    # message, so it reaches the kernel and must get an answer, not silence.
+    big = tmp_path / "big.csv"
+    big.write_bytes(b"1,2\n" * 2_200_000)
+    for path, answer in ((big, "the limit is 8 MB"), (sample_path("ppms_eto.dat"), "loaded file ppms_eto.dat")):
+        with page.expect_file_chooser() as chooser:
+            page.click(".pd-fit-upload")
+        chooser.value.set_files(str(path))
+        page.wait_for_function(
+            "(text) => document.querySelector('.pd-status').innerText.includes(text)", arg=answer, timeout=UPDATE_MS
+        )
+    # More than two numeric columns: the picker shows what was chosen.
+    page.wait_for_function(
+        "() => { const c = document.querySelector('.pd-fit-columns'); return c && c.offsetParent !== null; }",
+        timeout=UPDATE_MS,
+    )
+    chosen = page.evaluate(
+        "() => Array.from(document.querySelectorAll('.pd-fit-columns select'))"
+        ".map(s => s.options[s.selectedIndex].text.replace(/\\u00a0/g, ' '))"
+    )
+    assert chosen == ["Temperature (K) (col. 3)", "Resistance Ch1 (Ohms) (col. 7)"]
+    _shot(page, "dashboard-fit-columns.png")
+    assert not errors, errors

@@ -181,3 +181,14 @@ def test_two_column_upload_shows_no_picker():
     panel = FitPanel()
     _upload(panel, "plain.csv", "".join(f"{t},{10 * t}\n" for t in range(1, 8)).encode())
     assert panel.data is not None and panel.columns_box.layout.display == "none"
+
+
+def test_a_long_curve_is_drawn_thinned_but_loaded_whole():
+    from puddles.app.fit_panel import PLOT_MAX_POINTS
+
+    panel = FitPanel()
+    n = 3 * PLOT_MAX_POINTS + 7
+    _upload(panel, "long.csv", "".join(f"{i * 0.01},{i}\n" for i in range(n)).encode())
+    assert len(panel.data) == n and panel.data_mark.x.size == PLOT_MAX_POINTS
+    assert panel.data_mark.x[0] == 0.0 and panel.data_mark.x[-1] == panel.data.T[-1]
+    assert f"{n} points ({PLOT_MAX_POINTS} shown)" in panel.source.value

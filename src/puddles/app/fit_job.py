@@ -70,7 +70,7 @@ class FitJob:
 
     Parameters
     ----------
-    data : puddles.data.RTData
+    data : puddles.io.RTData
         The curve to fit.
     options : dict
         Keyword arguments of :func:`puddles.fit.fit_rt` (plain values).

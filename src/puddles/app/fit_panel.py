@@ -49,6 +49,9 @@ __all__ = ["FitPanel", "UPLOAD_MAX_BYTES"]
 #: Largest upload the panel reads (bytes). Below the 10 MiB websocket message limit of
 #: the Jupyter/Voila server's default settings, so that a file within it always arrives.
 UPLOAD_MAX_BYTES = 8_000_000
+#: Most points drawn per scatter: an SVG scatter of 2.5e5 points (a 5 MB file) froze the
+#: browser for a minute (measured, served); the fit still uses every point.
+PLOT_MAX_POINTS = 2000
 
 _DATA_COLOR = "#08306b"
 _FIT_COLOR = "#c51b7d"
@@ -66,6 +69,14 @@ def _fmt(value: float | None, digits: int = 4) -> str:
     if not math.isfinite(value):
         return "n/a"
     return f"{value:.{digits}g}"
+
+
+def _thin(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """At most PLOT_MAX_POINTS evenly spaced points of a curve, for drawing only."""
+    if x.size <= PLOT_MAX_POINTS:
+        return x, y
+    idx = np.unique(np.linspace(0, x.size - 1, PLOT_MAX_POINTS).round().astype(int))
+    return x[idx], y[idx]
 
 
 def _nice_ceiling(x: float) -> float:
@@ -264,7 +275,12 @@ class FitPanel:
             chosen: tuple = choose_columns(table)
         except ValueError:
             chosen = (None, None)  # ambiguous: the loader's message says why; the user picks
-        options = [("(choose)", None)] + [(table.label(j), j) for j in numeric]
+        # The name first: the dropdown is narrow and cuts the end of long labels.
+        names = table.header or []
+        options = [("(choose)", None)] + [
+            (f"{names[j].strip()} (col. {j + 1})" if j < len(names) and names[j].strip() else f"column {j + 1}", j)
+            for j in numeric
+        ]
         self._upload_bytes = (content, name)
         self._picking = True
         try:
@@ -319,10 +335,11 @@ class FitPanel:
         self.t_range.min, self.t_range.max = lo, hi
         self.t_range.disabled = False
         self.fit_button.disabled = False
-        self.source.value = f'<div class="pd-small">{html.escape(source)}: {len(data)} points, ' \
+        shown = f" ({PLOT_MAX_POINTS} shown)" if len(data) > PLOT_MAX_POINTS else ""
+        self.source.value = f'<div class="pd-small">{html.escape(source)}: {len(data)} points{shown}, ' \
                             f"{lo:.4g}–{hi:.4g} K</div>"
         self.y_axis.label = "R / R_N" if data.r_unit == "normalized" else "R (Ω)"
-        self.data_mark.x, self.data_mark.y = T, data.R
+        self.data_mark.x, self.data_mark.y = _thin(T, data.R)
         self._show_result(None)
         self._note("")
         self.progress.value = 0
@@ -455,7 +472,7 @@ class FitPanel:
             self.downloads.value = ""
             return
         self.fit_mark.x, self.fit_mark.y = result.T_curve, result.R_curve
-        self.residual_mark.x, self.residual_mark.y = result.T, result.residual
+        self.residual_mark.x, self.residual_mark.y = _thin(result.T, result.residual)
         # Symmetric about zero with round ticks, so over- and undershoot read at a glance.
         lim = _nice_ceiling(1.05 * float(np.max(np.abs(result.residual), initial=0.0)))
         self.resid_scale.min, self.resid_scale.max = -lim, lim

@@ -9,7 +9,7 @@ separators), :mod:`.columns` (which column is T and R), :mod:`.units`, :mod:`.re
 file per supported instrument layout).
 
 Hand-written rather than pandas/pint, by measurement (``benchmarks/bench_io.py``):
-pandas' C reader is faster on a clean file (0.2 s vs 4-10 s for 19 MB; load_rt converts
+pandas' C reader is faster on a clean file (0.14 s vs 4 s for 19 MB; load_rt converts
 clean columns with numpy) but its sniffing mode is slower than this reader on an
 instrument file, it reports a bad cell without line or column ("could not convert
 string to float: 'abc'"), needs the decimal comma and header blocks spelled out, and

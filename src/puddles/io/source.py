@@ -14,7 +14,7 @@ import re
 __all__ = ["MAX_BYTES", "DataError", "read_source", "decode"]
 
 #: Default largest file :func:`~puddles.io.load_rt` reads (bytes): 20 MB, about 10^6
-#: rows of a two-column file (read in 4-10 s on the 2-core test machine) or 2.5 x 10^5
+#: rows of a two-column file (read in about 4 s on the 2-core test machine) or 2.5 x 10^5
 #: rows of a 20-column instrument file. Larger files need ``max_bytes=`` (or thinning:
 #: a fit uses far fewer points anyway).
 MAX_BYTES = 20_000_000
