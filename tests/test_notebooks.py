@@ -31,6 +31,7 @@ EXPECTED = [
     "02_puddles_and_filaments.ipynb",
     "03_negative_compressibility.ipynb",
     "04_fit_your_data.ipynb",
+    "05_weak_links_and_stiffness.ipynb",
 ]
 NOTEBOOKS = [name for name in EXPECTED if (NB_DIR / name).exists()]
 #: Guard on the execution time of one notebook (the target is well under 60 s).

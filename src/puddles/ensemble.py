@@ -56,6 +56,8 @@ __all__ = [
     "realization_curve",
     "local_executor",
     "progress_callback",
+    "ensemble_superfluid",
+    "realization_superfluid",
 ]
 
 # --------------------------------------------------------------------------------------
@@ -253,8 +255,9 @@ def run_items(
     executor: Executor | None,
     progress: Callable[[int, int, str], None] | None = None,
     label: Callable[[int], str] | None = None,
+    work: Callable[..., dict] = realization_curve,
 ) -> list[dict]:
-    """Run :func:`realization_curve` for every kwargs dict in ``items``; results in order.
+    """Run ``work`` (default :func:`realization_curve`) for every kwargs dict in ``items``; results in order.
 
     ``executor=None`` runs the items in the calling process, one after another (the
     engine then parallelises the solves of each item itself, where it may). Progress is reported as
@@ -264,11 +267,11 @@ def run_items(
     results: list[dict | None] = [None] * total
     if executor is None:
         for i, kw in enumerate(items):
-            results[i] = realization_curve(**{**kw, "single_process": False})
+            results[i] = work(**{**kw, "single_process": False})
             if progress is not None:
                 progress(i + 1, total, label(i) if label else f"realization {i + 1}/{total}")
         return results  # type: ignore[return-value]
-    futures = {executor.submit(realization_curve, **kw): i for i, kw in enumerate(items)}
+    futures = {executor.submit(work, **kw): i for i, kw in enumerate(items)}
     from concurrent.futures import as_completed
 
     done = 0
@@ -368,6 +371,13 @@ class EnsembleResult:
         )
 
 
+def _band(curves: np.ndarray) -> dict:
+    """Mean, sample standard deviation (0 for one curve) and standard error over the rows of ``curves``."""
+    count = curves.shape[0]
+    std = curves.std(axis=0, ddof=1) if count > 1 else np.zeros(curves.shape[1])
+    return dict(mean=curves.mean(axis=0), std=std, sem=std / math.sqrt(count))
+
+
 def ensemble_rt(
     params,
     T,
@@ -440,16 +450,12 @@ def ensemble_rt(
     finally:
         close()
     curves = np.vstack([o["F"] for o in out])
-    count = curves.shape[0]
-    std = curves.std(axis=0, ddof=1) if count > 1 else np.zeros(T.size)
     x_perc = np.array([o["x_perc"] for o in out])
     tp = p.tc_mean + p.sigma * x_perc
     tp = np.where(tp > 0, tp, np.nan)
     return EnsembleResult(
         T=T,
-        mean=curves.mean(axis=0),
-        std=std,
-        sem=std / math.sqrt(count),
+        **_band(curves),
         curves=curves,
         seeds=tuple(seeds),
         params=p,
@@ -459,3 +465,90 @@ def ensemble_rt(
         n_solves=int(sum(o["n_solves"] for o in out)),
         elapsed=time.perf_counter() - t0,
     )
+
+
+# --------------------------------------------------------------------------------------
+# Critical current and superfluid stiffness
+# --------------------------------------------------------------------------------------
+
+
+def realization_superfluid(
+    n: int,
+    w: float,
+    w2: float,
+    seed: int,
+    T,
+    *,
+    tc_mean: float,
+    sigma: float,
+    puddle_diameter=10.0,
+    puddle_centres: str = "skeleton",
+    single_process: bool = True,
+) -> dict:
+    """Ic(T) and rho_s(T) of one realization (one work item, plain arguments).
+
+    Returns
+    -------
+    dict
+        ``ic`` (Ic/Ic0 at ``T``), ``rho_s`` (relative to the uniform T = 0 lattice), ``seed``,
+        ``percolates``, ``x_perc`` (as in :func:`realization_curve`) and ``n_solves`` (max-flows
+        plus linear solves: two per temperature below Tp).
+    """
+    from .network import Network  # deferred, as in realization_curve
+
+    with parallel.in_process() if single_process else contextlib.nullcontext():
+        net = Network.generate(n, w, w2, seed=seed, puddle_diameter=puddle_diameter, puddle_centres=puddle_centres)
+        T = np.asarray(T, dtype=float)
+        below = np.unique(T[T < net.percolation_temperature(tc_mean, sigma)])  # NaN Tp: none
+        return dict(
+            ic=net.critical_current_curve(T, tc_mean, sigma), rho_s=net.stiffness_curve(T, tc_mean, sigma),
+            seed=int(seed), percolates=bool(net.percolates), x_perc=net.x_perc, n_solves=2 * int(below.size),
+        )
+
+
+def ensemble_superfluid(
+    params,
+    T,
+    seeds: Iterable[int],
+    executor: Executor | None = None,
+    *,
+    progress: Callable[[int, int, str], None] | str | None = None,
+) -> dict[str, EnsembleResult]:
+    """Mean and spread of the critical current and the superfluid stiffness over realizations.
+
+    Parameters are those of :func:`ensemble_rt` (there is no ``tol``: every value is exact).
+    Returns ``{"ic": ..., "rho_s": ...}``, two :class:`EnsembleResult` (``tol=None``) whose
+    ``mean``, ``std``, ``sem`` and ``curves`` hold Ic/Ic0 and rho_s (relative to the uniform
+    lattice of ``Tc = tc_mean`` bonds at T = 0) instead of R/R_N.
+    """
+    p = ModelParams.coerce(params)
+    T = np.atleast_1d(check_temperatures(T))
+    if T.ndim != 1 or T.size == 0:
+        raise ValueError(f"T must be a non-empty 1-D array of temperatures (K), got shape {T.shape}")
+    seeds = _check_seeds(seeds)
+    if executor is not None and not callable(getattr(executor, "submit", None)):
+        raise ValueError(f"executor must be a concurrent.futures.Executor (with .submit), got {type(executor).__name__}")
+    report, close = progress_callback(progress, "ensemble Ic / rho_s")
+    items = [
+        dict(n=p.n, w=p.w, w2=p.w2, seed=s, T=T, tc_mean=p.tc_mean, sigma=p.sigma, puddle_diameter=p.puddle_diameter,
+             puddle_centres=p.puddle_centres)
+        for s in seeds
+    ]
+    t0 = time.perf_counter()
+    if executor is None and not parallel.in_process_only() and len(seeds) > 1:
+        executor = parallel.pool(os.cpu_count() or 1)
+    try:
+        out = run_items(items, executor, report, lambda i: f"realization seed {seeds[i]}", work=realization_superfluid)
+    finally:
+        close()
+    tp = p.tc_mean + p.sigma * np.array([o["x_perc"] for o in out])
+    common = dict(
+        T=T, seeds=tuple(seeds), params=p, tol=None, percolates=np.array([o["percolates"] for o in out], dtype=bool),
+        tp=np.where(tp > 0, tp, np.nan), n_solves=int(sum(o["n_solves"] for o in out)),
+        elapsed=time.perf_counter() - t0,
+    )
+    result = {}
+    for key in ("ic", "rho_s"):
+        curves = np.vstack([o[key] for o in out])
+        result[key] = EnsembleResult(**_band(curves), curves=curves, **common)
+    return result

@@ -26,7 +26,7 @@ from functools import lru_cache
 import networkx as nx
 import numpy as np
 
-from . import lattice
+from . import lattice, superfluid
 from .cluster import BROKEN, FILAMENT, KIND_NAMES, MATRIX, PUDDLE, Cluster, Realization
 from .params import ModelParams
 from .percolation import percolation_index, spanning_bonds
@@ -348,6 +348,37 @@ class Network:
         sc, _ = self.superconducting_bonds(k)
         r = np.where(sc, 0.0, 1.0)
         return solve_lattice(self.n, r, potentials=potentials, currents=currents, backend=self.curve.backend)
+
+    # -- critical current and superfluid stiffness ----------------------------------
+    def critical_current(self, T: float, tc_mean: float, sigma: float) -> float:
+        """Network critical current Ic(T) in units of Ic0 (one bond with Tc = tc_mean at T = 0).
+
+        The maximum lead-to-lead supercurrent that keeps every superconducting bond below its
+        Ambegaokar-Baratoff critical current; 0 at and above Tp. See :mod:`puddles.superfluid`.
+        """
+        return float(self.critical_current_curve(superfluid.one_temperature(T), tc_mean, sigma)[0])
+
+    def critical_current_curve(self, T, tc_mean: float, sigma: float) -> np.ndarray:
+        """Ic(T)/Ic0 at temperatures ``T`` (K, >= 0); ``tc_mean`` > 0 and ``sigma`` > 0 in K."""
+        return superfluid.critical_current_curve(self, T, tc_mean, sigma)
+
+    def weakest_links(self, T: float, tc_mean: float, sigma: float):
+        """Max-flow result at ``T``: ``.value`` (Ic/Ic0), ``.cut`` (bond indices of the weakest
+        links, the minimum cut), ``.cut_capacity`` and ``.error_bound`` (see
+        :class:`puddles.critical_current.MaxFlow`)."""
+        return superfluid.weakest_links(self, T, tc_mean, sigma)
+
+    def stiffness(self, T: float, tc_mean: float, sigma: float) -> float:
+        """Superfluid stiffness rho_s(T) relative to the uniform lattice of Tc = tc_mean bonds at T = 0.
+
+        The lead-to-lead "conductance" of the superconducting bonds with their dirty-limit BCS
+        stiffness; 0 at and above Tp. See :mod:`puddles.superfluid`.
+        """
+        return float(self.stiffness_curve(superfluid.one_temperature(T), tc_mean, sigma)[0])
+
+    def stiffness_curve(self, T, tc_mean: float, sigma: float) -> np.ndarray:
+        """rho_s(T) at temperatures ``T`` (K, >= 0), relative to the uniform T = 0 lattice."""
+        return superfluid.stiffness_curve(self, T, tc_mean, sigma)
 
     def to_networkx(self, T: float | None = None, tc_mean: float | None = None, sigma: float | None = None) -> nx.Graph:
         """The lattice as a ``networkx.Graph``.

@@ -17,6 +17,9 @@ Two colourings:
   a bond carries in the uniform lattice (I_total / N); superconducting bonds keep a flat
   colour (their current is not fixed by the contracted problem), the spanning cluster
   keeps its highlight.
+* **weakest links** - the bond states, with the minimum cut of the critical-current
+  max-flow (the bonds that limit Ic, :meth:`puddles.network.Network.weakest_links`)
+  drawn as bold yellow marks on top.
 """
 
 from __future__ import annotations
@@ -38,6 +41,8 @@ __all__ = [
     "state_codes",
     "render_states",
     "render_currents",
+    "render_weakest_links",
+    "WEAK_LINK_COLOUR",
     "ClusterMap",
 ]
 
@@ -189,6 +194,34 @@ def render_currents(
     return out
 
 
+#: Colour of the weakest links: bright on every state colour, including the magenta path.
+WEAK_LINK_COLOUR = "#ffd92f"
+_WEAK_EDGE = "#000000"
+
+
+def render_weakest_links(
+    n: int, kind: np.ndarray, superconducting: np.ndarray, spanning: np.ndarray, cut: np.ndarray
+) -> np.ndarray:
+    """RGB raster of the bond states with the weakest links (bond indices ``cut``) marked.
+
+    Each cut bond is drawn as a 3 x 3 raster-pixel mark (bond, end nodes and neighbouring
+    plaquettes) with a one-pixel black outline, so a single bond stays visible at N = 200.
+    """
+    rgb = render_states(n, kind, superconducting, spanning)
+    cut = np.asarray(cut, dtype=np.intp)
+    if cut.size == 0:
+        return rgb
+    size = 2 * n - 1
+    rows, cols = lattice.bond_raster_index(n)
+    r, c = rows[cut], cols[cut]
+    for radius, colour in ((2, _WEAK_EDGE), (1, WEAK_LINK_COLOUR)):
+        d = np.arange(-radius, radius + 1)
+        rr = np.clip(r[:, None, None] + d[None, :, None], 0, size - 1)
+        cc = np.clip(c[:, None, None] + d[None, None, :], 0, size - 1)
+        rgb[np.broadcast_to(rr, (cut.size, d.size, d.size)), np.broadcast_to(cc, (cut.size, d.size, d.size))] = hex_to_rgb(colour)
+    return rgb
+
+
 def _swatch(colour: str, label: str) -> str:
     return (
         f'<span class="pd-swatch"><i style="background:{colour}"></i>{html.escape(label)}</span>'
@@ -245,9 +278,15 @@ class ClusterMap:
         self, rgb: np.ndarray, *, png: bytes | None = None, title: str, subtitle: str = "", mode: str = "states",
         note: str = "",
     ) -> None:
-        """Display an RGB raster with the legend of ``mode``; ``png`` is its :meth:`encode`, if at hand."""
+        """Display an RGB raster with the legend of ``mode`` ("states", "currents" or "weakest links");
+        ``png`` is its :meth:`encode`, if at hand."""
         self.rgb = rgb
         self.image.value = self.encode(rgb) if png is None else png
         self.title.value = html.escape(title)
         sub = f'<div class="pd-map-sub">{html.escape(subtitle)}</div>' if subtitle else ""
-        self.legend.value = sub + (_state_legend() if mode == "states" else _current_legend(note))
+        if mode == "weakest links":
+            legend = _state_legend() + _swatch(WEAK_LINK_COLOUR, "weakest links (minimum cut of Ic)")
+            legend += f'<div class="pd-note">{html.escape(note)}</div>' if note else ""
+        else:
+            legend = _state_legend() if mode == "states" else _current_legend(note)
+        self.legend.value = sub + legend
