@@ -124,5 +124,19 @@ def test_python_dash_m_puddles_is_the_same_command():
     import sys
 
     out = subprocess.run([sys.executable, "-m", "puddles", "--help"], capture_output=True, text=True, check=True)
-    for command in ("dashboard", "course", "notebooks", "rt", "fit"):
+    for command in ("dashboard", "course", "notebooks", "rt", "superfluid", "fit"):
         assert command in out.stdout
+
+
+def test_superfluid_matches_the_engine(tmp_path):
+    out, fig = tmp_path / "sf.csv", tmp_path / "sf.png"
+    assert main(["superfluid", "--n", "24", "--w", "0.5", "--seed", "2", "--points", "7", "-o", str(out),
+                 "--figure", str(fig)]) == 0
+    lines = [ln for ln in out.read_text().splitlines() if not ln.startswith("#")]
+    assert lines[0] == "T (K),Ic/Ic0,rho_s"
+    table = np.array([[float(c) for c in ln.split(",")] for ln in lines[1:]])
+    net = Network.generate(24, 0.5, 0.0, seed=2)
+    np.testing.assert_allclose(table[:, 1], net.critical_current_curve(table[:, 0], 1.0, 0.2))
+    np.testing.assert_allclose(table[:, 2], net.stiffness_curve(table[:, 0], 1.0, 0.2))
+    assert table[0, 1] > 0 and table[-1, 1] == 0  # superconducting at T = 0, normal at Tc_mean + 4 sigma
+    assert fig.read_bytes()[:4] == b"\x89PNG"

@@ -9,6 +9,7 @@ Serving (needs the ``[app]`` extra)::
 Batch work without Jupyter (``--figure`` needs the ``[figures]`` extra, matplotlib)::
 
     superpuddles rt --n 100 --w 0.45 --w2 0.1 --seed 1 -o rt.csv [--realizations 16] [--figure rt.png]
+    superpuddles superfluid --n 100 --w 0.45 -o ic.csv       # Ic(T) and rho_s(T), same options
     superpuddles fit film.csv [film2.csv ...] [-o fit.csv | fit.json] [--figure fit.png]
 
 Every command validates its input through the engine and prints the engine's message
@@ -88,17 +89,23 @@ def _temperatures(args: argparse.Namespace) -> np.ndarray:
     return np.linspace(args.t_min, t_max, args.points)
 
 
+def _model(args: argparse.Namespace):
+    from .params import ModelParams
+
+    params = ModelParams(n=args.n, w=args.w, w2=args.w2, tc_mean=args.tc_mean, sigma=args.sigma,
+                         puddle_diameter=args.diameter)
+    header = {"generator": f"superpuddles {args.command} (puddles {__version__})", **asdict(params),
+              "seed": args.seed, "realizations": args.realizations}
+    return params, header
+
+
 def _rt(args: argparse.Namespace) -> int:
     from .ensemble import ensemble_rt, realization_seeds
     from .network import Network
-    from .params import ModelParams
 
     T = _temperatures(args)
-    tol = None if args.exact else args.tol
-    params = ModelParams(n=args.n, w=args.w, w2=args.w2, tc_mean=args.tc_mean, sigma=args.sigma,
-                         puddle_diameter=args.diameter)
-    header = {"generator": f"superpuddles rt (puddles {__version__})", **asdict(params), "seed": args.seed,
-              "realizations": args.realizations, "tol": tol}
+    params, header = _model(args)
+    header["tol"] = tol = None if args.exact else args.tol
     if args.realizations == 1:
         net = Network.from_params(params, seed=args.seed)
         R = net.rt_curve(T, args.tc_mean, args.sigma, tol=tol)
@@ -111,7 +118,31 @@ def _rt(args: argparse.Namespace) -> int:
         columns = {"T (K)": T, "R/R_N": ens.mean, "std": ens.std, "sem": ens.sem}
     _write_table(args.output, header, columns)
     if args.figure:
-        _rt_figure(args.figure, columns, header)
+        _curve_figure(args.figure, T, {"R/R_N": columns}, header)
+    return 0
+
+
+def _superfluid(args: argparse.Namespace) -> int:
+    from .ensemble import ensemble_superfluid, realization_seeds
+    from .network import Network
+
+    T = _temperatures(args)
+    params, header = _model(args)
+    header["units"] = "Ic/Ic0 (Ic0: one bond with Tc = tc_mean at T = 0); rho_s relative to the uniform lattice at T = 0"
+    curves: dict[str, dict[str, np.ndarray]]
+    if args.realizations == 1:
+        net = Network.from_params(params, seed=args.seed)
+        header["tp_K"] = net.percolation_temperature(args.tc_mean, args.sigma)
+        curves = {"Ic/Ic0": {"Ic/Ic0": net.critical_current_curve(T, args.tc_mean, args.sigma)},
+                  "rho_s": {"rho_s": net.stiffness_curve(T, args.tc_mean, args.sigma)}}
+    else:
+        ens = ensemble_superfluid(params, T, realization_seeds(args.seed, args.realizations),
+                                  progress=None if args.quiet else "tqdm")
+        curves = {name: {name: e.mean, f"{name} std": e.std, f"{name} sem": e.sem}
+                  for name, e in (("Ic/Ic0", ens["ic"]), ("rho_s", ens["rho_s"]))}
+    _write_table(args.output, header, {"T (K)": T, **curves["Ic/Ic0"], **curves["rho_s"]})
+    if args.figure:
+        _curve_figure(args.figure, T, curves, header)
     return 0
 
 
@@ -132,29 +163,30 @@ def _write_table(output: str | None, header: dict, columns: dict[str, np.ndarray
             write(f)
 
 
-def _figure(rows: int = 1):
+def _figure(height_ratios: Sequence[float] = (1.0,)):
+    """A matplotlib Figure (no pyplot, no display) with one panel per height ratio, sharing x."""
     try:
         from matplotlib.figure import Figure
     except ModuleNotFoundError:
         raise UsageError(f"--figure needs matplotlib: {FIGURES_HINT}") from None
-    if rows == 1:
-        fig = Figure(figsize=(6.0, 4.0), layout="constrained")
-        return fig, [fig.add_subplot()]
-    fig = Figure(figsize=(6.0, 5.5), layout="constrained")
-    return fig, list(fig.subplots(rows, 1, sharex=True, height_ratios=[3, 1]))
+    fig = Figure(figsize=(6.0, 4.0 if len(height_ratios) == 1 else 5.5), layout="constrained")
+    axes = fig.subplots(len(height_ratios), 1, sharex=True, height_ratios=list(height_ratios), squeeze=False)
+    return fig, list(axes[:, 0])
 
 
-def _rt_figure(path: str, columns: dict[str, np.ndarray], header: dict) -> None:
-    fig, (ax,) = _figure()
-    T, R = columns["T (K)"], columns["R/R_N"]
-    ax.plot(T, R, color="C0", label="mean" if "std" in columns else None)
-    if "std" in columns:
-        ax.fill_between(T, R - columns["std"], R + columns["std"], color="C0", alpha=0.25,
-                        label=f"spread of {header['realizations']} realizations")
-        ax.legend(frameon=False)
-    ax.set(xlabel="T (K)", ylabel="R / R_N", ylim=(-0.02, 1.05),
-           title=f"N = {header['n']}, w = {header['w']}, w2 = {header['w2']}, "
-                 f"Tc_mean = {header['tc_mean']} K, sigma = {header['sigma']} K")
+def _curve_figure(path: str, T: np.ndarray, curves: dict[str, dict[str, np.ndarray]], header: dict) -> None:
+    """One panel per quantity: the curve (an ensemble's mean, with a band of one standard deviation)."""
+    fig, axes = _figure([1.0] * len(curves))
+    for i, (ax, (name, cols)) in enumerate(zip(axes, curves.items())):
+        ax.plot(T, cols[name], color=f"C{i}")
+        std = cols.get(f"{name} std", cols.get("std"))
+        if std is not None:
+            ax.fill_between(T, cols[name] - std, cols[name] + std, color=f"C{i}", alpha=0.25, lw=0)
+        ax.set(ylabel=name, ylim=(min(-0.02, ax.get_ylim()[0]), None))
+    spread = f"; band: spread of {header['realizations']} realizations" if header["realizations"] > 1 else ""
+    axes[0].set_title(f"N = {header['n']}, w = {header['w']}, w2 = {header['w2']}, Tc_mean = {header['tc_mean']} K, "
+                      f"sigma = {header['sigma']} K{spread}", fontsize="small")
+    axes[-1].set_xlabel("T (K)")
     fig.savefig(path, dpi=150)
 
 
@@ -222,7 +254,7 @@ def _write_series(path: str, results: dict) -> None:
 
 
 def _fit_figure(path: str, results: dict) -> None:
-    fig, (ax, res) = _figure(rows=2)
+    fig, (ax, res) = _figure([3.0, 1.0])
     for i, (file, r) in enumerate(results.items()):
         color = f"C{i % 10}"
         ax.plot(r.T, r.R, "o", ms=3, color=color, alpha=0.6, label=Path(file).name)
@@ -239,6 +271,25 @@ def _fit_figure(path: str, results: dict) -> None:
 # --------------------------------------------------------------------------------------
 # The parser
 # --------------------------------------------------------------------------------------
+
+
+def _network_options(p: argparse.ArgumentParser) -> None:
+    """Model parameters, temperatures and outputs shared by ``rt`` and ``superfluid``."""
+    p.add_argument("--n", type=int, default=100, help="lattice size, nodes per side (default 100)")
+    p.add_argument("--w", type=float, default=0.45, help="superconducting weight (default 0.45)")
+    p.add_argument("--w2", type=float, default=0.0, help="broken-filament fraction (default 0)")
+    p.add_argument("--tc-mean", type=float, default=1.0, help="mean local Tc in K (default 1)")
+    p.add_argument("--sigma", type=float, default=0.2, help="standard deviation of the local Tc in K (default 0.2)")
+    p.add_argument("--diameter", default=10.0, type=lambda s: s if s == "random" else float(s),
+                   help='puddle diameter in bonds, or "random" (default 10)')
+    p.add_argument("--seed", type=int, default=1, help="master seed (default 1)")
+    p.add_argument("--realizations", type=int, default=1, help="ensemble size; >1 writes mean, std and sem")
+    p.add_argument("--t-min", type=float, default=0.0, help="lowest temperature in K (default 0)")
+    p.add_argument("--t-max", type=float, default=None, help="highest temperature in K (default tc_mean + 4 sigma)")
+    p.add_argument("--points", type=int, default=100, help="number of temperatures (default 100)")
+    p.add_argument("-o", "--output", default=None, help="CSV file (default: standard output)")
+    p.add_argument("--figure", default=None, help="also save a figure (png, pdf, svg; needs matplotlib)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -263,24 +314,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("rt", help="R(T)/R_N of a network or an ensemble, as CSV",
                        description="Generate a network (or an ensemble) and write R(T)/R_N as CSV.")
-    p.add_argument("--n", type=int, default=100, help="lattice size, nodes per side (default 100)")
-    p.add_argument("--w", type=float, default=0.45, help="superconducting weight (default 0.45)")
-    p.add_argument("--w2", type=float, default=0.0, help="broken-filament fraction (default 0)")
-    p.add_argument("--tc-mean", type=float, default=1.0, help="mean local Tc in K (default 1)")
-    p.add_argument("--sigma", type=float, default=0.2, help="standard deviation of the local Tc in K (default 0.2)")
-    p.add_argument("--diameter", default=10.0, type=lambda s: s if s == "random" else float(s),
-                   help='puddle diameter in bonds, or "random" (default 10)')
-    p.add_argument("--seed", type=int, default=1, help="master seed (default 1)")
-    p.add_argument("--realizations", type=int, default=1, help="ensemble size; >1 writes mean, std and sem")
-    p.add_argument("--t-min", type=float, default=0.0, help="lowest temperature in K (default 0)")
-    p.add_argument("--t-max", type=float, default=None, help="highest temperature in K (default tc_mean + 4 sigma)")
-    p.add_argument("--points", type=int, default=100, help="number of temperatures (default 100)")
+    _network_options(p)
     p.add_argument("--tol", type=float, default=0.01, help="interpolation tolerance in R_N (default 0.01)")
     p.add_argument("--exact", action="store_true", help="solve the network at every temperature (no interpolation)")
-    p.add_argument("-o", "--output", default=None, help="CSV file (default: standard output)")
-    p.add_argument("--figure", default=None, help="also save a figure (png, pdf, svg; needs matplotlib)")
-    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(run=_rt)
+
+    p = sub.add_parser("superfluid", help="critical current Ic(T) and superfluid stiffness rho_s(T), as CSV",
+                       description="Generate a network (or an ensemble) and write Ic(T)/Ic0 and rho_s(T) as CSV "
+                                   "(exact max-flow and stiffness solves, no interpolation).")
+    _network_options(p)
+    p.set_defaults(run=_superfluid)
 
     p = sub.add_parser("fit", help="fit measured R(T) files (one, or a series)",
                        description="Fit the puddle network model to one R(T) file or to each file of a series.")
