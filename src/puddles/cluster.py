@@ -139,6 +139,7 @@ class Realization:
             by_length = np.argsort(d2, kind="stable")
             self._stencil_table = (di[by_length], dj[by_length], d2[by_length])
             self._stencil_rad = rad
+        assert self._stencil_table is not None  # built above on the first call
         di, dj, d2 = self._stencil_table
         # Doubled coordinates: distance <= D/2 becomes <= D.
         count = np.searchsorted(d2, diameter * diameter + 1e-9, side="right")
