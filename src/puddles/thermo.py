@@ -176,7 +176,7 @@ class ThermoParams:
         return 0.5 * self.W + self.A - 2.0 * self.Gamma
 
     @classmethod
-    def preset(cls, name: str) -> "ThermoParams":
+    def preset(cls, name: str) -> ThermoParams:
         """Return one of the Fig. 6 parameter sets by name.
 
         Parameters

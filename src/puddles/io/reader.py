@@ -51,7 +51,7 @@ def read_table(source, *, max_bytes: int | None = MAX_BYTES) -> Table:
             return parse_table(decode(content), name, has_role)
     except DataError as exc:
         raise ValueError(f"{name}: {exc}") from None
-    except Exception as exc:  # noqa: BLE001 - the user gets a message, the cause stays chained
+    except Exception as exc:
         raise ValueError(f"{name}: could not be read ({type(exc).__name__}: {exc})") from exc
 
 
@@ -193,7 +193,7 @@ def load_rt(
         raise ValueError(f"{name}: {exc}") from None
     except ArgumentError:
         raise  # a bad `columns` argument is the caller's mistake, not the file's
-    except Exception as exc:  # noqa: BLE001 - the user gets a message, the cause stays chained
+    except Exception as exc:
         raise ValueError(f"{name}: could not be read ({type(exc).__name__}: {exc})") from exc
 
     for note in table.notes:
