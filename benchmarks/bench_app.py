@@ -207,5 +207,104 @@ def main() -> None:
     print(f"\n{cpu} CPU(s); load average {os.getloadavg()[0]:.1f} at the end of the run.")
 
 
+# ---- served: simultaneous first loads (a class opening the link at once) ----
+
+
+def _served_round(url: str, loads: int) -> tuple[float, int, int]:
+    """``loads`` simultaneous first loads over HTTP (no JavaScript); returns
+    (median seconds to the complete page, rendered count, busy-page count). The kernels are
+    then shut down through the page's unload endpoint, so every round starts empty."""
+    import concurrent.futures as cf
+    import http.cookiejar
+    import re
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    def load(_):
+        jar = http.cookiejar.CookieJar()
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        t0 = time.perf_counter()
+        try:
+            with opener.open(url, timeout=600) as r:
+                html, status = r.read().decode(), r.status
+        except urllib.error.HTTPError as e:
+            html, status = e.read().decode(), e.code
+        except OSError:
+            html, status = "", 0
+        seconds = time.perf_counter() - t0
+        kernel = re.search(r'"kernelId":\s*"([0-9a-f-]+)"', html)
+        if kernel:
+            xsrf = next((c.value for c in jar if c.name == "_xsrf"), "")
+            req = urllib.request.Request(f"{url}voila/api/shutdown/{kernel.group(1)}",
+                                         data=urllib.parse.urlencode({"_xsrf": xsrf}).encode(), method="POST")
+            try:
+                opener.open(req, timeout=60).close()
+            except OSError:
+                pass
+        rendered = status == 200 and "application/vnd.jupyter.widget-view+json" in html
+        return seconds, rendered, status == 503
+
+    with cf.ThreadPoolExecutor(loads) as pool:
+        results = list(pool.map(load, range(loads)))
+    ok = [s for s, rendered, _ in results if rendered]
+    return (statistics.median(ok) if ok else float("nan")), len(ok), sum(busy for *_, busy in results)
+
+
+def served_concurrency(counts=(1, 8, 30), stock: bool = True) -> None:
+    """Print first-render time and success count for simultaneous loads of the served dashboard.
+
+    Rows: the project's served configuration (``voila.json``: Voilà's output timeout 60 s,
+    kernel cap, in-process solves); as the baseline timed in the same run, Voilà's stock
+    settings (output timeout 4 s, no cap, a solver pool per kernel); and Voilà's preheated
+    kernels (a pool of 8 pages rendered in advance). Preheating serves the first 8 loads at
+    once but not the rest of a class, holds 8 idle kernels, and a pre-rendered page never
+    sees its URL (``?N=200`` would be ignored), so the served configuration does not use it.
+    """
+    import signal
+    import socket
+    import subprocess
+
+    from puddles.app import serve
+
+    configs = [("puddles served config", [], {}, 0)]
+    if stock:
+        configs.append(("Voilà stock settings (baseline)",
+                        ["--VoilaExecutor.iopub_timeout=4", "--CappedKernelManager.max_kernels=0"],
+                        {"PUDDLES_WORKERS": str(min(4, os.cpu_count() or 1))}, 0))
+        configs.append(("served config + preheat_kernel, pool of 8",
+                        ["--VoilaConfiguration.preheat_kernel=True", "--VoilaConfiguration.default_pool_size=8"],
+                        {}, 60))
+    nb = serve.find_notebook()
+    rows = []
+    for label, extra, env_extra, fill_seconds in configs:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        with tempfile.TemporaryDirectory() as tmp:
+            env = {**serve.server_env(jupyter_path=serve.kernelspec_dir(Path(tmp))), **env_extra}
+            proc = subprocess.Popen(serve.voila_command(nb, port) + extra, cwd=nb.parent, env=env,
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+            try:
+                if not serve.wait_for_port(port, 90, proc):
+                    raise RuntimeError("Voilà did not start")
+                time.sleep(fill_seconds)  # a preheated pool renders its pages first
+                for loads in counts:
+                    rows.append((label, loads, *_served_round(f"http://127.0.0.1:{port}/", loads)))
+                    time.sleep(3 + fill_seconds / 2)  # shut-down kernels exit; a pool refills
+            finally:
+                os.killpg(proc.pid, signal.SIGTERM)
+                proc.wait(timeout=30)
+    print("\n### Served: simultaneous first loads (HTTP, page complete with the dashboard's widgets)\n")
+    print("| configuration | simultaneous loads | median first render | rendered | busy page | blank or failed |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    for label, loads, seconds, ok, busy in rows:
+        median = f"{seconds:.1f} s" if ok else "—"
+        print(f"| {label} | {loads} | {median} | {ok}/{loads} | {busy} | {loads - ok - busy} |")
+    print(f"\n{os.cpu_count()} CPU(s); load average {os.getloadavg()[0]:.1f} at the end of the run.")
+
+
 if __name__ == "__main__":
-    main()
+    if "--served" not in sys.argv:  # --served: only the served-concurrency table
+        main()
+    served_concurrency()

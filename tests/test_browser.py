@@ -303,3 +303,27 @@ def test_fit_tab_states_the_upload_limit_answers_oversize_and_offers_columns(das
     assert chosen == ["Temperature (K) (col. 3)", "Resistance Ch1 (Ohms) (col. 7)"]
     _shot(page, "dashboard-fit-columns.png")
     assert not errors, errors
+
+
+def test_closing_the_page_shuts_its_kernel_down(browser, voila_url):
+    """The page's unload beacon (POST /voila/api/shutdown/<id> with the _xsrf cookie) frees the kernel."""
+    psutil = pytest.importorskip("psutil")
+    url, proc = voila_url
+    server = psutil.Process(proc.pid)
+    # An explicit context: a page from browser.new_page() owns its context, and closing it
+    # tears the context down before the beacon leaves (a real browser keeps running).
+    context = browser.new_context(viewport=VIEWPORT)
+    try:
+        page = context.new_page()
+        page.route("**/*", _loopback_only)
+        page.goto(url, timeout=RENDER_MS)
+        page.wait_for_selector("img.pd-map", timeout=RENDER_MS)
+        kernel_id = page.evaluate(
+            "() => JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId"
+        )
+        kernel = next(c for c in server.children() if f"kernel-{kernel_id}.json" in " ".join(c.cmdline()))
+        page.close(run_before_unload=True)
+        _, alive = psutil.wait_procs([kernel], timeout=20)
+        assert not alive, "the closed page's kernel is still running"
+    finally:
+        context.close()

@@ -340,3 +340,77 @@ def test_bond_raster_index_is_twice_the_midpoint(n):
     np.testing.assert_array_equal(rows, 2 * mr)
     np.testing.assert_array_equal(cols, 2 * mc)
     assert not rows.flags.writeable and lattice.bond_raster_index(n)[0] is rows
+
+
+# ---- inputs and edge rules (issue: an engine that never answers wrong) ----
+
+
+def test_seed_validity_does_not_depend_on_the_cache():
+    Network.generate(10, 0.6, 0.0, seed=1)  # seed 1 now cached; True == 1 hashes alike
+    with pytest.raises(ValueError, match="seed"):
+        Network.generate(10, 0.6, 0.0, seed=True)
+
+
+def test_at_tp_resistance_and_bond_states_follow_one_rule():
+    """T == Tp: the completing bond is normal (T < Tc is strict), for R and for the states."""
+    rng = np.random.default_rng(2024)
+    checked = 0
+    for seed in range(12):
+        net = Network.generate(12, 0.6, 0.0, seed=seed)
+        for _ in range(6):
+            tc_mean, sigma = rng.uniform(0.5, 3.0), rng.uniform(0.05, 1.0)
+            tp = net.percolation_temperature(tc_mean, sigma)
+            if not np.isfinite(tp):
+                continue
+            checked += 1
+            states = net.bond_states(tp, tc_mean, sigma)
+            np.testing.assert_array_equal(states.superconducting, tp < states.tc)
+            assert not states.percolating and net.resistance(tp, tc_mean, sigma) > 0
+            below = np.nextafter(tp, 0.0)
+            assert net.bond_states(below, tc_mean, sigma).percolating
+            assert net.resistance(below, tc_mean, sigma) == 0.0
+    assert checked > 30
+
+
+def test_smallest_documented_lattice_builds_with_default_diameter():
+    net = Network.generate(2, 0.5, 0.0, seed=1)
+    assert net.n == 2 and np.isfinite(net.resistance(0.5, 1.0, 0.2))
+
+
+@pytest.mark.parametrize(
+    "call, name",
+    [
+        (lambda net: net.resistance([], 1.0, 0.2), "T"),
+        (lambda net: net.resistance([0.5, 1.0], 1.0, 0.2), "T"),
+        (lambda net: net.bond_states([0.5, 1.0], 1.0, 0.2), "T"),
+        (lambda net: net.rt_curve([0.5], 1.0, 0.2, tol="0.01"), "tol"),
+        (lambda net: net.to_networkx(T=0.5), "tc_mean"),
+        (lambda net: net.to_networkx(tc_mean=1.0), "sigma"),
+    ],
+)
+def test_bad_inputs_raise_value_errors_naming_the_parameter(call, name):
+    net = Network.generate(10, 0.6, 0.0, seed=3)
+    with pytest.raises(ValueError, match=name):
+        call(net)
+
+
+def test_sizes_beyond_the_practical_range_warn(monkeypatch):
+    import puddles.network as network_module
+
+    class Stop(Exception):
+        pass
+
+    def stop(*args, **kwargs):
+        raise Stop
+
+    monkeypatch.setattr(network_module, "realization", stop)  # no need to build it
+    with pytest.warns(UserWarning, match="practical range"), pytest.raises(Stop):
+        Network.generate(401, 0.5, 0.0, seed=1)
+
+
+def test_resistance_is_not_monotone_in_w_at_a_fixed_seed():
+    """The documented counter-example (Network.generate, parameter w)."""
+    low = Network.generate(30, 0.525, 0.0, seed=1).resistance(1.0, 1.0, 0.3)
+    high = Network.generate(30, 0.55, 0.0, seed=1).resistance(1.0, 1.0, 0.3)
+    assert high > low
+    assert "not* monotone in ``w``" in Network.generate.__doc__

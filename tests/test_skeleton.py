@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 
@@ -317,24 +318,49 @@ def test_non_default_growth_stays_off_disk():
     sk.grow_dla(40, 1000, 3)
     sk.skeleton_mask(20, seed=3, m=51)
     directory = sk.cache_directory()
-    assert not directory.exists() or not list(directory.glob("*.npz"))
+    assert not directory.exists() or not list(directory.glob("dla-*"))
 
 
-@pytest.mark.parametrize("damage", ["garbage", "truncated", "wrong_key"])
+@pytest.mark.parametrize(
+    "damage", ["garbage", "truncated", "short_bits", "flipped_bit", "wrong_key", "bomb", "fifo", "old_npz"]
+)
 def test_corrupt_cache_file_is_regrown(monkeypatch, damage):
     m, particles, _ = sk.default_growth(20)
     good = sk.grow_dla(m, particles, 5).copy()
     path = sk._disk_path(m, particles, 5)
+    data = path.read_bytes()
     if damage == "garbage":
-        path.write_bytes(b"not an npz at all")
+        path.write_bytes(b"not a cache file at all")
     elif damage == "truncated":
-        path.write_bytes(path.read_bytes()[:40])
-    else:  # a valid file of another seed under this name
+        path.write_bytes(data[:40])
+    elif damage == "short_bits":  # a consistent file of a shorter mask (np.unpackbits pads it with zeros)
+        bits = np.packbits(good[: good.size // 2]).tobytes()
+        path.write_bytes(sk._cache_header(m, particles, 5, bits) + bits)
+    elif damage == "flipped_bit":  # right size, right header, one skeleton bond lost
+        path.write_bytes(data[:-1] + bytes([data[-1] ^ 0xFF]))
+    elif damage == "wrong_key":  # a valid file of another seed under this name
         sk.grow_dla(m, particles, 6)
         path.write_bytes(sk._disk_path(m, particles, 6).read_bytes())
+    elif damage == "bomb":  # 1.5 GB (sparse): must be refused without reading it
+        path.unlink()
+        with path.open("wb") as fh:
+            fh.truncate(1_500_000_000)
+    elif damage == "fifo":  # opening it for reading would wait forever for a writer
+        path.unlink()
+        os.mkfifo(path)
+    else:  # the zip format of earlier versions, holding a compressed bomb
+        path.unlink()
+        with path.open("wb") as fh:
+            np.savez_compressed(fh, bits=np.zeros(50_000_000, np.uint8))
     sk.clear_cache(memory=True)
     calls = _grow_counter(monkeypatch)
-    np.testing.assert_array_equal(sk.grow_dla(m, particles, 5), good)
+    result = []
+    # A daemon thread with a bounded join: a FIFO at the path once blocked this call forever.
+    reader = threading.Thread(target=lambda: result.append(sk.grow_dla(m, particles, 5)), daemon=True)
+    reader.start()
+    reader.join(timeout=30)
+    assert result, "reading the cache file blocked"
+    np.testing.assert_array_equal(result[0], good)
     assert calls == [(m, particles, 5)]
     # The regrown mask replaced the damaged file.
     assert sk._disk_load(m, particles, 5) is not None
@@ -354,9 +380,9 @@ def test_unwritable_cache_dir_falls_back_to_memory(monkeypatch, tmp_path):
 def test_clear_disk_cache():
     sk.skeleton_mask(20, seed=1)
     sk.skeleton_mask(21, seed=1)
-    assert len(list(sk.cache_directory().glob("dla-*.npz"))) == 2
+    assert len(list(sk.cache_directory().glob("dla-*"))) == 2
     sk.clear_cache(memory=False, disk=True)
-    assert not list(sk.cache_directory().glob("*.npz"))
+    assert not list(sk.cache_directory().glob("dla-*"))
     sk.clear_cache(memory=True, disk=True)  # no files, no error
 
 

@@ -235,3 +235,64 @@ def test_dykhne_self_dual_mixture():
     expected = g1 / np.sqrt(g1 * g2)
     mean, sem = np.mean(values), np.std(values, ddof=1) / np.sqrt(len(values))
     assert abs(mean - expected) < max(4 * sem, 0.01)
+
+
+# ---- resistances spanning many decades (never a silently wrong number) ----
+
+
+@pytest.mark.parametrize("tiny", [1e-17, 1e-16, 1e-30])
+def test_one_tiny_bond_obeys_rayleigh(tiny):
+    """One bond at 1e-17 once gave 1.475 > the uniform 0.95 and 1e-16 gave inf."""
+    n = 20
+    r = np.ones(lattice.n_bonds(n))
+    r[5] = tiny
+    shorted = r.copy()
+    shorted[5] = 0.0
+    got = effective_resistance(n, r)
+    assert got <= (n - 1) / n
+    # Between the bond shorted and the bond at 1: Rayleigh, and within EXACT_RTOL of the short.
+    assert effective_resistance(n, shorted) <= got <= effective_resistance(n, shorted) * (1 + 1e-11)
+
+
+def test_unsolvable_range_raises_a_value_error_naming_r_bonds():
+    """Half the bonds at 1e-20 once raised CholmodNotPositiveDefiniteError."""
+    n = 20
+    r = np.ones(lattice.n_bonds(n))
+    r[np.random.default_rng(0).random(r.size) < 0.5] = 1e-20
+    for backend in available_backends():
+        with pytest.raises(ValueError, match="r_bonds"):
+            effective_resistance(n, r, backend=backend)
+
+
+def _resistance_or_none(n, r):
+    try:
+        return effective_resistance(n, r)
+    except ValueError as exc:
+        assert "r_bonds" in str(exc)
+        return None
+
+
+@given(
+    n=st.integers(2, 8),
+    data=st.data(),
+    factor=st.sampled_from([2.0**-40, 0.5, 3.0, 2.0**40]),
+)
+def test_any_range_rayleigh_monotone_and_scale_free(n, data, factor):
+    """Log-uniform resistances over 1e-30..1e30: an answer, when given, obeys the exact laws."""
+    nb = lattice.n_bonds(n)
+    exponents = data.draw(st.lists(st.floats(-30, 30), min_size=nb, max_size=nb))
+    r = 10.0 ** np.array(exponents)
+    base = _resistance_or_none(n, r)
+    if base is None:
+        return
+    # Scaling: R(c r) = c R(r).
+    scaled = _resistance_or_none(n, factor * r)
+    if scaled is not None:
+        assert scaled == pytest.approx(factor * base, rel=1e-9)
+    # Rayleigh: raising any bond never lowers R (to the promised accuracy).
+    bond = data.draw(st.integers(0, nb - 1))
+    up = r.copy()
+    up[bond] *= 1e6
+    raised = _resistance_or_none(n, up)
+    if raised is not None:
+        assert raised >= base * (1 - 1e-9)

@@ -54,6 +54,8 @@ def _serve(args: argparse.Namespace, course: bool) -> int:
     except ModuleNotFoundError as exc:
         raise UsageError(str(exc)) from None
     argv = ["--port", str(args.port)] + (["--debug"] if args.debug else [])
+    if args.max_kernels is not None:
+        argv += ["--max-kernels", str(args.max_kernels)]
     if course:
         argv += ["--notebook", str(serve.notebooks_dir())]
     return serve.main(argv, prog=f"{PROG} {args.command}")
@@ -305,6 +307,8 @@ def build_parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=text, description=text)
         p.add_argument("--port", type=int, default=8866, help="TCP port (default 8866)")
         p.add_argument("--debug", action="store_true", help="show tracebacks in the page")
+        p.add_argument("--max-kernels", type=int, default=None,
+                       help="most pages open at once, one kernel each (default 32); later visitors see a busy page")
         p.set_defaults(run=lambda a, course=(name == "course"): _serve(a, course))
 
     p = sub.add_parser("notebooks", help="copy the course notebooks into a directory, to run them in Jupyter")

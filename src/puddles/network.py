@@ -20,6 +20,7 @@ by convention) and resistances are reported as R/R_N, R_N = R0 (N-1)/N.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -32,7 +33,7 @@ from .params import ModelParams
 from .percolation import percolation_index, spanning_bonds
 from .solver import Solution, solve_lattice
 from .transport import DEFAULT_TOL, UniversalCurve
-from .validation import check_seed, check_tc, check_temperatures
+from .validation import PRACTICAL_MAX_SIZE, check_seed, check_tc, check_temperature, check_temperatures, check_tol
 
 __all__ = ["Network", "BondStates", "realization"]
 
@@ -130,10 +131,17 @@ class Network:
         Parameters
         ----------
         n : int
-            Lattice size (nodes per side), 2..2000.
+            Lattice size (nodes per side), 2..2000. Practical: up to about 400 (measured on
+            two cores: N = 100 about 3 s for the network and its R(T) curve, N = 200 17 s,
+            N = 400 75 s); every doubling costs 4-5x more, so N = 1000-2000 takes from tens
+            of minutes to hours. Above 400 a ``UserWarning`` says so.
         w : float
             Superconducting weight: fraction of bonds in the skeleton or in a puddle,
             in [w_skeleton, 1]. A ``ValueError`` names w_skeleton when ``w`` is below it.
+            At a fixed seed R(T) is *not* monotone in ``w``: a larger ``w`` adds a puddle
+            whose single Tc replaces the Tc of the filament bonds it covers, and those
+            may have been higher (e.g. N = 30, seed 1: R(T = Tc_mean) rises from
+            w = 0.525 to 0.55). Trends in ``w`` are ensemble statements.
         w2 : float
             Probability that a filament bond not covered by a puddle is broken, [0, 1].
         seed : int
@@ -161,6 +169,11 @@ class Network:
         ``backend`` as for :meth:`generate`.
         """
         params = ModelParams.coerce(params)
+        if params.n > PRACTICAL_MAX_SIZE:
+            warnings.warn(
+                f"n = {params.n} is beyond the practical range (<= {PRACTICAL_MAX_SIZE}): the network and its "
+                "R(T) curve may take from tens of minutes to hours", UserWarning, stacklevel=2,
+            )
         real = realization(params.n, seed, params.puddle_diameter, params.puddle_centres, growth)
         return cls.from_realization(real, params.w, params.w2, backend=backend, params=params)
 
@@ -255,17 +268,39 @@ class Network:
         """
         T = check_temperatures(T)
         tc_mean, sigma = self._tc(tc_mean, sigma)
-        return self.curve((T - tc_mean) / sigma, tol=tol)
+        tol = check_tol(tol)
+        k = self._count_superconducting(T, tc_mean, sigma)
+        if tol is None:
+            return self.curve.exact(k)
+        kk, gg = self.curve.table(tol)
+        return np.interp(np.minimum(k, self.curve.k_max), kk, gg)
+
+    def _count_superconducting(self, T, tc_mean: float, sigma: float) -> np.ndarray:
+        """Number of bonds with ``T < Tc``, Tc computed exactly as :meth:`Cluster.tc` does.
+
+        The one rule for every T-dependent answer (R, bond states, Tp): comparing T with the
+        bonds' Tc, not a reduced temperature with z, so that rounding can not make R and
+        ``BondStates.superconducting`` disagree at ``T == Tc`` of a bond.
+        """
+        tc_sorted = tc_mean + sigma * self.cluster.z_sorted  # non-increasing, like z_sorted
+        return np.searchsorted(-tc_sorted, -np.asarray(T, dtype=float), side="left")
 
     def resistance(self, T: float, tc_mean: float | None = None, sigma: float | None = None) -> float:
-        """Exact R(T)/R_N at one temperature."""
-        return float(self.rt_curve(np.atleast_1d(T), tc_mean, sigma, tol=None)[0])
+        """Exact R(T)/R_N at one temperature ``T`` (a single number >= 0)."""
+        return float(self.rt_curve(check_temperature(T), tc_mean, sigma, tol=None))
 
     def percolation_temperature(self, tc_mean: float | None = None, sigma: float | None = None) -> float:
-        """Highest T at which a superconducting path joins the leads; NaN if none at T >= 0."""
+        """Tp: R = 0 for every ``T < Tp``; NaN if no superconducting path forms at T >= 0.
+
+        Tp is the Tc of the bond that completes the path. A bond superconducts for
+        ``T < Tc`` (strictly), so at ``T == Tp`` itself that bond is normal: R(Tp) > 0 and
+        :meth:`bond_states` agrees (not percolating).
+        """
         tc_mean, sigma = self._tc(tc_mean, sigma)
-        tp = tc_mean + sigma * self.x_perc
-        return float(tp) if tp > 0 else float("nan")  # NaN stays NaN: never percolates
+        if self.k_perc is None:
+            return float("nan")
+        tp = tc_mean + sigma * self.cluster.z_sorted[self.k_perc - 1]  # that bond's Tc, as Cluster.tc
+        return float(tp) if tp > 0 else float("nan")
 
     @property
     def x_perc(self) -> float:
@@ -316,9 +351,9 @@ class Network:
         The same count the R(T) curve uses, so states and resistance agree even when ``T``
         equals a bond's Tc.
         """
-        T = float(check_temperatures(T))
+        T = check_temperature(T)
         tc_mean, sigma = self._tc(tc_mean, sigma)
-        return int(self.curve.k_of_x((T - tc_mean) / sigma))
+        return int(self._count_superconducting(T, tc_mean, sigma))
 
     def superconducting_bonds(self, k: int) -> tuple[np.ndarray, np.ndarray]:
         """``(superconducting, spanning)`` bond masks when the first ``k`` bonds superconduct."""
@@ -333,7 +368,7 @@ class Network:
         tc_mean, sigma = self._tc(tc_mean, sigma)
         k = self.superconducting_count(T, tc_mean, sigma)
         sc, spanning = self.superconducting_bonds(k)
-        return BondStates(float(T), self.cluster.kind, sc, spanning, self.cluster.tc(tc_mean, sigma))
+        return BondStates(check_temperature(T), self.cluster.kind, sc, spanning, self.cluster.tc(tc_mean, sigma))
 
     def solve(self, T: float, tc_mean: float | None = None, sigma: float | None = None, *, potentials=True, currents=True):
         """Full solution at ``T``: node potentials and bond currents for V = 1 (units of 1/R0).
@@ -387,7 +422,16 @@ class Network:
         ``lead`` ("left", "right" or None). Edges carry ``index`` (bond order), ``kind``
         (name), ``z`` and ``puddle``; with ``tc_mean`` and ``sigma`` also ``tc``, and with
         ``T`` too, ``superconducting`` and ``resistance`` (0 or 1, units of R0).
+
+        Raises
+        ------
+        ValueError
+            If only one of ``tc_mean`` and ``sigma`` is given, or ``T`` without them.
         """
+        if (tc_mean is None) != (sigma is None):
+            raise ValueError("tc_mean and sigma must be given together (the local Tc needs both)")
+        if T is not None and tc_mean is None:
+            raise ValueError("T needs tc_mean and sigma: which bonds superconduct at T depends on their Tc")
         n = self.n
         g = nx.Graph(n=n, w=self.w, w2=self.w2, seed=self.seed)
         for r in range(n):
@@ -396,8 +440,8 @@ class Network:
                 g.add_node((r, c), pos=(c, -r), lead=lead)
         a, b = lattice.bond_endpoints(n)
         kind = self.cluster.kind
-        tc = self.cluster.tc(*check_tc(tc_mean, sigma)) if tc_mean is not None and sigma is not None else None
-        sc = (float(check_temperatures(T)) < tc) if (tc is not None and T is not None) else None
+        tc = self.cluster.tc(*check_tc(tc_mean, sigma)) if tc_mean is not None else None
+        sc = (check_temperature(T) < tc) if T is not None else None
         for i in range(a.size):
             attrs = dict(index=i, kind=KIND_NAMES[kind[i]], z=float(self.cluster.z[i]), puddle=int(self.cluster.puddle[i]))
             if tc is not None:

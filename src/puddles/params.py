@@ -36,12 +36,15 @@ class ModelParams:
     Parameters
     ----------
     n : int
-        Lattice size (nodes per side), 2..2000.
+        Lattice size (nodes per side), 2..2000; practical up to about 400 (see
+        :meth:`puddles.Network.generate`).
     w : float
         Superconducting weight: fraction of bonds in the skeleton or in a puddle, [0, 1].
         A realization cannot go below its skeleton fraction ``w_skeleton`` (about
         0.26-0.28 at the default growth) nor above its ``w_max``; building a network
-        outside that range raises a ``ValueError`` naming the limit.
+        outside that range raises a ``ValueError`` naming the limit. At a fixed seed R(T)
+        is not monotone in ``w`` (a new puddle's one Tc replaces the possibly higher Tc
+        of the filament bonds it covers); trends in ``w`` hold for ensembles.
     w2 : float
         Probability that a filament bond no puddle covers is broken, [0, 1].
     tc_mean : float
@@ -49,7 +52,7 @@ class ModelParams:
     sigma : float
         Standard deviation of the local critical temperatures (K), > 0.
     puddle_diameter : float or "random"
-        Puddle diameter D in bonds, (0, 4 n]; or ``"random"`` for D ~ U[5, 30] per puddle.
+        Puddle diameter D in bonds, (0, max(4 n, 30)]; or ``"random"`` for D ~ U[5, 30] per puddle.
     puddle_centres : {"skeleton", "anywhere"}
         Where puddle centres are drawn.
     """

@@ -32,13 +32,19 @@ current direction coincide (left to right).
 
 Caching: a growth is a pure function of ``(M, P, seed)`` and costs ~0.15 s at the paper's size, so it is
 kept in an in-memory LRU (never grown twice per process) and, for default growths, on disk under
-``platformdirs.user_cache_dir("puddles")`` (or ``$PUDDLES_CACHE_DIR``) as packed bits.
+``platformdirs.user_cache_dir("puddles")`` (or ``$PUDDLES_CACHE_DIR``) as packed bits. A cache file
+is trusted only if it is a regular file of exactly the expected size whose header names this growth
+and whose SHA-256 matches the bits; nothing is decompressed, so a crafted file can cost no more than
+its expected size to read. Anything else is regrown and overwritten.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import os
+import stat
 import tempfile
 import threading
 from collections import OrderedDict
@@ -343,32 +349,68 @@ def cache_directory() -> Path:
     return Path(root) / "skeleton"
 
 
+#: First line of a cache file; the second is a JSON header, then the packed bits.
+_MAGIC = b"puddles-dla-cache 1\n"
+_SUFFIX = ".bits"
+
+
 def _disk_path(m: int, particles: int, seed: int) -> Path:
-    return cache_directory() / f"dla-{ALGORITHM_VERSION}-m{m}-p{particles}-s{seed}.npz"
+    return cache_directory() / f"dla-{ALGORITHM_VERSION}-m{m}-p{particles}-s{seed}{_SUFFIX}"
+
+
+def _cache_header(m: int, particles: int, seed: int, payload: bytes) -> bytes:
+    # str(seed): seeds may exceed int64.
+    fields = {"version": ALGORITHM_VERSION, "m": m, "particles": particles, "seed": str(seed),
+              "bits": n_bonds(m), "sha256": hashlib.sha256(payload).hexdigest()}
+    return _MAGIC + json.dumps(fields, sort_keys=True).encode() + b"\n"
+
+
+def _read_regular_file(path: Path, size: int) -> bytes | None:
+    """Exactly ``size`` bytes of the regular file ``path``; None if it is anything else or another size.
+
+    O_NONBLOCK: opening a FIFO planted at the path returns at once instead of waiting for a writer.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size != size:
+            return None
+        chunks, left = [], size
+        while left > 0:
+            chunk = os.read(fd, left)
+            if not chunk:
+                return None
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
 def _disk_load(m: int, particles: int, seed: int) -> np.ndarray | None:
-    """Cached mask, or None if absent, unreadable, corrupt or written for another key."""
+    """Cached mask, or None unless the file is exactly what :func:`_disk_store` wrote for this key."""
     path = _disk_path(m, particles, seed)
+    payload_size = (n_bonds(m) + 7) // 8
+    # The header's length is known before reading: its checksum field has a fixed width.
+    size = len(_cache_header(m, particles, seed, b"")) + payload_size
     try:
-        # Own the file handle: np.load(path) leaks it when the zip turns out to be damaged.
-        with open(path, "rb") as fh, np.load(fh, allow_pickle=False) as data:
-            if (
-                str(data["version"]) != ALGORITHM_VERSION
-                or int(data["m"]) != m
-                or int(data["particles"]) != particles
-                or str(data["seed"]) != str(seed)
-            ):
-                raise ValueError("cache key mismatch")
-            mask = np.unpackbits(data["bits"], count=n_bonds(m)).astype(bool)
-        if mask.size != n_bonds(m) or int(mask.sum()) > particles:
-            raise ValueError("cache content inconsistent")
-        return mask
+        data = _read_regular_file(path, size)
     except FileNotFoundError:
         return None
-    except Exception as exc:  # any damage (truncated zip, bad header, wrong keys): regrow and overwrite
-        _log.debug("ignoring unreadable skeleton cache file %s: %s", path, exc)
+    except OSError as exc:
+        _log.debug("skeleton cache file %s unreadable (%s); regrowing", path, exc)
         return None
+    if data is None:
+        _log.debug("skeleton cache file %s is not a regular file of %d bytes; regrowing", path, size)
+        return None
+    payload = data[size - payload_size:]
+    if data[: size - payload_size] != _cache_header(m, particles, seed, payload):
+        _log.debug("skeleton cache file %s: header or checksum mismatch; regrowing", path)
+        return None
+    mask = np.unpackbits(np.frombuffer(payload, dtype=np.uint8), count=n_bonds(m)).astype(bool)
+    if int(mask.sum()) > particles:  # at most one bond per particle
+        return None
+    return mask
 
 
 def _disk_store(m: int, particles: int, seed: int, mask: np.ndarray) -> None:
@@ -377,17 +419,13 @@ def _disk_store(m: int, particles: int, seed: int, mask: np.ndarray) -> None:
     tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".npz", dir=path.parent)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=_SUFFIX, dir=path.parent)
+        payload = np.packbits(mask).tobytes()
         with os.fdopen(fd, "wb") as fh:
-            np.savez(
-                fh,
-                bits=np.packbits(mask),
-                version=np.array(ALGORITHM_VERSION),
-                m=np.array(m),
-                particles=np.array(particles),
-                seed=np.array(str(seed)),  # str: seeds may exceed int64
-            )
-        os.replace(tmp, path)  # atomic: concurrent readers see the old file or the whole new one
+            fh.write(_cache_header(m, particles, seed, payload) + payload)
+        # Atomic, and it replaces whatever sits at the path (a damaged file, a FIFO): concurrent
+        # readers see the old entry or the whole new file.
+        os.replace(tmp, path)
         tmp = None
     except OSError as exc:
         _log.debug("skeleton disk cache not writable (%s); keeping it in memory only", exc)
@@ -448,11 +486,13 @@ def clear_cache(memory: bool = True, disk: bool = False) -> None:
     if disk:
         directory = cache_directory()
         if directory.is_dir():
-            for path in list(directory.glob("dla-*.npz")) + list(directory.glob(".tmp-*.npz")):
-                try:
-                    path.unlink()
-                except OSError:
-                    pass
+            # *.npz: the zip format of earlier versions, never read any more.
+            for pattern in ("dla-*.npz", ".tmp-*.npz", f"dla-*{_SUFFIX}", f".tmp-*{_SUFFIX}"):
+                for path in directory.glob(pattern):
+                    try:
+                        path.unlink()
+                    except OSError:
+                        pass
 
 
 # ----------------------------------------------------------------------------------------------------

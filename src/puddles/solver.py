@@ -8,6 +8,14 @@ weighted graph Laplacian with Dirichlet conditions V = 1 on the left lead and V 
 the right lead. Super-nodes that no normal path connects to a lead carry no current and
 are dropped, so the matrix is always symmetric positive definite.
 
+Resistances may span any range a float holds: bonds so small (or so large) that they change
+R by less than a relative ``EXACT_RTOL`` are merged (or opened) exactly before the solve,
+with a bound proved from Rayleigh's monotonicity law (``solve_lattice``), and every answer is
+checked against Kirchhoff's current balance and rigorous bounds; a solve that cannot be
+trusted in double precision (e.g. half the bonds at 1e-20 R0, half at R0: both scales carry
+the current) raises ``ValueError`` instead of returning a wrong number. The conductance is
+computed from the dissipated power, which has no cancellation.
+
 The sparse factorisation uses CHOLMOD (simplicial, AMD ordering, through the optional
 ``scikit-sparse`` package) when it is installed, otherwise SciPy's SuperLU in symmetric
 mode with a minimum-degree ordering on A + A^T. Both are exact direct solvers; CHOLMOD is
@@ -35,6 +43,8 @@ __all__ = [
     "LaplacianSystem",
     "factorize",
     "effective_resistance",
+    "resistance_bounds",
+    "EXACT_RTOL",
     "available_backends",
     "default_backend",
 ]
@@ -46,6 +56,15 @@ except ImportError:  # pragma: no cover - depends on the environment
 
 
 _SUPERNODAL_MIN = 150_000  # unknowns (measured crossover, one BLAS thread)
+
+#: Relative accuracy promised by :func:`solve_lattice` for resistances of any range: bonds
+#: that move R by less than this fraction are contracted (or opened) exactly.
+EXACT_RTOL = 1e-12
+#: Tolerance of the a-posteriori bounds check (Nash-Williams/Thomson).
+_CHECK_RTOL = 1e-8
+#: Largest difference accepted between the conductance (computed from the dissipated power,
+#: whose error is quadratic in the potentials' error) and a lead current, relative.
+_BALANCE_RTOL = 1e-4
 
 
 def available_backends() -> tuple[str, ...]:
@@ -325,9 +344,31 @@ def solve_graph(
 
     system = laplacian_system(label, fa, fb, 1.0 / r[finite], lab_l, lab_r, live)
     n_unk = system.matrix.shape[0]
-    x = factorize(system.matrix, backend)(system.rhs) if n_unk else np.zeros(0)
+    try:
+        x = factorize(system.matrix, backend)(system.rhs) if n_unk else np.zeros(0)
+    except Exception as exc:  # CHOLMOD: not positive definite; SuperLU: exactly singular
+        if np.isfinite(system.matrix.data).all():
+            _raise_unresolved(r, exc)
+        raise
+    if not np.isfinite(x).all():
+        _raise_unresolved(r)
     sup_v = system.potentials(x)
-    current = system.current(sup_v)
+    dv = sup_v[system.ga] - sup_v[system.gb]
+    # Dirichlet principle: with V = 1 across the leads the dissipated power sum(g dV^2) is the
+    # conductance. Every term is >= 0 (no cancellation) and the error is quadratic in the
+    # potentials' error, so it stays exact where a current summed at one lead loses its digits
+    # (a near-critical bottleneck next to bonds a 1e15 times stronger).
+    current = float(np.dot(system.g, dv * dv))
+    # Kirchhoff: the current leaving the left lead, the current reaching the right one and the
+    # power agree in exact arithmetic. A factorisation that lost its digits to conductances
+    # spanning too many decades breaks that; one lead's current may lose digits on its own (a
+    # bottleneck next to bonds 1e15 times stronger leaves only ~1e-16 potential differences
+    # there), so the power must be confirmed by at least one of the two.
+    i_ab = system.g * dv
+    current_out = float(i_ab[system.gb == lab_r].sum() - i_ab[system.ga == lab_r].sum())
+    current_in = float(i_ab[system.ga == lab_l].sum() - i_ab[system.gb == lab_l].sum())
+    if not min(abs(current_in - current), abs(current_out - current)) <= _BALANCE_RTOL * current:
+        _raise_unresolved(r)
     resistance = 1.0 / current if current > 0 else np.inf
 
     phi = None
@@ -343,8 +384,69 @@ def solve_graph(
     return Solution(resistance, current, phi, bond_i, n_unk)
 
 
+def _raise_unresolved(r: np.ndarray, cause: Exception | None = None):
+    ohmic = r[(r > 0) & np.isfinite(r)]
+    span = ohmic.max() / ohmic.min() if ohmic.size else 1.0
+    raise ValueError(
+        f"r_bonds: resistances spanning {span:.1e} (ratio of the largest to the smallest ohmic bond) give a "
+        "network that cannot be solved accurately in double precision; set bonds that are effectively "
+        "superconducting to 0 and effectively open ones to inf"
+    ) from cause
+
+
+def resistance_bounds(n: int, r_bonds) -> tuple[float, float]:
+    """Rigorous lower and upper bounds on the lattice's two-terminal resistance.
+
+    The lower bound (Nash-Williams) sums, over the ``n - 1`` disjoint column cuts of
+    horizontal bonds, the resistance of each cut's bonds in parallel; the upper bound
+    (Thomson) is the ``n`` rows of horizontal bonds as parallel series paths.
+
+    Parameters
+    ----------
+    n : int
+        Lattice size (nodes per side).
+    r_bonds : array_like, shape (2 n (n - 1),)
+        Bond resistances (0 superconducting, inf open), any unit.
+
+    Returns
+    -------
+    (float, float)
+        ``(R_low, R_high)`` in the units of ``r_bonds``; may be 0 or inf.
+    """
+    h = np.asarray(r_bonds, dtype=float)[: lattice.n_horizontal(n)].reshape(n, n - 1)
+    with np.errstate(divide="ignore"):
+        r_low = float(np.sum(1.0 / np.sum(1.0 / h, axis=0)))
+        r_high = float(1.0 / np.sum(1.0 / np.sum(h, axis=1)))
+    return r_low, r_high
+
+
+def _contract_extremes(n: int, r: np.ndarray) -> np.ndarray:
+    """Resistances with the bonds that cannot matter at ``EXACT_RTOL`` set to exactly 0 or inf.
+
+    Rayleigh: dR/dr_e = (I_e / I)^2 <= 1, so setting bonds of total resistance S to 0 lowers R
+    by at most S; choosing S <= EXACT_RTOL * R_low keeps the relative error below EXACT_RTOL.
+    Likewise (dC/dg_e = dV_e^2 <= 1 for the conductance C = 1/R) opening bonds of total
+    conductance <= EXACT_RTOL / R_high changes C by less than EXACT_RTOL. This is what makes
+    a bond at 1e-17 among bonds at 1 solvable: the matrix never sees both scales. (Bonds that
+    matter at both scales, e.g. half of them at 1e-20, remain; the checks then refuse.)
+    """
+    r_low, r_high = resistance_bounds(n, r)
+    finite = np.isfinite(r) & (r > 0)
+    budget = EXACT_RTOL / (2 * r.size)
+    out = r.copy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out[finite & (r <= budget * r_low)] = 0.0
+        out[finite & (1.0 / r <= budget / np.float64(r_high)) & (out > 0)] = np.inf
+    return out
+
+
 def solve_lattice(n: int, r_bonds, **kwargs) -> Solution:
-    """Solve the ``n x n`` lattice of spec section 1 with per-bond resistances.
+    """Solve the ``n x n`` lattice with per-bond resistances.
+
+    Resistances may span any range: bonds that change R by less than a relative
+    ``EXACT_RTOL`` (1e-12) are merged exactly (tiny ones) or opened (huge ones) before the
+    solve (a bound from Rayleigh's monotonicity law); the result is checked against
+    :func:`resistance_bounds` and the lead-current balance.
 
     Parameters
     ----------
@@ -360,7 +462,11 @@ def solve_lattice(n: int, r_bonds, **kwargs) -> Solution:
     a, b = lattice.bond_endpoints(n)
     r_bonds = _validate_resistances(r_bonds, lattice.n_bonds(n))
     left, right = lattice.lead_nodes(n)
-    return solve_graph(n * n, a, b, r_bonds, left, right, connected=True, **kwargs)
+    solution = solve_graph(n * n, a, b, _contract_extremes(n, r_bonds), left, right, connected=True, **kwargs)
+    r_low, r_high = resistance_bounds(n, r_bonds)
+    if not r_low * (1 - _CHECK_RTOL) <= solution.resistance <= r_high * (1 + _CHECK_RTOL):
+        _raise_unresolved(r_bonds)
+    return solution
 
 
 def effective_resistance(n: int, r_bonds, *, backend: str | None = None) -> float:
@@ -380,6 +486,14 @@ def effective_resistance(n: int, r_bonds, *, backend: str | None = None) -> floa
     -------
     float
         R in the units of ``r_bonds``: exactly 0.0 when zero-resistance bonds join the
-        leads; for uniform ``r0`` it is ``r0 (n - 1) / n``.
+        leads; for uniform ``r0`` it is ``r0 (n - 1) / n``. Accurate to a relative
+        ``EXACT_RTOL`` (1e-12) plus rounding for resistances of any range (see
+        :func:`solve_lattice`).
+
+    Raises
+    ------
+    ValueError
+        Naming ``r_bonds`` when its shape or values are invalid, or when the remaining
+        resistances span so many decades that no double-precision solve can be trusted.
     """
     return solve_lattice(n, r_bonds, backend=backend).resistance

@@ -17,17 +17,23 @@ __all__ = [
     "check_number",
     "check_fraction",
     "check_temperatures",
+    "check_temperature",
     "check_tc",
     "check_diameter",
     "check_tol",
     "check_quantity",
     "MIN_SIZE",
     "MAX_SIZE",
+    "PRACTICAL_MAX_SIZE",
 ]
 
 #: Smallest and largest lattice size (nodes per side) the engine accepts.
 MIN_SIZE = 2
 MAX_SIZE = 2000
+#: Largest size that is practical: N = 400 takes about 75 s for the network and its R(T) curve
+#: on two cores, and every doubling of N costs 4-5x more (N = 2000: hours). ``Network.generate``
+#: warns above it.
+PRACTICAL_MAX_SIZE = 400
 
 
 def check_int(name: str, value, lo: int, hi: int | None = None) -> int:
@@ -169,6 +175,14 @@ def check_temperatures(T, name: str = "T") -> np.ndarray:
     return T
 
 
+def check_temperature(T, name: str = "T") -> float:
+    """One temperature: a finite number >= 0 (a list or array is refused, not truncated)."""
+    arr = check_temperatures(T, name)
+    if arr.ndim != 0:
+        raise ValueError(f"{name} must be a single temperature >= 0, got an array of shape {arr.shape}")
+    return float(arr)
+
+
 def check_tc(tc_mean, sigma) -> tuple[float, float]:
     """Mean (finite) and standard deviation (> 0) of the local Tc distribution, in K."""
     tc_mean = check_number("tc_mean", tc_mean, -1e12, 1e12)
@@ -176,13 +190,18 @@ def check_tc(tc_mean, sigma) -> tuple[float, float]:
     return tc_mean, sigma
 
 
+#: Largest diameter a "random" puddle draws (D ~ U[5, 30]); fixed diameters up to it are allowed
+#: at every lattice size, so the default D = 10 works down to N = 2.
+MAX_RANDOM_DIAMETER = 30.0
+
+
 def check_diameter(value, n: int | None = None):
-    """Puddle diameter in bonds, in ``(0, 4 n]`` (any positive size when ``n`` is None), or ``"random"``."""
+    """Puddle diameter in bonds, in ``(0, max(4 n, 30)]``, or ``"random"``."""
     if isinstance(value, str):
         if value != "random":
             raise ValueError(f"puddle_diameter must be a positive number of bonds or 'random', got {value!r}")
         return value
-    hi = 4.0 * n if n is not None else 4.0 * MAX_SIZE
+    hi = max(4.0 * (n if n is not None else MAX_SIZE), MAX_RANDOM_DIAMETER)
     return check_number("puddle_diameter (bonds)", value, 0.0, hi, lo_open=True)
 
 

@@ -6,8 +6,14 @@ What it does, and why:
   repository's ``notebooks/`` as package data ``puddles/notebooks``; a source checkout
   (``PYTHONPATH=src`` or an editable install) uses ``notebooks/`` at the repository root;
 * starts ``voila`` **from the notebook's directory**, because Voilà reads ``voila.json``
-  from its working directory: that file strips the sources, hides tracebacks and culls
-  idle kernels;
+  from its working directory: that file strips the sources, hides tracebacks, culls
+  kernels of closed pages and installs the guards of :mod:`puddles.app.server_guards`
+  (v1-only kernel websockets, a kernel cap with a "busy" page, the cookie that lets a
+  closing page shut its kernel down);
+* runs each kernel's solves in-process (``PUDDLES_WORKERS=1`` unless set): on a server
+  every page has its own kernel, so per-kernel solver pools would triple each page's
+  memory (measured 54 MB kernel + 97 MB for two workers) without adding cores, and the
+  first render is as fast without them;
 * binds to 127.0.0.1 only (a lecturer's laptop on a conference network should not serve
   the world), never opens a browser, fails instead of silently moving to another port
   (so the printed URL is right), and prints the URL once the server answers;
@@ -100,16 +106,19 @@ def kernelspec_dir(root: Path | None = None) -> Path:
     return root
 
 
-def voila_command(notebook: Path, port: int, *, debug: bool = False) -> list[str]:
+def voila_command(notebook: Path, port: int, *, debug: bool = False, max_kernels: int | None = None) -> list[str]:
     """The ``voila`` command line (run it in :func:`server_dir` of ``notebook``).
 
     ``notebook`` is one notebook, or a directory whose notebooks Voilà lists (tree view).
+    ``max_kernels`` overrides the cap on open pages set in ``voila.json``.
     """
     cmd = [
         sys.executable, "-m", "voila", *([] if notebook.is_dir() else [notebook.name]),
         f"--port={int(port)}", f"--Voila.ip={HOST}", "--no-browser", "--Voila.port_retries=0",
         f"--show_tracebacks={debug}",
     ]
+    if max_kernels is not None:
+        cmd.append(f"--CappedKernelManager.max_kernels={int(max_kernels)}")
     return cmd
 
 
@@ -141,6 +150,7 @@ def server_env(*, debug: bool = False, jupyter_path: Path | None = None) -> dict
     jp = str(kernelspec_dir() if jupyter_path is None else jupyter_path)
     env["JUPYTER_PATH"] = os.pathsep.join([jp, env["JUPYTER_PATH"]]) if env.get("JUPYTER_PATH") else jp
     env["PUDDLES_DEBUG"] = "1" if debug else "0"
+    env.setdefault("PUDDLES_WORKERS", "1")
     return env
 
 
@@ -164,6 +174,10 @@ def main(argv: list[str] | None = None, prog: str = "python -m puddles.app.serve
         "--notebook", type=Path, default=None,
         help="notebook, or a directory of notebooks to list (default: the installed dashboard)",
     )
+    parser.add_argument(
+        "--max-kernels", type=int, default=None,
+        help="most pages open at once, one kernel each (default 32, from voila.json); later visitors see a busy page",
+    )
     args = parser.parse_args(argv)
 
     try:
@@ -180,7 +194,8 @@ def main(argv: list[str] | None = None, prog: str = "python -m puddles.app.serve
 
     with tempfile.TemporaryDirectory(prefix="puddles-jupyter-") as tmp:
         env = server_env(debug=args.debug, jupyter_path=kernelspec_dir(Path(tmp)))
-        return _run(voila_command(notebook, args.port, debug=args.debug), server_dir(notebook), env, args.port)
+        cmd = voila_command(notebook, args.port, debug=args.debug, max_kernels=args.max_kernels)
+        return _run(cmd, server_dir(notebook), env, args.port)
 
 
 def _run(cmd: list[str], cwd: Path, env: dict, port: int) -> int:
