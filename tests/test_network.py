@@ -241,7 +241,7 @@ def test_table_is_exact_at_samples():
         assert g == pytest.approx(effective_resistance(net.n, r) / lattice.normal_resistance(net.n), abs=1e-13)
 
 
-# -- the paper's phenomenology (spec section 9 / issue) ------------------------------------------
+# -- the paper's phenomenology (docs/model.md#model-ground-truth / issue) ------------------------------------------
 
 def _first_percolating_seed(n, w, w2, seeds=range(20)):
     for s in seeds:

@@ -9,7 +9,7 @@
 The model
 ---------
 For one realization at fixed ``(w, w2)`` the resistance is exactly
-``R(T) = R_N F((T - Tc_mean) / sigma)`` with one universal curve ``F`` (spec section 6).
+``R(T) = R_N F((T - Tc_mean) / sigma)`` with one universal curve ``F`` (:ref:`model-common-random-numbers`).
 A measured film is far larger than one simulated network, so the fit uses the
 realization average ``Fbar = mean_i F_i`` over ``realizations`` independent seeds derived
 from ``seed`` (:func:`puddles.ensemble.realization_seeds`)::

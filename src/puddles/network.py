@@ -93,7 +93,7 @@ class BondStates:
 
 
 class Network:
-    """One realization of the superconducting-puddle network (spec sections 1-7).
+    """One realization of the superconducting-puddle network (see :doc:`/docs/model`).
 
     Build it with :meth:`from_params` or :meth:`generate`. The object is immutable in its
     parameters (:attr:`params`); solved values are cached on it, so repeated questions are cheap.

@@ -3,7 +3,7 @@
 With common random numbers the superconducting bonds at any temperature are the first
 ``k`` bonds of one fixed order, so an R(T) curve asks for the conductance ``G(k)`` of
 the lattice at a sorted list of prefix lengths. Solving every ``k`` from scratch costs
-one sparse factorisation each. This module shares them (spec ``performance.md``):
+one sparse factorisation each. This module shares them (the README's section on speed):
 
 * A *group* of neighbouring prefixes ``k_0 < k_1 < ... < k_m`` is solved from one
   factorisation of the merged network at ``k_0``. Every later superconducting bond whose

@@ -499,7 +499,7 @@ class CurrentMap(widgets.VBox):
 class RTExplorer(widgets.VBox):
     """R(T) of one puddle network with sliders for (w, w2, Tc_mean, sigma), and its cluster map at T.
 
-    Changing ``w`` or ``w2`` keeps the seed (common random numbers, spec section 6): the same
+    Changing ``w`` or ``w2`` keeps the seed (:ref:`model-common-random-numbers`): the same
     skeleton, puddle sequence and Tc draws, so the curve moves instead of being re-rolled.
     Changing ``Tc_mean`` or ``sigma`` needs no new network solve. The plot and the map are
     the dashboard's (:class:`puddles.app.plots.RTPlot`, :class:`puddles.app.cluster_map.ClusterMap`);
