@@ -43,8 +43,7 @@ sys.path.insert(0, str(REPO / "src"))
 import numpy as np  # noqa: E402
 from scipy.optimize import least_squares  # noqa: E402
 
-from puddles import Network  # noqa: E402
-from puddles import ModelParams
+from puddles import ModelParams, Network  # noqa: E402
 from puddles.ensemble import ensemble_rt, local_executor, realization_seeds  # noqa: E402
 from puddles.examples import load_example  # noqa: E402
 from puddles.fit import fit_rt  # noqa: E402

@@ -25,7 +25,7 @@ def test_generate_validates_w_against_skeleton():
         Network.generate(N, net.w_skeleton / 2, 0.0, seed=1)
     for bad in (dict(w2=1.5), dict(w2=-0.1)):
         with pytest.raises(ValueError, match="w2"):
-            Network.generate(N, 0.5, seed=1, **{"w2": bad["w2"]})
+            Network.generate(N, 0.5, seed=1, w2=bad["w2"])
     with pytest.raises(ValueError, match="w "):
         Network.generate(N, 1.2, 0.0, seed=1)
     with pytest.raises(ValueError, match="seed"):

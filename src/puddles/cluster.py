@@ -30,8 +30,8 @@ import numpy as np
 from scipy.ndimage import binary_dilation
 
 from . import lattice
-from .validation import check_diameter, check_fraction, check_seed
 from .skeleton import default_growth, skeleton_mask
+from .validation import check_diameter, check_fraction, check_seed
 
 __all__ = [
     "MATRIX",
@@ -213,7 +213,7 @@ class Realization:
                 raise ValueError(f"w = {w:.4f} cannot be reached with these puddles; the maximum reachable w is about {reach:.4f}")
         return int(np.searchsorted(self._covered_count, target))
 
-    def cluster(self, w: float, w2: float) -> "Cluster":
+    def cluster(self, w: float, w2: float) -> Cluster:
         """The cluster at superconducting weight ``w`` and broken-filament fraction ``w2``."""
         w2 = check_fraction("w2", w2)
         n_seq = self.puddles_for_weight(w)

@@ -87,14 +87,14 @@ from scipy.optimize import least_squares
 
 from . import __version__, lattice
 from .cluster import PUDDLE_DIAMETER_RANGE
-from .io import RTData, export_fit_csv, export_fit_json, fit_to_csv_str, fit_to_json_str
-from .validation import check_diameter, check_int, check_number, check_quantity
 from .ensemble import (
     curve_summary,
     progress_callback,
     realization_seeds,
     run_items,
 )
+from .io import RTData, export_fit_csv, export_fit_json, fit_to_csv_str, fit_to_json_str
+from .validation import check_diameter, check_int, check_number, check_quantity
 
 __all__ = ["fit_rt", "FitResult", "Parameter", "PARAMETER_INFO", "X_GRID"]
 

@@ -53,8 +53,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .validation import check_int, check_seed
 from .lattice import MAX_SIZE, bond_endpoints, bond_index, n_bonds, n_horizontal, validate_size
+from .validation import check_int, check_seed
 
 __all__ = [
     "ALGORITHM_VERSION",

@@ -135,7 +135,7 @@ class SuperfluidPanel:
             while len(self._cache) > _CACHE:
                 self._cache.popitem(last=False)
             links = net.weakest_links(self.cursor_T, tc_mean, sigma)
-        except Exception as exc:  # any failure is reported in words; the panel stays alive
+        except Exception as exc:  # noqa: BLE001 - any failure is reported in words; the panel stays alive
             message = describe_error(exc)
             self.note.value = f'<span class="pd-warn">{html.escape(message)}</span>'
             self._status(f"Ic / rho_s: {message}", "error")
@@ -158,7 +158,7 @@ class SuperfluidPanel:
             return
         try:
             self.links = self.net.weakest_links(self.cursor_T, self.tc_mean, self.sigma)
-        except Exception as exc:  # reported, never raised into the widget callback
+        except Exception as exc:  # noqa: BLE001 - reported, never raised into the widget callback
             self._status(f"Ic / rho_s: {describe_error(exc)}", "error")
             return
         self._readouts()

@@ -63,7 +63,7 @@ KIND_PALETTE = [("matrix", "#f6efc2"), ("filament", "#2e8b3a"), ("puddle", "#8e4
 KIND_PRIORITY = [0, 1, 3, 2]
 
 _errors: list[str] = []
-_instances: "weakref.WeakSet" = weakref.WeakSet()
+_instances: weakref.WeakSet = weakref.WeakSet()
 
 
 # ----------------------------------------------------------------------------- status and errors
