@@ -11,6 +11,11 @@ when the marks hold the new data):
 * **Voilà first render** (unless ``--no-browser``) - a real Voilà server and headless
   Chromium: from ``page.goto`` to the R(T) path and the map image being on screen,
   kernel start included;
+* **solves per cheap move** - network solves counted (``Network.n_solves``) while sigma,
+  Tc_mean and T move, including on a plateau network and the Tc-driven scenario: must be 0;
+* **kernel PSS** - proportional set size (MB) of a fresh Python process playing the
+  kernel (and of its solver workers, if any started) after the first render and after 10
+  network rebuilds (w2 moves, background runner as in a served page);
 * **per-slider latency** - from ``slider.value = x`` to the marks being updated. For
   the cheap sliders (sigma, Tc_mean, T) that is the whole update. For the expensive ones
   (w, w2, N) the dashboard first draws a coarse curve (tol 0.05; 0.06 at N = 200) and then
@@ -27,8 +32,10 @@ without the universal curve and caches would do on every slider move.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -49,14 +56,14 @@ def _clear_memory_caches() -> None:
     """Forget realizations and in-memory skeletons (the on-disk skeleton cache stays)."""
     from puddles import skeleton
 
-    puddles.network.realization.cache_clear()
+    puddles.network._realization.cache_clear()
     skeleton.clear_cache(memory=True, disk=False)
 
 
 def baseline(d, change: dict) -> float:
     """Seconds to rebuild everything from scratch with exact solves after ``change``."""
-    p = {"n": d.n.value, "seed": d.seed.value, "diameter": d.diameter.value, "w": d.w.value, "w2": d.w2.value,
-         "sigma": d.sigma.value, "tc_mean": d.tc_mean.value, "T": d.T.value}
+    p = {"n": d.controls.n.value, "seed": d.controls.seed.value, "diameter": d.controls.diameter.value, "w": d.controls.w.value, "w2": d.controls.w2.value,
+         "sigma": d.controls.sigma.value, "tc_mean": d.controls.tc_mean.value, "T": d.controls.T.value}
     p.update(change)
     _clear_memory_caches()
     t0 = time.perf_counter()
@@ -66,19 +73,65 @@ def baseline(d, change: dict) -> float:
     return time.perf_counter() - t0
 
 
-def time_fast(d, name: str, values) -> float:
-    slider = getattr(d, name)
+def time_fast(d, name: str, values) -> tuple[float, int]:
+    """Median seconds of one move, and the network solves all the moves caused (must be 0)."""
+    slider = getattr(d.controls, name)
     times = []
+    solves = d.entry.net.n_solves
     for v in values:
         t0 = time.perf_counter()
         slider.value = v
         times.append(time.perf_counter() - t0)
         assert d.status.level != "error", d.status.message
-    return statistics.median(times)
+    return statistics.median(times), d.entry.net.n_solves - solves
+
+
+def solves_on_scenarios(n: int) -> list[tuple[str, int]]:
+    """Solves caused by 5 moves each of sigma, Tc_mean and T on the plateau and Tc-driven scenarios."""
+    from puddles.app import Dashboard
+
+    d = Dashboard(n=n, sync=True, fit_panel=False)
+    out = []
+    for name in ("non-percolating, metallic plateau", "Tc-driven loss (MoS2/TiSe2-like)"):
+        d.apply_scenario(name)
+        net = d.entry.net
+        before = net.n_solves
+        for i in range(5):
+            d.controls.sigma.value, d.controls.tc_mean.value, d.controls.T.value = 1.0 + 0.37 * i, 2.0 + 0.5 * i, 0.5 + i
+        out.append((name, net.n_solves - before))
+    return out
+
+
+_PSS_CODE = """
+import json, time, psutil
+from puddles.app import Dashboard
+
+def pss():
+    me = psutil.Process()
+    kids = me.children(recursive=True)
+    return me.memory_full_info().pss / 2**20, sum(k.memory_full_info().pss for k in kids) / 2**20, len(kids)
+
+d = Dashboard(n={n}, fit_panel=True)
+assert d.wait(300)
+out = {{"first": pss()}}
+for i in range(10):
+    d.controls.w2.value = round(0.02 * (i + 1), 2)
+    assert d.wait(300)
+out["rebuilds"] = pss()
+print(json.dumps(out))
+"""
+
+
+def kernel_pss(n: int) -> dict:
+    """PSS (MB) of a fresh process holding a dashboard: after first render and after 10 rebuilds."""
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    out = subprocess.run([sys.executable, "-c", _PSS_CODE.format(n=n)], capture_output=True, text=True, env=env,
+                         check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def time_slow(d, name: str, values) -> tuple[float, float]:
-    slider = getattr(d, name)
+    slider = getattr(d.controls, name)
     first, final = [], []
     for v in values:
         _clear_memory_caches() if name == "n" else None
@@ -154,6 +207,8 @@ def main() -> None:
 
     sizes = (100,) if args.quick else (100, 200)
     rows = []
+    solve_rows = []
+    pss_rows = []
     renders = []
     for n in sizes:
         renders.append((f"Dashboard object + first plots, N = {n} (kernel side)", first_render(n)))
@@ -169,9 +224,12 @@ def main() -> None:
             "T": ("T", [4.0, 8.0, 6.0, 9.0, 5.0, 7.0] * 3),
         }
         for key, (label, values) in fast.items():
-            t = time_fast(d, key, values)
+            t, solves = time_fast(d, key, values)
             b = baseline(d, {key: values[-1] + 0.05})
             rows.append((label, n, t, None, TARGET_FAST, b))
+            solve_rows.append((f"{label}: {len(values)} moves", n, solves))
+        solve_rows += [(f"σ, T̄c, T: 5 moves each, {name}", n, k) for name, k in solves_on_scenarios(n)]
+        pss_rows.append((n, kernel_pss(n)))
         slow = {
             "w": ("w", [0.5, 0.55, 0.6]),
             "w2": ("w2", [0.05, 0.1, 0.15]),
@@ -203,6 +261,17 @@ def main() -> None:
         final_s = fmt(final) if final is not None else "—"
         target_s = fmt(target) if target is not None else "—"
         print(f"| {label} | {n} | {fmt(first)} | {final_s} | {target_s} | {ok} | {fmt(base)} | {base / first:,.0f}× |")
+    print("\n### Network solves caused by the cheap controls (must be 0)\n")
+    print("| moves | N | solves |")
+    print("| --- | ---: | ---: |")
+    for what, n, k in solve_rows:
+        print(f"| {what} | {n} | {k}{'' if k == 0 else ' **(should be 0)**'} |")
+    print("\n### Kernel memory (PSS, MB; a fresh process holding one dashboard)\n")
+    print("| N | after first render: kernel | workers | after 10 w2 rebuilds: kernel | workers (count) |")
+    print("| ---: | ---: | ---: | ---: | ---: |")
+    for n, m in pss_rows:
+        (k1, w1, _), (k2, w2, c2) = m["first"], m["rebuilds"]
+        print(f"| {n} | {k1:.0f} | {w1:.0f} | {k2:.0f} | {w2:.0f} ({c2}) |")
     cpu = os.cpu_count()
     print(f"\n{cpu} CPU(s); load average {os.getloadavg()[0]:.1f} at the end of the run.")
 

@@ -48,7 +48,7 @@ def test_first_render_shows_the_engine_curve(dash):
     p = _params(dash)
     assert (p.n, dash.entry.request.seed) == (100, 1)
     assert dash.entry.tol == TOLERANCES[-1]  # refined to the engine's default tolerance
-    R = dash.entry.net.rt_curve(dash.model.T, dash.tc_mean.value, dash.sigma.value)
+    R = dash.entry.net.rt_curve(dash.model.T, dash.controls.tc_mean.value, dash.controls.sigma.value)
     np.testing.assert_array_equal(dash.rt.line.y, R)
     assert dash.status.level == "info"
 
@@ -72,8 +72,8 @@ def test_a_superseded_refinement_stops_quietly(dash):
 def test_sigma_and_tc_redraw_the_engine_curve_without_solving(dash):
     solves = dash.entry.net.n_solves
     entry = dash.entry
-    dash.sigma.value = 1.75
-    dash.tc_mean.value = 8.5
+    dash.controls.sigma.value = 1.75
+    dash.controls.tc_mean.value = 8.5
     assert dash.entry is entry and dash.entry.net.n_solves == solves  # no new solve
     np.testing.assert_array_equal(dash.rt.line.y, entry.net.rt_curve(dash.model.T, 8.5, 1.75))
     # An independently built network with the same parameters gives the same physics
@@ -94,7 +94,7 @@ def test_sigma_and_tc_redraw_the_engine_curve_without_solving(dash):
 def test_fast_update_is_fast(dash):
     # The 100 ms budget is for the kernel side; allow a loaded CI machine a factor 3.
     for name, values in (("sigma", (2.0, 2.6)), ("tc_mean", (9.0, 10.5)), ("T", (4.0, 8.0))):
-        slider = getattr(dash, name)
+        slider = getattr(dash.controls, name)
         slider.value = values[0]  # warm the per-k caches
         t0 = time.perf_counter()
         slider.value = values[1]
@@ -104,13 +104,13 @@ def test_fast_update_is_fast(dash):
 
 def test_readouts_and_markers(dash):
     dash.apply_scenario("percolating, long tail")
-    ro = dash.model.readouts(dash.entry, dash.tc_mean.value, dash.sigma.value)
+    ro = dash.model.readouts(dash.entry, dash.controls.tc_mean.value, dash.controls.sigma.value)
     assert np.isfinite(ro.tp) and dash.rt.tp_mark.visible and not dash.rt.plateau_mark.visible
     assert dash.rt.tp_mark.x[0] == pytest.approx(ro.tp)
     assert 0 < ro.tp < ro.t_half < 25
     assert "T<sub>p</sub></b> = " in dash.readouts.value
     dash.apply_scenario("non-percolating, metallic plateau")
-    ro = dash.model.readouts(dash.entry, dash.tc_mean.value, dash.sigma.value)
+    ro = dash.model.readouts(dash.entry, dash.controls.tc_mean.value, dash.controls.sigma.value)
     assert np.isnan(ro.tp) and ro.plateau > 0
     assert dash.rt.plateau_mark.visible and not dash.rt.tp_mark.visible
     assert dash.rt.plateau_mark.y[0] == pytest.approx(ro.plateau)
@@ -121,8 +121,8 @@ def test_readouts_and_markers(dash):
 def test_axes_have_fixed_limits(dash):
     xs, ys = dash.rt.scales["x"], dash.rt.scales["y"]
     assert (xs.min, xs.max, ys.min, ys.max) == (0.0, 25.0, 0.0, 1.05)
-    dash.tc_mean.value = 15.0  # R = 0 over a large part of the range
-    dash.sigma.value = 0.3
+    dash.controls.tc_mean.value = 15.0  # R = 0 over a large part of the range
+    dash.controls.sigma.value = 0.3
     assert (xs.min, xs.max, ys.min, ys.max) == (0.0, 25.0, 0.0, 1.05)
     dash.apply_scenario("percolating, long tail")
 
@@ -130,23 +130,23 @@ def test_axes_have_fixed_limits(dash):
 # -- cluster map ---------------------------------------------------------------------
 def test_map_changes_with_T_and_never_resolves_cached_k(dash):
     entry = dash.entry
-    dash.T.value = 4.0
+    dash.controls.T.value = 4.0
     low = bytes(dash.cluster_map.image.value)
-    dash.T.value = 12.0
+    dash.controls.T.value = 12.0
     high = bytes(dash.cluster_map.image.value)
     assert low != high and low[:8] == b"\x89PNG\r\n\x1a\n"
     assert "T = 12.00 K" in dash.cluster_map.title.value
     views = len(entry.views)
-    dash.T.value = 4.0
+    dash.controls.T.value = 4.0
     assert bytes(dash.cluster_map.image.value) == low and len(entry.views) == views  # served from cache
     # Currents: one solve per new k, none when the same k comes back.
-    dash.map_mode.value = "currents"
+    dash.controls.map_mode.value = "currents"
     cur = bytes(dash.cluster_map.image.value)
     assert cur != low and len(entry.currents) == 1
-    dash.T.value = 12.0
-    dash.T.value = 4.0
+    dash.controls.T.value = 12.0
+    dash.controls.T.value = 4.0
     assert len(entry.currents) == 2 and bytes(dash.cluster_map.image.value) == cur
-    dash.map_mode.value = "states"
+    dash.controls.map_mode.value = "states"
     dash.apply_scenario("percolating, long tail")
 
 
@@ -155,15 +155,15 @@ def test_map_colours_kinds_and_spanning_path(dash):
     from puddles.app.png import hex_to_rgb
 
     dash.apply_scenario("percolating, long tail")
-    ro = dash.model.readouts(dash.entry, dash.tc_mean.value, dash.sigma.value)
-    dash.T.value = round(ro.tp - 1.0, 2)  # below Tp: a spanning path exists
+    ro = dash.model.readouts(dash.entry, dash.controls.tc_mean.value, dash.controls.sigma.value)
+    dash.controls.T.value = round(ro.tp - 1.0, 2)  # below Tp: a spanning path exists
     rgb = dash.cluster_map.rgb
     n = _params(dash).n
     assert rgb.shape == (2 * n - 1, 2 * n - 1, 3)
     span = np.all(rgb == np.array(hex_to_rgb(STATE_COLOURS[C_SPAN]), dtype=np.uint8), axis=-1)
     assert span.any()
     assert "superconducting path joins the leads" in dash.cluster_map.legend.value
-    dash.T.value = round(ro.tp + 1.0, 2)
+    dash.controls.T.value = round(ro.tp + 1.0, 2)
     rgb = dash.cluster_map.rgb
     span = np.all(rgb == np.array(hex_to_rgb(STATE_COLOURS[C_SPAN]), dtype=np.uint8), axis=-1)
     assert not span.any()
@@ -173,15 +173,15 @@ def test_map_colours_kinds_and_spanning_path(dash):
 # -- presets ---------------------------------------------------------------------------
 def test_presets_set_the_sliders(dash):
     for name, sc in SCENARIOS.items():
-        dash.scenario.value = name
+        dash.controls.scenario.value = name
         for key, value in sc.values().items():
-            assert getattr(dash, key).value == pytest.approx(value), (name, key)
+            assert getattr(dash.controls, key).value == pytest.approx(value), (name, key)
         p = _params(dash)
         assert (p.w, p.w2, p.puddle_diameter) == (pytest.approx(sc.w), pytest.approx(sc.w2), sc.diameter)
         np.testing.assert_array_equal(dash.rt.line.y, dash.entry.net.rt_curve(dash.model.T, sc.tc_mean, sc.sigma))
     # Moving a slider by hand leaves the preset.
-    dash.sigma.value = 1.05
-    assert dash.scenario.value == "custom"
+    dash.controls.sigma.value = 1.05
+    assert dash.controls.scenario.value == "custom"
     dash.apply_scenario("percolating, long tail")
 
 
@@ -225,8 +225,8 @@ def test_w_below_skeleton_reports_engine_message_and_keeps_plots(dash):
     assert dash.entry is entry
     np.testing.assert_array_equal(dash.rt.line.y, y)
     assert bytes(dash.cluster_map.image.value) == img
-    assert dash.w.value == pytest.approx(entry.request.params.w)  # the sliders did not move
-    dash.sigma.value = 2.4  # the app is alive afterwards
+    assert dash.controls.w.value == pytest.approx(entry.request.params.w)  # the sliders did not move
+    dash.controls.sigma.value = 2.4  # the app is alive afterwards
     assert dash.status.level == "info"
     dash.apply_scenario("percolating, long tail")
 
@@ -238,16 +238,16 @@ def test_forced_engine_failure_is_reported_and_plots_kept(dash, monkeypatch):
         raise RuntimeError("solver exploded")
 
     monkeypatch.setattr(Network, "rt_curve", boom)
-    dash.sigma.value = 1.3
+    dash.controls.sigma.value = 1.3
     assert dash.status.level == "error"
     assert "solver exploded" in dash.status.message and "last good plots kept" in dash.status.message
     assert "Traceback" not in dash.status.widget.value  # no tracebacks for visitors
     np.testing.assert_array_equal(dash.rt.line.y, y)
     assert dash.readouts.value == ro
     monkeypatch.undo()
-    dash.sigma.value = 1.35
+    dash.controls.sigma.value = 1.35
     assert dash.status.level == "info"
-    np.testing.assert_array_equal(dash.rt.line.y, dash.entry.net.rt_curve(dash.model.T, dash.tc_mean.value, 1.35))
+    np.testing.assert_array_equal(dash.rt.line.y, dash.entry.net.rt_curve(dash.model.T, dash.controls.tc_mean.value, 1.35))
     dash.apply_scenario("percolating, long tail")
 
 
@@ -258,11 +258,11 @@ def test_failing_network_build_keeps_previous_network(dash, monkeypatch):
         raise MemoryError("no memory left")
 
     monkeypatch.setattr(TransportModel, "entry", boom)
-    dash.w2.value = 0.07
+    dash.controls.w2.value = 0.07
     assert dash.status.level == "error" and "MemoryError" in dash.status.message
     assert dash.entry is entry
     monkeypatch.undo()
-    dash.w2.value = 0.0
+    dash.controls.w2.value = 0.0
     assert dash.status.level == "info"
 
 
@@ -283,36 +283,36 @@ def test_debug_mode_shows_traceback(monkeypatch):
 def test_w_and_w2_rebuild_and_w_min_follows_skeleton():
     d = Dashboard(n=50, sync=True, fit_panel=False)
     wsk = d.entry.net.w_skeleton
-    assert d.w.min == w_floor(wsk) >= wsk and d.w.min - wsk < 0.005 + 1e-12
-    d.w2.value = 0.4
+    assert d.controls.w.min == w_floor(wsk) >= wsk and d.controls.w.min - wsk < 0.005 + 1e-12
+    d.controls.w2.value = 0.4
     assert _params(d).w2 == 0.4 and d.entry.net.w2 == 0.4
-    np.testing.assert_array_equal(d.rt.line.y, d.entry.net.rt_curve(d.model.T, d.tc_mean.value, d.sigma.value))
-    d.w.value = 0.6
+    np.testing.assert_array_equal(d.rt.line.y, d.entry.net.rt_curve(d.model.T, d.controls.tc_mean.value, d.controls.sigma.value))
+    d.controls.w.value = 0.6
     assert d.entry.net.w == 0.6
-    d.seed.value = 7
+    d.controls.seed.value = 7
     assert d.entry.net.seed == 7
-    assert d.w.min == w_floor(d.entry.net.w_skeleton)
-    d.new_button.click()
+    assert d.controls.w.min == w_floor(d.entry.net.w_skeleton)
+    d.controls.new_button.click()
     assert d.entry.net.seed == 8
-    d.diameter.value = 20
+    d.controls.diameter.value = 20
     assert _params(d).puddle_diameter == 20
-    d.n.value = 100
-    assert d.entry.net.n == 100 and d.w.min == w_floor(d.entry.net.w_skeleton)
+    d.controls.n.value = 100
+    assert d.entry.net.n == 100 and d.controls.w.min == w_floor(d.entry.net.w_skeleton)
     assert d.model.T.size == d.rt.line.y.size
 
 
 def test_pins(dash):
-    dash.pin_button.click()
-    dash.sigma.value = 1.5
-    dash.pin_button.click()
+    dash.controls.pin_button.click()
+    dash.controls.sigma.value = 1.5
+    dash.controls.pin_button.click()
     assert dash.rt.pins_mark.visible and np.asarray(dash.rt.pins_mark.y).shape == (2, dash.model.T.size)
     assert "σ=1.5 " in dash.rt.pins_mark.labels[1] and "w=" in dash.rt.pins_mark.labels[1]
     assert len(set(dash.rt.pins_mark.colors)) == 2
     for _ in range(10):
-        dash.pin_button.click()
+        dash.controls.pin_button.click()
     assert len(dash.rt.pins) == 6  # oldest dropped
     assert dash.rt.legend.value.count("pd-pin-row") == 7  # current + 6 pins
-    dash.clear_button.click()
+    dash.controls.clear_button.click()
     assert not dash.rt.pins_mark.visible and not dash.rt.pins and dash.rt.legend.value == ""
     dash.apply_scenario("percolating, long tail")
 
@@ -362,22 +362,22 @@ def test_density_sets_w_with_clamp_note(dash):
     res = thermo.maxwell_construction(panel.params)
     panel.drive_w.value = True
     try:
-        assert dash.w.disabled
+        assert dash.controls.w.disabled
         # Inside the window, above w_skeleton: w = x.
         n_mid = res.n1 + 0.6 * (res.n2 - res.n1)
         panel.density.value = round(n_mid, 3)
         x = thermo.high_density_fraction(panel.density.value, panel.params)
-        assert dash.w.value == pytest.approx(round(x, 4)) and _params(dash).w == pytest.approx(round(x, 4))
+        assert dash.controls.w.value == pytest.approx(round(x, 4)) and _params(dash).w == pytest.approx(round(x, 4))
         assert "pd-warn" not in panel.w_note.value
         # Low density: x < w_skeleton, w is clamped and the note says so.
         panel.density.value = round(res.n1 + 0.1 * (res.n2 - res.n1), 3)
         wsk = dash.entry.net.w_skeleton
-        assert dash.w.value == pytest.approx(w_floor(wsk))
+        assert dash.controls.w.value == pytest.approx(w_floor(wsk))
         assert "clamped" in panel.w_note.value and "pd-warn" in panel.w_note.value
-        assert "clamped" in dash.w_note.value
+        assert "clamped" in dash.controls.w_note.value
     finally:
         panel.drive_w.value = False
-    assert not dash.w.disabled and dash.w_note.value == ""
+    assert not dash.controls.w.disabled and dash.controls.w_note.value == ""
     dash.apply_scenario("percolating, long tail")
 
 
@@ -410,7 +410,7 @@ def test_fit_tab_appears_only_when_module_exists(monkeypatch):
     calls = []
 
     class FitPanel:
-        def __init__(self, status=None):
+        def __init__(self, status=None, background=False):
             self.widget = widgets.HTML("fit")
             status("fit panel ready", "info")
             calls.append(status)
@@ -428,7 +428,7 @@ def test_fit_tab_appears_only_when_module_exists(monkeypatch):
 
 def test_broken_fit_panel_is_reported_not_fatal(monkeypatch):
     class FitPanel:
-        def __init__(self, status=None):
+        def __init__(self, status=None, background=False):
             raise OSError("data directory missing")
 
     fake = types.ModuleType("puddles.app.fit_panel")
@@ -437,7 +437,7 @@ def test_broken_fit_panel_is_reported_not_fatal(monkeypatch):
     d = Dashboard(n=50, sync=True, tab=2)
     assert "data directory missing" in d.tabs.children[-1].children[0].value
     assert d.status.level == "error" and "fit panel" in d.status.message
-    d.sigma.value = 2.0  # the rest of the app works
+    d.controls.sigma.value = 2.0  # the rest of the app works
     assert d.status.level == "info"
 
 
@@ -488,11 +488,11 @@ def test_async_dashboard_ends_on_latest_value():
 
     d.model.entry = counting
     for w in (0.5, 0.55, 0.6, 0.65, 0.7):
-        d.w.value = w
+        d.controls.w.value = w
     assert d.wait(60)
     assert d.entry.request.params.w == 0.7 and d.status.level == "info"
     assert built[-1] == 0.7 and len(built) < 5  # superseded requests were dropped
-    np.testing.assert_array_equal(d.rt.line.y, d.entry.net.rt_curve(d.model.T, d.tc_mean.value, d.sigma.value))
+    np.testing.assert_array_equal(d.rt.line.y, d.entry.net.rt_curve(d.model.T, d.controls.tc_mean.value, d.controls.sigma.value))
 
 
 # -- plumbing --------------------------------------------------------------------------
@@ -511,7 +511,7 @@ def test_query_string_sets_the_start(monkeypatch):
     monkeypatch.setenv("QUERY_STRING", "N=50&seed=3&scenario=dense%20puddles,%20sharp%20transition&tab=1")
     d = build_dashboard(sync=True, fit_panel=False)
     assert (d.entry.request.params.n, d.entry.request.seed) == (50, 3)
-    assert d.scenario.value == "dense puddles, sharp transition" and d.tabs.selected_index == 1
+    assert d.controls.scenario.value == "dense puddles, sharp transition" and d.tabs.selected_index == 1
     monkeypatch.setenv("QUERY_STRING", "N=77")
     d = build_dashboard(sync=True, fit_panel=False)
     assert d.entry.request.params.n == 100 and "URL parameters ignored: N=77" in d.status.note
@@ -532,7 +532,7 @@ def test_invalid_url_parameters_are_named_and_never_break_the_page(monkeypatch, 
     for text in named:
         assert text in d.status.note, text
     assert html.escape(d.status.note) in d.status.widget.value
-    d.sigma.value = 2.2  # later messages keep the note
+    d.controls.sigma.value = 2.2  # later messages keep the note
     assert "URL parameters ignored" in d.status.widget.value
 
 
@@ -592,24 +592,24 @@ def test_sigma_tc_and_T_never_solve_even_for_the_plateau(dash, scenario):
     net = dash.entry.net
     solves = net.n_solves
     for i in range(5):
-        dash.sigma.value = 1.0 + 0.37 * i
-        dash.tc_mean.value = 2.0 + 0.5 * i
-        dash.T.value = 0.5 + i
+        dash.controls.sigma.value = 1.0 + 0.37 * i
+        dash.controls.tc_mean.value = 2.0 + 0.5 * i
+        dash.controls.T.value = 0.5 + i
     assert net.n_solves == solves and dash.status.level == "info"
     dash.apply_scenario("percolating, long tail")
 
 
 def test_plateau_is_marked_only_where_R_has_levelled_off(dash):
-    dash.scenario.value = "Tc-driven loss (MoS2/TiSe2-like)"
-    assert html.escape(SCENARIOS["Tc-driven loss (MoS2/TiSe2-like)"].note) in dash.scenario_note.value
+    dash.controls.scenario.value = "Tc-driven loss (MoS2/TiSe2-like)"
+    assert html.escape(SCENARIOS["Tc-driven loss (MoS2/TiSe2-like)"].note) in dash.controls.scenario_note.value
     R = dash.rt.line.y
     assert R[0] > 0 and R[10] - R[0] > 0.02  # still falling at T = 0 ...
     assert not dash.rt.plateau_mark.visible and not dash.rt_mini.plateau_mark.visible  # ... so no plateau line
-    dash.scenario.value = "geometry-driven loss (ZrNCl-like)"
-    assert html.escape(SCENARIOS["geometry-driven loss (ZrNCl-like)"].note) in dash.scenario_note.value
+    dash.controls.scenario.value = "geometry-driven loss (ZrNCl-like)"
+    assert html.escape(SCENARIOS["geometry-driven loss (ZrNCl-like)"].note) in dash.controls.scenario_note.value
     assert dash.rt.plateau_mark.visible and dash.rt.plateau_mark.y[0] == pytest.approx(dash.rt.line.y[0])
-    dash.sigma.value = 2.05
-    assert dash.scenario.value == "custom" and dash.scenario_note.value == ""
+    dash.controls.sigma.value = 2.05
+    assert dash.controls.scenario.value == "custom" and dash.controls.scenario_note.value == ""
     dash.apply_scenario("percolating, long tail")
 
 
@@ -638,9 +638,9 @@ def test_without_threads_the_app_updates_synchronously(monkeypatch):
     monkeypatch.setattr(threading.Thread, "start", no_threads)
     d = Dashboard(n=50, fit_panel=False)  # the threaded runner, where no thread can start
     assert d.runner.sync and d.entry.tol == TOLERANCES[-1]
-    d.w2.value = 0.2
+    d.controls.w2.value = 0.2
     assert _params(d).w2 == 0.2 and d.status.level == "info"  # updated inline, at once
-    np.testing.assert_array_equal(d.rt.line.y, d.entry.net.rt_curve(d.model.T, d.tc_mean.value, d.sigma.value))
+    np.testing.assert_array_equal(d.rt.line.y, d.entry.net.rt_curve(d.model.T, d.controls.tc_mean.value, d.controls.sigma.value))
 
 
 def test_heartbeat_keeps_the_dead_kernel_banner_hidden_while_the_kernel_lives():

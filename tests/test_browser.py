@@ -13,6 +13,7 @@ Screenshots go to ``test-artifacts/`` (gitignored).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -26,6 +27,7 @@ import pytest
 
 from puddles import thermo
 from puddles.app import serve
+from puddles.app.presets import SCENARIOS
 from puddles.app.thermo_panel import FIG6_PRESETS
 
 pytestmark = pytest.mark.browser
@@ -271,6 +273,156 @@ def test_no_browser_install_needed():
     """Guard against a CI script that tries to download browsers: we use the system Chromium."""
     _require_browser()
     assert shutil.which("chromium") or CHROMIUM.exists()
+
+
+# -- issue 10: labels, plateau, URL parameters, fit in the background, dead kernel ----------
+TICKS_JS = """(sel) => Array.from(document.querySelectorAll(sel + ' g.tick')).map(t => {
+  const text = t.querySelector('text');
+  return [text ? text.textContent.replace('\\u2212', '-') : '', t.__data__];
+})"""
+
+
+ALL_PATHS_JS = """(sel) => Array.from(document.querySelectorAll(sel + ' path.line'))
+  .map(p => p.getAttribute('d') || '').join(' | ')"""
+
+
+def test_thermo_tick_labels_follow_the_data(dashboard_page):
+    page, errors, _ = dashboard_page
+    _show_tab(page, "Thermodynamics", ".pd-kappa")
+    for gamma in ("0.00", "1.75", "0.60"):  # the default is 1.75: 0 -> 1.75 is the reported case
+        before = page.evaluate(ALL_PATHS_JS, ".pd-kappa")
+        _set_slider(page, "pd-gamma", gamma)
+        _wait_change(page, ALL_PATHS_JS, ".pd-kappa", before)
+        page.wait_for_timeout(500)  # let every axis message arrive (the bug was a late format)
+        for fig in (".pd-kappa", ".pd-mu"):
+            ticks = page.evaluate(TICKS_JS, fig)
+            assert len(ticks) >= 6, (fig, ticks)
+            for text, value in ticks:
+                assert float(text) == pytest.approx(value, rel=1e-9, abs=1e-12), (fig, gamma, ticks)
+    _shot(page, "dashboard-thermo-gamma.png")
+    _show_tab(page, "Network", ".pd-rt")
+    assert not errors, errors
+
+
+PLATEAU_VISIBLE_JS = """() => Array.from(document.querySelectorAll('.pd-rt text'))
+  .filter(t => t.textContent.startsWith('R(0)/R_N') && t.getClientRects().length > 0
+    && getComputedStyle(t).visibility !== 'hidden' && getComputedStyle(t).opacity !== '0').length"""
+
+
+def _choose_scenario(page, name: str) -> None:
+    select = page.locator(".pd-scenario select")
+    labels = [t.replace("\xa0", " ") for t in select.locator("option").all_inner_texts()]  # ipywidgets: nbsp
+    select.select_option(index=labels.index(name))
+    w2 = f"w2={SCENARIOS[name].w2:.2f} ready: R(T) to"  # the scenario's network is built and refined
+    page.wait_for_function(
+        "(w2) => document.querySelector('.pd-status').innerText.includes(w2)"
+        " && document.querySelector('.pd-scenario-note').innerText.length > 0", arg=w2, timeout=UPDATE_MS,
+    )
+
+
+def test_plateau_line_only_where_there_is_one_and_scenario_note(dashboard_page):
+    page, errors, _ = dashboard_page
+    _choose_scenario(page, "geometry-driven loss (ZrNCl-like)")
+    page.wait_for_function(PLATEAU_VISIBLE_JS, timeout=UPDATE_MS)
+    assert "few connections" in page.locator(".pd-scenario-note").inner_text()
+    _choose_scenario(page, "Tc-driven loss (MoS2/TiSe2-like)")
+    page.wait_for_function(f"() => !({PLATEAU_VISIBLE_JS})()", timeout=UPDATE_MS)
+    assert "no plateau" in page.locator(".pd-scenario-note").inner_text()
+    _shot(page, "dashboard-tc-driven.png")
+    assert not errors, errors
+
+
+@contextlib.contextmanager
+def _page_and_kernel(browser, voila_url, query: str = ""):
+    """A fresh page, its page errors and the kernel process Voilà started for it; closed at the end."""
+    psutil = pytest.importorskip("psutil")
+    url, proc = voila_url
+    server = psutil.Process(proc.pid)
+
+    def kernels():
+        return {c.pid: c for c in server.children() if "ipykernel_launcher" in " ".join(c.cmdline())}
+
+    known = set(kernels())
+    page, errors, _ = _open(browser, url + query)
+    try:
+        new = [k for pid, k in kernels().items() if pid not in known]
+        assert len(new) == 1, new
+        yield page, errors, new[0]
+    finally:
+        page.close()
+
+
+def test_invalid_url_parameters_are_named_and_the_page_works(browser, voila_url):
+    url, _ = voila_url
+    page, errors, _ = _open(browser, url + "?N=-5&seed=abc&tab=-1")
+    try:
+        page.wait_for_function("() => document.querySelector('.pd-status-note')", timeout=UPDATE_MS)
+        note = page.locator(".pd-status-note").inner_text()
+        for name in ("N=-5", "seed='abc'", "tab=-1"):
+            assert name in note, note
+        assert _path(page, ".pd-rt")  # the page works: default N, seed and tab
+        _shot(page, "dashboard-bad-url.png")
+        assert not errors, errors
+    finally:
+        page.close()
+
+
+def test_fit_runs_in_the_background_and_cancel_ends_it(browser, voila_url):
+    psutil = pytest.importorskip("psutil")
+    with _page_and_kernel(browser, voila_url, "?tab=2") as (page, errors, kernel):
+        page.wait_for_selector(".pd-fit-example select", timeout=RENDER_MS)
+        select = page.locator(".pd-fit-example select")
+        select.select_option(index=1)  # the first shipped example
+        page.wait_for_function("() => !document.querySelector('.pd-fit-button').disabled", timeout=UPDATE_MS)
+        page.locator(".pd-fit-button").click()
+        page.wait_for_function("() => document.querySelector('.pd-status').innerText.includes('fitting')",
+                               timeout=UPDATE_MS)
+
+        def fit_processes():  # the fit runs in a multiprocessing "spawn" child of the kernel
+            return [c for c in kernel.children(recursive=True) if "spawn_main" in " ".join(c.cmdline())]
+
+        deadline = time.monotonic() + 30
+        while not fit_processes() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        fits = fit_processes()
+        assert fits, "no fit process"
+        # While it runs, sigma on the first tab redraws R(T) as fast as without a fit.
+        _show_tab(page, "Network", ".pd-rt")
+        timings = []
+        for sigma in ("1.80", "2.20", "1.60"):
+            before = _path(page, ".pd-rt")
+            t0 = time.perf_counter()
+            _set_slider(page, "pd-sigma", sigma)
+            _wait_change(page, LIVE_PATH_JS, ".pd-rt", before, timeout=5_000)
+            timings.append(time.perf_counter() - t0)
+        print(f"sigma redraw during a fit: {[f'{t:.2f}' for t in timings]} s")
+        assert all(p.is_running() for p in fits)  # the fit was running all along
+        assert sorted(timings)[1] < 1.0
+        page.locator(".lm-TabBar-tab", has_text="Fit your data").click()
+        page.locator(".pd-fit-cancel").wait_for(state="visible", timeout=UPDATE_MS)
+        page.wait_for_timeout(1000)  # bqplot re-measures a figure shown again
+        _shot(page, "dashboard-fit-running.png")
+        t0 = time.perf_counter()
+        page.locator(".pd-fit-cancel").click()
+        page.wait_for_function("() => document.querySelector('.pd-fit-message').innerText.includes('cancelled')",
+                               timeout=UPDATE_MS)
+        gone = psutil.wait_procs(fits, timeout=2)[1] == []
+        print(f"cancel: message after {time.perf_counter() - t0:.2f} s")
+        assert gone and not fit_processes()
+        assert not page.locator(".pd-fit-button").is_disabled()
+        _shot(page, "dashboard-fit-cancelled.png")
+        assert not errors, errors
+
+
+def test_a_dead_kernel_is_visible_on_the_page(browser, voila_url):
+    with _page_and_kernel(browser, voila_url) as (page, _errors, kernel):
+        dead = "() => { const d = document.querySelector('.pd-dead'); return d && getComputedStyle(d).visibility === 'visible'; }"
+        page.wait_for_timeout(12_000)
+        assert not page.evaluate(dead)  # alive: the banner stays hidden however long the page is open
+        kernel.kill()
+        page.wait_for_function(dead, timeout=30_000)
+        assert "kernel behind this page has stopped" in page.locator(".pd-dead").inner_text()
+        _shot(page, "dashboard-dead-kernel.png")
 
 
 def test_fit_tab_states_the_upload_limit_answers_oversize_and_offers_columns(dashboard_page, tmp_path):

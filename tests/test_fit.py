@@ -19,7 +19,7 @@ SMALL = dict(n=30, realizations=2, seed=3)
 
 def model_data(n=30, w=0.5, w2=0.1, tc=1.0, sg=0.2, seed=3, count=2, tol=0.03, T=T):
     """R/R_N of the fit's own realizations (seed, count): the model the fit uses, exactly."""
-    ens = ensemble_rt(dict(n=n, w=w, w2=w2, tc_mean=tc, sigma=sg, tol=tol), T, realization_seeds(seed, count))
+    ens = ensemble_rt(dict(n=n, w=w, w2=w2, tc_mean=tc, sigma=sg), T, realization_seeds(seed, count), tol=tol)
     return ens.mean
 
 

@@ -49,3 +49,34 @@ def test_engine_solves_in_process_inside_a_dask_task(monkeypatch):
     with distributed.Client(processes=False, n_workers=1, threads_per_worker=1, dashboard_address=":0") as client:
         _daemon, in_process, R = client.submit(_curve_in_worker, 4).result()
     assert in_process and R.shape == (2,)
+
+
+@pytest.mark.timeout(120)
+def test_pool_workers_end_when_their_kernel_is_killed():
+    psutil = pytest.importorskip("psutil")
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    code = (
+        "from puddles import parallel; import psutil, time\n"
+        "ex = parallel.pool(2); [f.result() for f in [ex.submit(int, 0) for _ in range(4)]]\n"
+        "print(' '.join(str(c.pid) for c in psutil.Process().children(recursive=True)), flush=True); time.sleep(600)\n"
+    )
+    kernel = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        pids = [int(p) for p in kernel.stdout.readline().split()]
+        assert len(pids) >= 2
+        kernel.send_signal(signal.SIGKILL)  # no atexit runs: the workers must notice by themselves
+        kernel.wait(10)
+
+        def alive():
+            return [p for p in pids if psutil.pid_exists(p) and psutil.Process(p).status() != psutil.STATUS_ZOMBIE]
+
+        deadline = time.monotonic() + 5
+        while alive() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not alive(), [" ".join(psutil.Process(p).cmdline())[-70:] for p in alive()]
+    finally:
+        kernel.kill()

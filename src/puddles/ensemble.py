@@ -47,7 +47,7 @@ import numpy as np
 
 from . import parallel
 from .params import ModelParams
-from .validation import check_int, check_temperatures, check_tol
+from .validation import check_int, check_seeds, check_temperatures, check_tol
 
 __all__ = [
     "EnsembleResult",
@@ -95,24 +95,6 @@ def realization_seeds(seed: int, count: int) -> list[int]:
             s = (s + 0x9E3779B1) % 2**32
         seen.add(s)
         out[i] = s
-    return out
-
-
-def _check_seeds(seeds) -> list[int]:
-    if isinstance(seeds, (int, np.integer)) and not isinstance(seeds, bool):
-        raise ValueError(
-            "seeds must be a sequence of non-negative integers (one per realization), got a single "
-            f"integer {seeds}; use realization_seeds(seed, count) to derive several"
-        )
-    try:
-        seeds = list(seeds)
-    except TypeError:
-        raise ValueError(f"seeds must be a sequence of non-negative integers, got {type(seeds).__name__}") from None
-    if not seeds:
-        raise ValueError("seeds must hold at least one seed")
-    out = [check_int("seeds[]", s, 0, 2**63 - 1) for s in seeds]
-    if len(set(out)) != len(out):
-        raise ValueError("seeds must be distinct (a repeated seed is the same realization twice)")
     return out
 
 
@@ -247,7 +229,7 @@ def local_executor(max_workers: int | None = None):
     if max_workers is None:
         max_workers = os.cpu_count() or 1
     max_workers = check_int("max_workers", max_workers, 1, 4096)
-    return ProcessPoolExecutor(max_workers=max_workers, initializer=parallel._init_worker)
+    return ProcessPoolExecutor(max_workers=max_workers, initializer=parallel._init_worker, initargs=(os.getpid(),))
 
 
 def run_items(
@@ -432,7 +414,7 @@ def ensemble_rt(
     T = np.atleast_1d(check_temperatures(T))
     if T.ndim != 1 or T.size == 0:
         raise ValueError(f"T must be a non-empty 1-D array of temperatures (K), got shape {T.shape}")
-    seeds = _check_seeds(seeds)
+    seeds = check_seeds(seeds)
     if executor is not None and not callable(getattr(executor, "submit", None)):
         raise ValueError(f"executor must be a concurrent.futures.Executor (with .submit), got {type(executor).__name__}")
     report, close = progress_callback(progress, "ensemble")
@@ -525,7 +507,7 @@ def ensemble_superfluid(
     T = np.atleast_1d(check_temperatures(T))
     if T.ndim != 1 or T.size == 0:
         raise ValueError(f"T must be a non-empty 1-D array of temperatures (K), got shape {T.shape}")
-    seeds = _check_seeds(seeds)
+    seeds = check_seeds(seeds)
     if executor is not None and not callable(getattr(executor, "submit", None)):
         raise ValueError(f"executor must be a concurrent.futures.Executor (with .submit), got {type(executor).__name__}")
     report, close = progress_callback(progress, "ensemble Ic / rho_s")

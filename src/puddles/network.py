@@ -248,9 +248,12 @@ class Network:
 
     def _tc(self, tc_mean, sigma) -> tuple[float, float]:
         """Checked ``(tc_mean, sigma)``; a None takes the value of :attr:`params`."""
-        return check_tc(self.params.tc_mean if tc_mean is None else tc_mean, self.params.sigma if sigma is None else sigma)
+        p = self.params
+        return check_tc(p.tc_mean if tc_mean is None else tc_mean, p.sigma if sigma is None else sigma)
 
-    def rt_curve(self, T, tc_mean: float | None = None, sigma: float | None = None, *, tol: float | None = DEFAULT_TOL) -> np.ndarray:
+    def rt_curve(
+        self, T, tc_mean: float | None = None, sigma: float | None = None, *, tol: float | None = DEFAULT_TOL
+    ) -> np.ndarray:
         """R(T)/R_N at temperatures ``T`` (>= 0).
 
         Parameters
@@ -370,7 +373,9 @@ class Network:
         sc, spanning = self.superconducting_bonds(k)
         return BondStates(check_temperature(T), self.cluster.kind, sc, spanning, self.cluster.tc(tc_mean, sigma))
 
-    def solve(self, T: float, tc_mean: float | None = None, sigma: float | None = None, *, potentials=True, currents=True):
+    def solve(
+        self, T: float, tc_mean: float | None = None, sigma: float | None = None, *, potentials=True, currents=True
+    ) -> Solution:
         """Full solution at ``T``: node potentials and bond currents for V = 1 (units of 1/R0).
 
         Returns a :class:`puddles.solver.Solution` whose ``resistance`` is in units of R0.

@@ -1,7 +1,7 @@
 """Worker processes for the engine: one loky pool, started only when work needs it.
 
 Batches of solves (:mod:`puddles.transport`) and local ensembles (:mod:`puddles.ensemble`)
-share one pool implementation, :func:`loky.get_reusable_executor`. Why loky rather than
+share one pool implementation, loky's ``ProcessPoolExecutor`` (:func:`pool`). Why loky rather than
 ``concurrent.futures`` with ``forkserver`` (both measured on the project's 2-core machine,
 ``benchmarks/bench_engine.py``): both start workers with a fresh interpreter (about 2.5 s
 until the first task returns, versus 40 ms for ``fork``) and solve an N = 100 curve equally
@@ -29,11 +29,14 @@ import multiprocessing
 import os
 import sys
 import threading
+import time
 
-__all__ = ["workers", "in_process", "in_process_only", "pool", "shutdown", "IDLE_SECONDS"]
+__all__ = ["workers", "in_process", "in_process_only", "pool", "discard", "shutdown", "IDLE_SECONDS"]
 
 #: Idle workers exit after this many seconds (loky's timeout); the next batch restarts them.
 IDLE_SECONDS = 300
+#: How often a worker checks that the process that started it is alive (s).
+PARENT_POLL_SECONDS = 1.0
 
 _in_process = contextvars.ContextVar("puddles_in_process", default=False)
 _is_pool_worker = False  # set by the initializer in this pool's own workers
@@ -84,8 +87,8 @@ def in_process_only() -> bool:
     )
 
 
-def _init_worker() -> None:
-    """Pool initializer: one BLAS thread per worker and no nested pools.
+def _init_worker(parent: int | None = None) -> None:
+    """Pool initializer: one BLAS thread per worker, no nested pools, exit with ``parent``.
 
     The workers already use every core (measured: an N = 400 curve takes 15 s with
     CHOLMOD's OpenBLAS threads competing, 12 s without).
@@ -95,18 +98,48 @@ def _init_worker() -> None:
     from threadpoolctl import threadpool_limits
 
     threadpool_limits(limits=1)
+    # A kernel killed outright runs no atexit: without this, its idle workers would linger
+    # until loky's idle timeout (measured: still alive 10 s after a SIGKILL of their parent).
+    # ``parent`` is passed in, not read here: a worker still starting when its kernel died
+    # would otherwise record its new parent (init) and never notice.
+    if parent is not None:
+        threading.Thread(target=_exit_with_parent, args=(parent,), name="puddles-parent-watch", daemon=True).start()
+
+
+def _exit_with_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(PARENT_POLL_SECONDS)
+    os._exit(0)
 
 
 def pool(max_workers: int | None = None):
-    """The shared loky executor (created on first use; ``max_workers`` default :func:`workers`)."""
-    global _executor
-    from loky import get_reusable_executor
+    """The engine's loky executor, created on first use (``max_workers`` default :func:`workers`).
 
+    One per process, shared by every thread (loky's own ``get_reusable_executor`` keeps one
+    per thread, which gave a kernel two pools: its main thread's and its worker thread's).
+    """
+    global _executor
+    from loky import ProcessPoolExecutor
+
+    n = max_workers or workers()
     with _lock:
-        _executor = get_reusable_executor(
-            max_workers=max_workers or workers(), timeout=IDLE_SECONDS, initializer=_init_worker
-        )
+        if _executor is not None and _executor._max_workers != n:
+            _executor.shutdown(wait=False)
+            _executor = None
+        if _executor is None:
+            _executor = ProcessPoolExecutor(
+                max_workers=n, timeout=IDLE_SECONDS, initializer=_init_worker, initargs=(os.getpid(),)
+            )
         return _executor
+
+
+def discard(executor) -> None:
+    """Forget a broken executor (a worker was killed): the next :func:`pool` makes a new one."""
+    global _executor
+    with _lock:
+        if _executor is executor:
+            _executor = None
+    executor.shutdown(wait=False, kill_workers=True)
 
 
 def shutdown() -> None:

@@ -142,8 +142,9 @@ class UniversalCurve:
                 for g, fut in futures:
                     record(g, fut.result())
             except BrokenProcessPool:  # loky's TerminatedWorkerError is one too
-                # A killed worker must not take the engine down: finish in-process (loky
-                # replaces the broken pool on the next batch).
+                # A killed worker must not take the engine down: finish in-process; the
+                # next batch gets a new pool.
+                parallel.discard(pool)
                 tasks = [t for t in tasks if t[0].base not in out]
             else:
                 return out

@@ -14,6 +14,7 @@ import numpy as np
 __all__ = [
     "check_int",
     "check_seed",
+    "check_seeds",
     "check_number",
     "check_fraction",
     "check_temperatures",
@@ -62,6 +63,25 @@ def check_seed(seed, name: str = "seed") -> int:
     if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise ValueError(f"{name} must be a non-negative integer, got {seed!r}")
     return int(seed)
+
+
+def check_seeds(seeds) -> list[int]:
+    """A non-empty sequence of distinct non-negative integer seeds, one per realization."""
+    if isinstance(seeds, (int, np.integer)) and not isinstance(seeds, bool):
+        raise ValueError(
+            "seeds must be a sequence of non-negative integers (one per realization), got a single "
+            f"integer {seeds}; use realization_seeds(seed, count) to derive several"
+        )
+    try:
+        seeds = list(seeds)
+    except TypeError:
+        raise ValueError(f"seeds must be a sequence of non-negative integers, got {type(seeds).__name__}") from None
+    if not seeds:
+        raise ValueError("seeds must hold at least one seed")
+    out = [check_int("seeds[]", s, 0, 2**63 - 1) for s in seeds]
+    if len(set(out)) != len(out):
+        raise ValueError("seeds must be distinct (a repeated seed is the same realization twice)")
+    return out
 
 
 def check_number(name: str, value, lo: float, hi: float, *, lo_open: bool = False) -> float:

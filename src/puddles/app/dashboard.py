@@ -48,6 +48,7 @@ from urllib.parse import parse_qs
 
 import ipywidgets as widgets
 
+from puddles import parallel
 from puddles.params import ModelParams
 from puddles.transport import TableCancelled
 
@@ -77,6 +78,12 @@ def w_floor(w_skeleton: float) -> float:
     return round(math.ceil(float(w_skeleton) / _W_STEP - 1e-9) * _W_STEP, 6)
 
 
+def w_range(w_skeleton: float, w_max: float) -> tuple[float, float]:
+    """``(floor, ceiling)`` of w on the slider grid for a realization: [w_floor, w_max rounded down]."""
+    floor = w_floor(w_skeleton)
+    return floor, max(floor, round(math.floor(float(w_max) / _W_STEP + 1e-9) * _W_STEP, 6))
+
+
 def _slider(key: str, value: float, description: str, fmt: str, *, continuous: bool) -> widgets.FloatSlider:
     return float_slider(key, RANGES, value, description, fmt, continuous=continuous, label_px=78, width_px=326)
 
@@ -97,6 +104,14 @@ def _guard(context: str):
         return inner
 
     return wrap
+
+
+class Controls:
+    """The Network tab's controls, by the name of what they set (``controls.w2``, ``controls.sigma``).
+
+    Widgets only: what the user has chosen lives in :attr:`Dashboard.state`, captured from
+    these on the kernel's main thread.
+    """
 
 
 class Dashboard:
@@ -124,11 +139,12 @@ class Dashboard:
     ----------
     widget : ipywidgets.VBox
         The whole app; displaying the Dashboard displays it.
-    sigma, tc_mean, T, w, w2, diameter : ipywidgets.FloatSlider
-    n : ipywidgets.ToggleButtons
-    seed : ipywidgets.BoundedIntText
-    scenario : ipywidgets.Dropdown
-    map_mode : ipywidgets.ToggleButtons
+    controls : Controls
+        The Network tab's widgets: ``sigma, tc_mean, T, w, w2, diameter`` (FloatSlider),
+        ``n`` and ``map_mode`` (ToggleButtons), ``seed`` (BoundedIntText), ``scenario``
+        (Dropdown), the buttons and the notes beside them.
+    state : puddles.app.model.AppState
+        What the user has chosen (model parameters, seed, T cursor, map mode).
     rt : puddles.app.plots.RTPlot
     cluster_map : puddles.app.cluster_map.ClusterMap
     thermo : puddles.app.thermo_panel.ThermoPanel
@@ -174,8 +190,11 @@ class Dashboard:
         if scenario is not None:
             self._set_sliders({**SCENARIOS[scenario].values(), "scenario": scenario})
             self._show_scenario_note(scenario)
-        # The first network is built before the page shows (coarse curve); refinement follows in the background.
-        self._build_job(self.state.network(), never_cancelled, refine=False)
+        # The first network is built before the page shows (coarse curve); refinement follows in the
+        # background. In-process: starting solver workers (~2 s) would cost more than they save here,
+        # and a page that is opened and closed at once never starts them.
+        with parallel.in_process():
+            self._build_job(self.state.network(), never_cancelled, refine=False)
         self.timings["first_render"] = time.perf_counter() - t_start
         if self.entry is not None:
             self.runner.submit(functools.partial(self._refine_job, self.entry))
@@ -184,44 +203,45 @@ class Dashboard:
 
     # -- construction ----------------------------------------------------------------
     def _build_widgets(self, n: int, seed: int) -> None:
-        self.scenario = widgets.Dropdown(
+        c = self.controls = Controls()
+        self.controls.scenario = widgets.Dropdown(
             options=[("custom", CUSTOM)] + [(name, name) for name in SCENARIOS], value=CUSTOM, description="scenario",
             style={"description_width": "78px"}, layout=widgets.Layout(width="326px"),
         )
-        self.scenario.add_class("pd-scenario")
-        self.scenario_note = widgets.HTML(layout=widgets.Layout(width="326px"))
-        self.scenario_note.add_class("pd-scenario-note")
-        self.sigma = _slider("sigma", 2.5, "σ (K)", ".2f", continuous=True)
-        self.tc_mean = _slider("tc_mean", 10.0, "T̄c (K)", ".1f", continuous=True)
-        self.T = _slider("T", 7.0, "T cursor (K)", ".2f", continuous=True)
-        self.w = _slider("w", 0.45, "w", ".3f", continuous=False)
-        self.w2 = _slider("w2", 0.0, "w2", ".2f", continuous=False)
-        self.diameter = _slider("diameter", 10.0, "D (bonds)", ".0f", continuous=False)
-        self.n = widgets.ToggleButtons(
+        self.controls.scenario.add_class("pd-scenario")
+        self.controls.scenario_note = widgets.HTML(layout=widgets.Layout(width="326px"))
+        self.controls.scenario_note.add_class("pd-scenario-note")
+        self.controls.sigma = _slider("sigma", 2.5, "σ (K)", ".2f", continuous=True)
+        self.controls.tc_mean = _slider("tc_mean", 10.0, "T̄c (K)", ".1f", continuous=True)
+        self.controls.T = _slider("T", 7.0, "T cursor (K)", ".2f", continuous=True)
+        self.controls.w = _slider("w", 0.45, "w", ".3f", continuous=False)
+        self.controls.w2 = _slider("w2", 0.0, "w2", ".2f", continuous=False)
+        self.controls.diameter = _slider("diameter", 10.0, "D (bonds)", ".0f", continuous=False)
+        self.controls.n = widgets.ToggleButtons(
             options=list(N_CHOICES), value=n, description="N", style={"description_width": "78px", "button_width": "68px"},
             layout=widgets.Layout(width="326px"),
         )
-        self.n.add_class("pd-n")
-        self.seed = widgets.BoundedIntText(
+        self.controls.n.add_class("pd-n")
+        self.controls.seed = widgets.BoundedIntText(
             value=seed, min=0, max=2**31 - 1, description="seed", continuous_update=False,
             style={"description_width": "78px"}, layout=widgets.Layout(width="170px"),
         )
-        self.seed.add_class("pd-seed")
-        self.new_button = widgets.Button(description="new realization", layout=widgets.Layout(width="148px"))
-        self.new_button.add_class("pd-new")
-        self.pin_button = widgets.Button(description="pin curve", layout=widgets.Layout(width="160px"))
-        self.pin_button.add_class("pd-pin")
-        self.clear_button = widgets.Button(description="clear pins", layout=widgets.Layout(width="160px"))
-        self.clear_button.add_class("pd-clear")
-        self.map_mode = widgets.ToggleButtons(
+        self.controls.seed.add_class("pd-seed")
+        self.controls.new_button = widgets.Button(description="new realization", layout=widgets.Layout(width="148px"))
+        self.controls.new_button.add_class("pd-new")
+        self.controls.pin_button = widgets.Button(description="pin curve", layout=widgets.Layout(width="160px"))
+        self.controls.pin_button.add_class("pd-pin")
+        self.controls.clear_button = widgets.Button(description="clear pins", layout=widgets.Layout(width="160px"))
+        self.controls.clear_button.add_class("pd-clear")
+        self.controls.map_mode = widgets.ToggleButtons(
             options=[("bond states", "states"), ("currents |I|", "currents")], value="states", description="map",
             style={"description_width": "78px", "button_width": "118px"}, layout=widgets.Layout(width="326px"),
         )
-        self.map_mode.add_class("pd-map-mode")
-        self.w_note = widgets.HTML(layout=widgets.Layout(width="326px"))
-        self.w_note.add_class("pd-w-note")
-        self.summary = widgets.HTML(layout=widgets.Layout(width="326px"))
-        self.summary.add_class("pd-summary")
+        self.controls.map_mode.add_class("pd-map-mode")
+        self.controls.w_note = widgets.HTML(layout=widgets.Layout(width="326px"))
+        self.controls.w_note.add_class("pd-w-note")
+        self.controls.summary = widgets.HTML(layout=widgets.Layout(width="326px"))
+        self.controls.summary.add_class("pd-summary")
         self.readouts = widgets.HTML(layout=widgets.Layout(width="490px"))
         self.readouts.add_class("pd-rt-readouts")
 
@@ -236,24 +256,25 @@ class Dashboard:
         )
         self.thermo = ThermoPanel(status=self.status.set, on_change=self._on_thermo, side=side)
 
-        for s in (self.sigma, self.tc_mean):
+        for s in (self.controls.sigma, self.controls.tc_mean):
             s.observe(self._on_tc_change, names="value")
-        self.T.observe(self._on_T_change, names="value")
-        self.map_mode.observe(self._on_map_mode, names="value")
-        for s in (self.w, self.w2, self.diameter, self.n, self.seed):
+        self.controls.T.observe(self._on_T_change, names="value")
+        self.controls.map_mode.observe(self._on_map_mode, names="value")
+        for s in (c.w, c.w2, c.diameter, c.n, c.seed):
             s.observe(self._on_network_change, names="value")
-        self.scenario.observe(self._on_scenario, names="value")
-        self.new_button.on_click(self._on_new_realization)
-        self.pin_button.on_click(self._on_pin)
-        self.clear_button.on_click(self._on_clear)
+        self.controls.scenario.observe(self._on_scenario, names="value")
+        self.controls.new_button.on_click(self._on_new_realization)
+        self.controls.pin_button.on_click(self._on_pin)
+        self.controls.clear_button.on_click(self._on_clear)
 
     def _build_layout(self, tab: int) -> None:
+        c = self.controls
         controls = widgets.VBox(
             [
-                self.scenario, self.scenario_note, self.sigma, self.tc_mean, self.T, self.w, self.w_note, self.w2, self.diameter, self.n,
-                widgets.HBox([self.seed, self.new_button]),
-                widgets.HBox([self.pin_button, self.clear_button]),
-                self.map_mode, self.summary,
+                c.scenario, c.scenario_note, c.sigma, c.tc_mean, c.T, c.w, c.w_note, c.w2, c.diameter, c.n,
+                widgets.HBox([c.seed, c.new_button]),
+                widgets.HBox([c.pin_button, c.clear_button]),
+                c.map_mode, c.summary,
             ],
             layout=widgets.Layout(width="336px"),
         )
@@ -332,22 +353,18 @@ class Dashboard:
     # -- state -----------------------------------------------------------------------
     def _state_from_controls(self) -> AppState:
         """The state the controls show (main thread only: jobs get a captured request)."""
+        c = self.controls
         params = ModelParams(
-            n=int(self.n.value), w=round(float(self.w.value), 6), w2=round(float(self.w2.value), 6),
-            tc_mean=float(self.tc_mean.value), sigma=float(self.sigma.value),
-            puddle_diameter=float(self.diameter.value),
+            n=int(c.n.value), w=round(float(c.w.value), 6), w2=round(float(c.w2.value), 6),
+            tc_mean=float(c.tc_mean.value), sigma=float(c.sigma.value), puddle_diameter=float(c.diameter.value),
         )
-        return AppState(params, int(self.seed.value), float(self.T.value), self.map_mode.value)
-
-    def network_request(self) -> NetworkRequest:
-        """The network the controls currently ask for."""
-        return self.state.network()
+        return AppState(params, int(c.seed.value), float(c.T.value), c.map_mode.value)
 
     def _set_sliders(self, values: dict) -> None:
         """Move several controls without triggering an update per control; the state follows."""
         with self._quiet:
             for key, value in values.items():
-                getattr(self, key).value = value
+                getattr(self.controls, key).value = value
         self._capture()
 
     def _capture(self) -> None:
@@ -356,14 +373,14 @@ class Dashboard:
             self.state = self._state_from_controls()
 
     def _mark_custom(self) -> None:
-        if self.scenario.value != CUSTOM:
+        if self.controls.scenario.value != CUSTOM:
             with self._quiet:
-                self.scenario.value = CUSTOM
+                self.controls.scenario.value = CUSTOM
             self._show_scenario_note(CUSTOM)
 
     def _show_scenario_note(self, name: str) -> None:
         note = SCENARIOS[name].note if name in SCENARIOS else ""
-        self.scenario_note.value = f'<div class="pd-note">{html.escape(note)}</div>' if note else ""
+        self.controls.scenario_note.value = f'<div class="pd-note">{html.escape(note)}</div>' if note else ""
 
     # -- callbacks -------------------------------------------------------------------
     @_guard("scenario")
@@ -377,11 +394,11 @@ class Dashboard:
         values = SCENARIOS[name].values()
         if self.thermo.drive_w.value:
             values.pop("w")  # w belongs to the density while "density sets w" is on
-        elif values["w"] < self.w.min:  # never below the current realization's skeleton
-            values["w"] = self.w.min
+        elif values["w"] < self.controls.w.min:  # never below the current realization's skeleton
+            values["w"] = self.controls.w.min
         self._set_sliders(values)
         with self._quiet:
-            self.scenario.value = name
+            self.controls.scenario.value = name
         self._show_scenario_note(name)
         self._redraw(curve=True, picture=True, what="scenario")
         self._request_build()
@@ -411,13 +428,13 @@ class Dashboard:
         if self._quiet or is_slider_echo(change):
             return
         self._capture()
-        if change["owner"] is not self.seed and change["owner"] is not self.n:
+        if change["owner"] is not self.controls.seed and change["owner"] is not self.controls.n:
             self._mark_custom()
         self._request_build()
 
     @_guard("new realization")
     def _on_new_realization(self, _button) -> None:
-        self.seed.value = int(self.seed.value) + 1  # the seed observer requests the rebuild
+        self.controls.seed.value = int(self.controls.seed.value) + 1  # the seed observer requests the rebuild
 
     @_guard("pinning")
     def _on_pin(self, _button) -> None:
@@ -440,22 +457,21 @@ class Dashboard:
     def _w_range(self) -> tuple[float, float]:
         """``(floor, ceiling)`` of w on the slider grid for the network on screen."""
         with self._lock:
-            wsk = self.entry.net.w_skeleton if self.entry is not None else self.w.min
+            wsk = self.entry.net.w_skeleton if self.entry is not None else self.controls.w.min
             wmax = self.entry.net.w_max if self.entry is not None else 1.0
-        floor = w_floor(wsk)
-        return floor, max(floor, round(math.floor(float(wmax) / _W_STEP + 1e-9) * _W_STEP, 6))
+        return w_range(wsk, wmax)
 
     @_guard("density → w")
     def _on_thermo(self, panel: ThermoPanel) -> None:
         """One-way link: the density's phase fraction sets w (and requests the build)."""
         driving = bool(panel.drive_w.value)
-        self.w.disabled = driving
+        self.controls.w.disabled = driving
         if not driving:
             panel.set_w_note("")
-            self.w_note.value = ""
+            self.controls.w_note.value = ""
             return
         w = self._show_density_note(panel)
-        if not math.isclose(float(self.w.value), w, abs_tol=5e-5):
+        if not math.isclose(float(self.controls.w.value), w, abs_tol=5e-5):
             self._set_sliders({"w": w})
             self._mark_custom()
             self._request_build()
@@ -479,7 +495,7 @@ class Dashboard:
         else:
             text = f"w = x = {w:.3f}"
         panel.set_w_note(text, clamped)
-        self.w_note.value = f'<div class="pd-note{" pd-warn" if clamped else ""}">set by the density: {text}</div>'
+        self.controls.w_note.value = f'<div class="pd-note{" pd-warn" if clamped else ""}">set by the density: {text}</div>'
         return w
 
     # -- the cheap path ----------------------------------------------------------------
@@ -603,8 +619,7 @@ class Dashboard:
             wsk, wmax = self.model.weight_limits(target)
             note = ""
             if not strict:
-                floor = w_floor(wsk)
-                ceiling = max(floor, round(math.floor(wmax / _W_STEP + 1e-9) * _W_STEP, 6))
+                floor, ceiling = w_range(wsk, wmax)
                 w = target.params.w
                 if w < floor:
                     note = f"w raised to w_skeleton = {floor:.3f} of this realization"
@@ -617,7 +632,7 @@ class Dashboard:
             entry = self.model.entry(target)
             if cancelled():
                 return
-            self.model.sample(entry, tolerances_for(target.params.n)[0], cancelled)
+            entry.net.sample(tolerances_for(target.params.n)[0], cancelled=cancelled)
             if cancelled():
                 return
         except TableCancelled:
@@ -658,7 +673,7 @@ class Dashboard:
             for tol in tolerances_for(entry.request.params.n)[1:]:
                 if cancelled():
                     return
-                self.model.sample(entry, tol, cancelled)
+                entry.net.sample(tol, cancelled=cancelled)
         except TableCancelled:
             return  # a newer request took over
         except Exception as exc:  # noqa: BLE001
@@ -682,22 +697,22 @@ class Dashboard:
         p, seed = entry.request.params, entry.request.seed
         with self._quiet:
             lo = w_floor(wsk)
-            if self.w.min != lo:
-                if self.w.value < lo:
-                    self.w.value = lo
-                self.w.min = lo
+            if self.controls.w.min != lo:
+                if self.controls.w.value < lo:
+                    self.controls.w.value = lo
+                self.controls.w.min = lo
             for key, value in (("n", p.n), ("seed", seed), ("diameter", p.puddle_diameter), ("w", p.w), ("w2", p.w2)):
-                widget = getattr(self, key)
+                widget = getattr(self.controls, key)
                 if widget.value != value:
                     widget.value = value
-        self.state = AppState(self.state.params.replace(**{k: getattr(p, k) for k in ("n", "w", "w2", "puddle_diameter")}),
-                              seed, self.state.T, self.state.map_mode)
+        network_part = {k: getattr(p, k) for k in ("n", "w", "w2", "puddle_diameter")}
+        self.state = AppState(self.state.params.replace(**network_part), seed, self.state.T, self.state.map_mode)
         if self.thermo.drive_w.value:
             self._show_density_note(self.thermo)
         else:
-            self.w_note.value = f'<div class="pd-note pd-warn">{note}</div>' if note else ""
+            self.controls.w_note.value = f'<div class="pd-note pd-warn">{note}</div>' if note else ""
         s = entry.net.summary()
-        self.summary.value = (
+        self.controls.summary.value = (
             f"w<sub>skeleton</sub> = {s['w_skeleton']:.3f} (w minimum) · {s['n_puddles']} "
             f"puddle{'' if s['n_puddles'] == 1 else 's'} · "
             f"{s['n_filament']} filament, {s['n_puddle_bonds']} puddle, {s['n_broken']} broken bonds · "

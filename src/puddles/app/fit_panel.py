@@ -408,6 +408,8 @@ class FitPanel:
         t0 = time.perf_counter()
         if self.background:
             self.cancel_button.disabled = False
+            # The first progress arrives after the first realization table (seconds): say what happens.
+            self.progress_label.value = '<div class="pd-small">starting the fit process …</div>'
             self.fit_job = FitJob(data, opts, on_progress=self._on_progress, on_error=self._fit_failed,
                                   on_done=lambda result: self._fit_done(result, data, t0))
             self.fit_job.start()
@@ -436,6 +438,7 @@ class FitPanel:
 
     def _fit_failed(self, exc: BaseException) -> None:
         self._fit_ended()
+        self.progress_label.value = ""
         if isinstance(exc, FitCancelled):
             self._note("fit cancelled")
             self._status("fit cancelled", "info")

@@ -12,8 +12,9 @@ exercise the physics without a browser or a kernel:
 * :class:`NetworkEntry` - one built network plus its per-network caches (bond views,
   currents and map pictures per number ``k`` of superconducting bonds).
 * :class:`TransportModel` - builds networks (``Network.from_params``, which shares the
-  engine's cached realizations), samples their universal curve progressively (coarse
-  first, then finer) and serves R(T), readouts and bond views without a solve.
+  engine's cached realizations) and serves R(T), readouts and bond views without a solve
+  (the dashboard samples each network's curve, coarse first then finer, with
+  ``Network.sample``).
 
 Why the caches are keyed by ``k``: with common random numbers the superconducting bonds
 at temperature T are the first ``k = network.superconducting_count(T, Tc_mean, sigma)``
@@ -252,15 +253,6 @@ class TransportModel:
             while len(self._entries) > self._cache_size:
                 self._entries.popitem(last=False)
         return entry
-
-    @staticmethod
-    def sample(entry: NetworkEntry, tol: float, cancelled=None) -> None:
-        """Sample the entry's universal curve to ``tol`` (nothing to do when it already is).
-
-        ``cancelled`` (callable) stops the refinement early with
-        :class:`puddles.transport.TableCancelled`; values solved so far stay cached.
-        """
-        entry.net.sample(tol, cancelled=cancelled)
 
     # -- R(T) ------------------------------------------------------------------------
     def curve(self, entry: NetworkEntry, tc_mean: float, sigma: float) -> np.ndarray:

@@ -31,6 +31,7 @@ from .cluster_map import ClusterMap, render_currents, render_states
 from .plots import RTPlot
 from .png import encode_png, hex_to_rgb
 from .presets import T_MAX
+from .status import LEVELS, describe_error
 from .style import CSS
 
 __all__ = [
@@ -70,21 +71,25 @@ _instances: weakref.WeakSet = weakref.WeakSet()
 
 
 class Status(widgets.HTML):
-    """One-line status area: a message, a 'working' note, or an error in red."""
+    """One-line status area: a message, a 'working' note, or an error in red.
+
+    The notebooks' compact form of the dashboard's :class:`~puddles.app.status.StatusLine`:
+    the same colours and the same wording of errors (:func:`~puddles.app.status.describe_error`).
+    """
 
     def __init__(self, text: str = "", **kwargs):
         super().__init__(**kwargs)
         self.ok(text)
 
     def ok(self, text: str = "") -> None:
-        self.value = f"<span style='color:#333'>{html.escape(str(text))}</span>" if text else ""
+        self.value = f"<span style='color:{LEVELS['info']}'>{html.escape(str(text))}</span>" if text else ""
 
     def busy(self, text: str = "computing ...") -> None:
-        self.value = f"<span style='color:#777'><i>{html.escape(text)}</i></span>"
+        self.value = f"<span style='color:{LEVELS['busy']}'><i>{html.escape(text)}</i></span>"
 
     def error(self, exc: BaseException) -> None:
-        msg = f"{type(exc).__name__}: {exc}"
-        self.value = f"<span style='color:#b00020'><b>Error</b> &mdash; {html.escape(msg)}</span>"
+        msg = describe_error(exc)
+        self.value = f"<span style='color:{LEVELS['error']}'><b>Error</b> &mdash; {html.escape(msg)}</span>"
 
 
 def guarded(status: Status):
