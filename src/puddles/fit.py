@@ -728,10 +728,13 @@ def _interior(p, lo, hi):
 
 
 def _lsq(prob: _Problem, p0, F, dF):
+    def jac(p, F_):
+        return prob.jac(p, F_, dF)
+
     sol = least_squares(
         prob.residual,
         p0,
-        jac=lambda p, F_: prob.jac(p, F_, dF),
+        jac=jac,
         args=(F,),
         bounds=(prob.lo, prob.hi),
         x_scale=prob.scale,
@@ -1073,7 +1076,8 @@ def fit_rt(
         elif "w2" in start:
             w20 = float(np.clip(check_number("start['w2']", start["w2"], 0.0, 1.0), *bounds["w2"]))
         else:
-            w20 = _start_w2(curves, w0, *bounds["w2"], _plateau_estimate(T, R))
+            lo, hi = bounds["w2"]
+            w20 = _start_w2(curves, w0, lo, hi, _plateau_estimate(T, R))
         free = [k for k in ("w", "w2") if k not in fixed]
         outer = _Outer(curves, prob, free, fixed, bounds, max_evaluations)
         q0 = np.array([{"w": w0, "w2": w20}[k] for k in free])
@@ -1139,8 +1143,7 @@ def _assemble(T, R, r_err, r_unit, metadata, prob, outer, curves, q, cs, p, r, c
                 F_minus = (total - cs.F[j]) / (R_count - 1)
                 dr = prob.residual(p, F_minus) - r
                 shifts.append(-(A_inv @ (Js.T @ dr)) * D)
-            shifts = np.array(shifts)
-            dev = shifts - shifts.mean(axis=0)
+            dev = np.array(shifts) - np.mean(shifts, axis=0)
             cov_dis = (R_count - 1) / R_count * dev.T @ dev
         else:
             cov_dis = np.full_like(cov_noise, np.nan)

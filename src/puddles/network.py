@@ -446,7 +446,7 @@ class Network:
         a, b = lattice.bond_endpoints(n)
         kind = self.cluster.kind
         tc = self.cluster.tc(*check_tc(tc_mean, sigma)) if tc_mean is not None else None
-        sc = (check_temperature(T) < tc) if T is not None else None
+        sc = np.asarray(check_temperature(T) < tc) if (T is not None and tc is not None) else None
         for i in range(a.size):
             attrs = dict(index=i, kind=KIND_NAMES[kind[i]], z=float(self.cluster.z[i]), puddle=int(self.cluster.puddle[i]))
             if tc is not None:

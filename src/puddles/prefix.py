@@ -167,7 +167,7 @@ def plan_groups(n: int, ranks: np.ndarray, ks) -> list[Group]:
     return groups[::-1]
 
 
-def group_arguments(order: np.ndarray, ranks: np.ndarray, group: Group):
+def group_arguments(order: np.ndarray, ranks: np.ndarray, group: Group) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``(merged, joining, counts)`` for :func:`group_conductances` from the bond order."""
     lo, hi = np.searchsorted(ranks, [group.base, group.targets[-1] if group.targets else group.base])
     in_range = ranks[lo:hi]
