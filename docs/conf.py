@@ -48,7 +48,9 @@ autodoc_default_options = {"members": True, "show-inheritance": False}
 
 html_theme = "furo"
 html_title = f"superpuddles {release}"
-suppress_warnings = ["myst.header"]
+# "ref.python": a short name such as ``T`` in a numpydoc type is an attribute of several
+# classes; Sphinx then links none of them, which is right, and must not fail the build.
+suppress_warnings = ["myst.header", "ref.python"]
 
 
 def engine_modules() -> dict[str, bool]:
