@@ -33,7 +33,6 @@ extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.napoleon",
     "sphinx.ext.mathjax",
-    "sphinx.ext.intersphinx",
 ]
 nb_execution_mode = "off"  # the course is rendered from its stored sources
 myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence", "attrs_inline"]
