@@ -1,31 +1,28 @@
-"""Fitting and ensemble throughput, as a markdown table with ratios to baselines from the same run.
+"""Fit speed at the paper's scale, with the previous method timed in the same run.
 
 Run: ``.venv/bin/python benchmarks/bench_fit.py [--quick] [--ensemble-only]``
 
-1. **Fit** - :func:`puddles.fit.fit_rt` on the 60-point synthetic example
-   ``zrncl_like_w2_0.20`` (generated with N = 100, 8 realizations), fitted at N = 100 with
-   8 realizations (target: <= 60 s). Reports the wall time, the network solves and the
-   number of distinct ``(w, w2)`` points.
+1. **Fit** - :func:`puddles.fit.fit_rt` on a 60-point synthetic single film (one realization
+   of an unseen seed, 1 % noise), at N = 100 with 8 realizations (target <= 10 s) and at
+   N = 200 with 16 realizations (target <= 120 s; skipped by ``--quick``).
 
-   **Baseline**: ``scipy.optimize.least_squares`` over all five parameters directly,
-   every residual evaluation computing the model by exact network solves at the data
-   temperatures (``rt_curve(..., tol=None)`` on freshly built networks for every
-   realization: no universal-curve table, no reuse across evaluations). It is run on a
-   reduced problem - 2 instead of 8 realizations, at most ``--baseline-calls`` residual
-   evaluations - and extrapolated to 8 realizations linearly (the cost of one residual
-   evaluation is proportional to the number of realizations; the number of evaluations
-   does not depend on it). When the cap stops it before convergence, the extrapolated
-   time is a lower bound and is marked ">=".
+   **Baseline**: the previous method - ``puddles/fit.py`` as of commit ``09c7544``, read from
+   git history and run on the same data (realizations in-process, four extra (w, w2)
+   points for the covariance). Without git history the baseline is the current fit with
+   ``executor=None`` (in-process), and the table says so.
 
-2. **Ensemble** - :func:`puddles.ensemble.ensemble_rt` with 32 realizations at N = 200
+2. **First rt_curve call** - on fresh N = 100 networks (skeletons grown beforehand), the
+   default ``rt_curve`` of 10 temperatures against ``tol=None`` (exact) and against building
+   the whole tol-0.01 table (the previous default path); medians over 5 seeds.
+
+3. **Ensemble** - :func:`puddles.ensemble.ensemble_rt` with 32 realizations at N = 200
    (tol 0.01) on a local process pool of 1 and of 2 workers (target: 2 workers >= 1.7x
-   faster). The skeletons are grown once beforehand (on-disk cache), so both runs do the
-   same work. The CPU seconds of the worker processes over the wall time say how many
-   cores a run actually got: other processes on the machine take cores away from the
-   2-worker run and show up there, not as a flaw of the parallel split.
+   faster), the skeletons grown beforehand. Worker CPU seconds over wall time say how many
+   cores a run actually got.
 
 The machine's load average is printed too: other processes competing for the two cores
-distort both the fit time and the scaling ratio.
+distort every time here; the CPU seconds of this process and its workers are printed
+beside the wall time.
 """
 
 from __future__ import annotations
@@ -33,67 +30,76 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import subprocess
 import sys
 import time
+import types
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
 import numpy as np  # noqa: E402
-from scipy.optimize import least_squares  # noqa: E402
 
-from puddles import ModelParams, Network  # noqa: E402
+from puddles import ModelParams  # noqa: E402
 from puddles.ensemble import ensemble_rt, local_executor, realization_seeds  # noqa: E402
-from puddles.examples import load_example  # noqa: E402
+from puddles.examples import synthetic_rt  # noqa: E402
 from puddles.fit import fit_rt  # noqa: E402
 from puddles.network import realization  # noqa: E402
 
-EXAMPLE = "zrncl_like_w2_0.20"
+PREVIOUS = "09c7544"  # last commit with the single-module fit (puddles/fit.py)
 
 
-def bench_fit(realizations: int = 8) -> dict:
-    data = load_example(EXAMPLE)
-    t0 = time.perf_counter()
-    res = fit_rt(data, n=100, realizations=realizations, seed=1)
-    return dict(time=time.perf_counter() - t0, result=res, data=data)
+def film(n: int):
+    """60 points, one realization of an unseen seed, 1 % noise (percolating, w = 0.55, w2 = 0.03)."""
+    return synthetic_rt(np.linspace(4.0, 16.0, 60), n=n, w=0.55, w2=0.03, tc_mean=10.0, sigma=1.0, r_n=100.0,
+                        realizations=1, seed=777_001, noise=0.01, noise_seed=777_002)
 
 
-def bench_baseline(data, realizations: int, max_calls: int, start) -> dict:
-    """Brute force: least_squares over (tc, sigma, w, w2, r_n), exact solves in every call."""
-    T, R = data.T, data.R
-    seeds = realization_seeds(1, realizations)
-    stats = dict(calls=0, solves=0)
-    w_min = max(realization(100, s).w_skeleton for s in seeds)
-
-    class Stop(Exception):
-        pass
-
-    def residual(p):
-        if stats["calls"] >= max_calls:
-            raise Stop
-        stats["calls"] += 1
-        tc, sg, w, w2, rn = p
-        curves = []
-        for s in seeds:
-            net = Network.generate(100, float(np.clip(w, w_min, 0.9)), float(np.clip(w2, 0, 1)), seed=s)
-            curves.append(net.rt_curve(T, tc, sg, tol=None))
-            stats["solves"] += net.curve.n_solves
-        return R - rn * np.mean(curves, axis=0)
-
-    lo = [0.0, 1e-3, w_min, 0.0, 0.0]
-    hi = [5 * T.max(), 5 * T.max(), 0.9, 1.0, 10 * R.max()]
-    t0 = time.perf_counter()
-    converged = False
+def previous_fit_rt():
+    """``fit_rt`` of the previous method from git history (None when the history is absent)."""
     try:
-        # diff_step: relative steps of 5 %, so that a step in w adds puddles (a 1e-8 step would not
-        # change the network at all and give a zero derivative).
-        least_squares(residual, start, bounds=(lo, hi), diff_step=0.05, x_scale=[1, 0.1, 0.05, 0.05, 100])
-        converged = True
-    except Stop:
-        pass
-    elapsed = time.perf_counter() - t0
-    return dict(time=elapsed, calls=stats["calls"], solves=stats["solves"], converged=converged)
+        source = subprocess.run(["git", "-C", str(REPO), "show", f"{PREVIOUS}:src/puddles/fit.py"], check=True,
+                                capture_output=True, text=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    source = source.replace("from .data import", "from .io import")  # the reader/writer moved since
+    module = types.ModuleType("puddles._fit_previous")
+    module.__package__ = "puddles"
+    sys.modules[module.__name__] = module
+    exec(compile(source, f"{PREVIOUS}:src/puddles/fit.py", "exec"), module.__dict__)
+    return module.fit_rt
+
+
+def cpu_seconds() -> float:
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def timed(fn, *args, **kw):
+    load = os.getloadavg()[0]
+    c0, t0 = cpu_seconds(), time.perf_counter()
+    res = fn(*args, **kw)
+    return dict(time=time.perf_counter() - t0, cpu=cpu_seconds() - c0, load=load, result=res)
+
+
+def fit_rows(n: int, realizations: int, target: float, previous) -> None:
+    data = film(n)
+    new = timed(fit_rt, data, n=n, realizations=realizations, seed=1)
+    if previous is not None:
+        base, label = timed(previous, data, n=n, realizations=realizations, seed=1), f"previous method ({PREVIOUS})"
+    else:
+        base, label = timed(fit_rt, data, n=n, realizations=realizations, seed=1, executor=None), "in-process (no git history)"
+    res = new["result"]
+    met = "met" if new["time"] <= target else "MISSED"
+    print(f"| fit, 60 points, N = {n}, {realizations} realizations ({res.n_evaluations} (w, w2) points) | "
+          f"{new['time']:.1f} (CPU {new['cpu']:.0f} s, load {new['load']:.1f}) | {res.n_solves} | "
+          f"{base['time'] / new['time']:.2f}x faster | <= {target:g} s: {met} |", flush=True)
+    b = base["result"]
+    print(f"| baseline: {label} ({b.n_evaluations} (w, w2) points) | {base['time']:.1f} (CPU {base['cpu']:.0f} s, "
+          f"load {base['load']:.1f}) | {b.n_solves} | 1 | |", flush=True)
+    p = res.params
+    print("|  | " + ", ".join(f"{k} = {q.value:.4g} +- {q.stderr:.2g}" for k, q in p.items()) + " | | | |", flush=True)
 
 
 def bench_ensemble(n: int, count: int) -> dict:
@@ -119,10 +125,7 @@ def bench_ensemble(n: int, count: int) -> dict:
     return out
 
 
-def _ensemble_rows(ens, n_ens, count, header=False) -> None:
-    if header:
-        print("| benchmark | time (s) | network solves | ratio to baseline | target |")
-        print("| --- | --- | --- | --- | --- |")
+def _ensemble_rows(ens, n_ens, count) -> None:
     t1 = ens[1][0]
     for workers in (1, 2):
         wall, res, cpu, load = ens[workers]
@@ -133,44 +136,51 @@ def _ensemble_rows(ens, n_ens, count, header=False) -> None:
               f"{res.n_solves} | {ratio} | {target} |")
 
 
+def first_call_rows(n: int = 100, seeds=(31, 32, 33, 34, 35)) -> None:
+    """A fresh network's first ``rt_curve`` (10 temperatures): default vs exact vs building the table."""
+    from puddles import Network
+
+    T = np.linspace(0.0, 1.8, 10)
+    for s in seeds:
+        realization(n, s)  # grown beforehand: every timing below is the R(T) part only
+    times = {"default (tol 0.01)": [], "exact (tol=None)": [], "previous default: whole table at tol 0.01": []}
+    for s in seeds:
+        for label, call in (("exact (tol=None)", lambda net: net.rt_curve(T, 1.0, 0.2, tol=None)),
+                            ("default (tol 0.01)", lambda net: net.rt_curve(T, 1.0, 0.2)),
+                            ("previous default: whole table at tol 0.01", lambda net: net.curve(
+                                (T - 1.0) / 0.2, tol=0.01))):
+            net = Network.generate(n, 0.45, 0.1, seed=s)
+            t0 = time.perf_counter()
+            call(net)
+            times[label].append(time.perf_counter() - t0)
+    exact = float(np.median(times["exact (tol=None)"]))
+    for label, ts in times.items():
+        med = float(np.median(ts))
+        target = "<= exact: " + ("met" if med <= exact * 1.05 else "MISSED") if label.startswith("default") else ""
+        print(f"| first rt_curve call on a fresh N = {n} network, 10 temperatures: {label} (median of {len(ts)}) | "
+              f"{med:.3f} | | {med / exact:.2f}x exact | {target} |", flush=True)
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--quick", action="store_true", help="smaller ensemble (8 x N = 100), fewer baseline calls")
-    ap.add_argument("--baseline-calls", type=int, default=None, help="cap on baseline residual evaluations")
+    ap.add_argument("--quick", action="store_true", help="only N = 100 and a small ensemble (8 x N = 100)")
     ap.add_argument("--ensemble-only", action="store_true", help="only the ensemble scaling")
+    ap.add_argument("--fit-only", action="store_true", help="only the fits")
     args = ap.parse_args(argv)
-    calls = args.baseline_calls or (12 if args.quick else 40)
     n_ens, count = (100, 8) if args.quick else (200, 32)
 
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} (1 min) before the run\n", flush=True)
-    if args.ensemble_only:
-        ens = bench_ensemble(n_ens, count)
-        _ensemble_rows(ens, n_ens, count, header=True)
-        return 0
-    fit = bench_fit()
-    res = fit["result"]
-    p = res.params
-    start = [p["tc_mean"].value * 1.05, p["sigma"].value * 1.2, 0.45, 0.15, p["r_n"].value]
-    base = bench_baseline(fit["data"], 2, calls, start)
-    per_call = base["time"] / max(base["calls"], 1)
-    base8 = base["time"] * 8 / 2
-    solves8 = base["solves"] * 8 // 2
-    mark = "" if base["converged"] else ">= "
-    ens = bench_ensemble(n_ens, count)
-
     print("| benchmark | time (s) | network solves | ratio to baseline | target |")
-    print("| --- | --- | --- | --- | --- |")
-    print(f"| fit, 60 points, N = 100, 8 realizations ({res.n_evaluations} (w, w2) points) | {fit['time']:.1f} | "
-          f"{res.n_solves} | {mark}{base8 / fit['time']:.1f}x faster | <= 60 s: "
-          f"{'met' if fit['time'] <= 60 else 'MISSED'} |")
-    print(f"| baseline: least_squares on 5 parameters, exact solves, 2 realizations, {base['calls']} calls"
-          f"{'' if base['converged'] else ' (capped)'} | {base['time']:.1f} | {base['solves']} | measured | |")
-    print(f"| baseline extrapolated to 8 realizations ({per_call * 4:.2f} s per call) | {mark}{base8:.1f} | "
-          f"{mark}{solves8} | 1 | |")
-    _ensemble_rows(ens, n_ens, count)
-    print(f"\nfit: {res.message}; redchi = {res.redchi:.3g}; "
-          + ", ".join(f"{k} = {q.value:.4g} +- {q.stderr:.2g}" for k, q in p.items()))
-    print(f"load average after the run: {os.getloadavg()[0]:.2f}")
+    print("| --- | --- | --- | --- | --- |", flush=True)
+    if not args.ensemble_only:
+        first_call_rows()
+        previous = previous_fit_rt()
+        fit_rows(100, 8, 10.0, previous)
+        if not args.quick:
+            fit_rows(200, 16, 120.0, previous)
+    if not args.fit_only:
+        _ensemble_rows(bench_ensemble(n_ens, count), n_ens, count)
+    print(f"\nload average after the run: {os.getloadavg()[0]:.2f}")
     return 0
 
 

@@ -1088,8 +1088,8 @@ W.HBox([fit_plot.widget, res_plot.widget])
         grow inside the transition, where 3 small networks resemble least the 8 large ones that made the data —
         raise `n` and `realizations` and watch them shrink. Each stderr
         is split into two parts, shown as *noise / disorder* in the table: the curvature of $\chi^2$
-        (measurement noise) and a jackknife over the realizations (how much the answer would move with other
-        simulated networks). With only 3 small networks the disorder part dominates — that is the price of
+        (measurement noise) and a bootstrap over single realizations (a measured film is one realization of
+        the disorder: how much the answer moves when another simulated network plays the film). With only 3 small networks the disorder part dominates — that is the price of
         the fast setting.
 
         ## 4.3 Reading the parameters as the paper does
@@ -1211,7 +1211,8 @@ W.VBox([tg.css(), panel.widget])
         With a constant $R_N$ the model cannot follow the sloping normal state: the residuals show a systematic
         trend above the transition and the reduced $\chi^2$ is about three times larger. The linear normal state
         $R_N(T) = r_n[1 + \alpha(T - \bar T_c)]$ finds $\alpha \approx 0.025$ /K (true: 0.02 /K) and a
-        reduced $\chi^2$ within a factor of two of the noise level ($1\,\%$ of 300 Ω, i.e. about 9 Ω²); $\bar T_c$
+        reduced $\chi^2$ within a factor of two of 1 (it is measured against the noise, estimated from the data
+        when you give no `r_err`); $\bar T_c$
         moves by a few hundredths of a kelvin. Always model the normal state before interpreting the transition.
         """)),
         md(r"""
@@ -1229,7 +1230,7 @@ W.VBox([tg.css(), panel.widget])
         The curve has no plateau, so it barely constrains $w_2$ (its stderr is as large as its value; the true
         value, 0.02, hardly changes a percolating curve), and fixing it leaves $\chi^2$ essentially unchanged.
         It does not make $w$ better determined: $w$ is degenerate with $\bar T_c$ and $\sigma$, not with $w_2$,
-        and with 3 realizations the jackknife part of its stderr is itself noisy, so the stderr of $w$ may even
+        and with 3 realizations the bootstrap (disorder) part of its stderr is itself noisy, so the stderr of $w$ may even
         grow. Fixing is legitimate when the data cannot tell the value apart *and* you say so; the fixed value is
         an assumption, not a result.
         """)),

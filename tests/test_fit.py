@@ -9,8 +9,9 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pytest
 
-from puddles.ensemble import ensemble_rt, realization_seeds
+from puddles.ensemble import realization_seeds
 from puddles.fit import FitResult, fit_rt
+from puddles.fit.curves import ModelCurves
 from puddles.io import RTData, load_rt
 
 T = np.linspace(0.4, 1.8, 40)
@@ -19,8 +20,8 @@ SMALL = dict(n=30, realizations=2, seed=3)
 
 def model_data(n=30, w=0.5, w2=0.1, tc=1.0, sg=0.2, seed=3, count=2, tol=0.03, T=T):
     """R/R_N of the fit's own realizations (seed, count): the model the fit uses, exactly."""
-    ens = ensemble_rt(dict(n=n, w=w, w2=w2, tc_mean=tc, sigma=sg), T, realization_seeds(seed, count), tol=tol)
-    return ens.mean
+    curves = ModelCurves(n, realization_seeds(seed, count), 10.0, tol)
+    return np.interp((T - tc) / sg, curves.grid, curves.evaluate(w, w2).Fbar)
 
 
 @pytest.fixture(scope="module")
@@ -92,7 +93,7 @@ def test_fixed_geometry_recovers_tc_sigma_rn_exactly(exact_curve):
     assert p["r_n"].value == pytest.approx(50.0, rel=1e-3)
     assert not p["w"].vary and p["w"].stderr is None and p["w"].value == 0.5
     assert res.n_evaluations == 1 and res.nvarys == 3
-    assert res.redchi < 1e-3 * 50.0**2 * 1e-2  # residuals far below 1 % of R_N
+    assert np.sqrt(np.mean(res.residual**2)) < 1e-2 * 50.0 * 0.1  # residuals far below 1 % of R_N
 
 
 def test_linear_normal_state_recovers_alpha():
@@ -112,7 +113,7 @@ def test_start_at_the_truth_stays_there(exact_curve):
     res = fit_rt(T, 50.0 * exact_curve, start={"w": 0.5, "w2": 0.1}, **SMALL)
     assert res.params["w"].value == pytest.approx(0.5, abs=1e-9)
     assert res.params["w2"].value == pytest.approx(0.1, abs=1e-9)
-    assert res.chisqr < 1e-2
+    assert res.redchi < 1e-2
 
 
 # -- the result object ---------------------------------------------------------------------
@@ -128,7 +129,8 @@ def test_result_contents(small_fit):
     np.testing.assert_allclose(res.curve(T), res.R_fit, rtol=1e-12)
     np.testing.assert_allclose(res(res.T_curve), res.R_curve, rtol=1e-12)
     assert res.T_curve[0] == T.min() and res.T_curve[-1] == T.max()
-    assert res.chisqr == pytest.approx(np.sum(res.residual**2))
+    assert res.chisqr == pytest.approx(np.sum((res.residual / res.r_err) ** 2))
+    assert res.noise_source == "estimated from the data"
     assert res.nvarys == 5 and res.nfree == T.size - 5
     assert res.redchi == pytest.approx(res.chisqr / res.nfree)
     assert res.n_solves > 0 and res.n_evaluations >= 3
@@ -143,9 +145,14 @@ def test_result_contents(small_fit):
         assert math.isfinite(p.stderr) and p.stderr > 0
         # Uncertainties add in quadrature.
         assert p.stderr == pytest.approx(math.hypot(p.stderr_noise, p.stderr_disorder))
+        assert set(p.correl) == set(res.var_names) - {p.name}
     for i, name in enumerate(res.var_names):
         assert res.covar[i, i] == pytest.approx(res.params[name].stderr ** 2)
-    assert "tc_mean" in res.report() and "<table>" in res._repr_html_()
+        for j, other in enumerate(res.var_names):
+            if i != j:
+                assert res.params[name].correl[other] == pytest.approx(res.covar[i, j] / math.sqrt(res.covar[i, i] * res.covar[j, j]))
+    assert 0.0 <= res.skeleton_broken_fraction <= res.params["w2"].value + 1e-12
+    assert "[[Variables]]" in res.fit_report() and "tc_mean" in res.report() and "<table>" in res._repr_html_()
 
 
 def test_exports_round_trip(small_fit, tmp_path):
@@ -176,7 +183,7 @@ def test_one_realization_has_no_disorder_error(exact_curve):
     for name in ("tc_mean", "sigma", "r_n"):
         p = res.params[name]
         assert math.isnan(p.stderr_disorder) and p.stderr == p.stderr_noise > 0
-    assert "no disorder error" in res.message
+    assert any("no disorder error" in note for note in res.notes)
 
 
 def test_weights_give_a_true_chi_square(exact_curve):
@@ -231,26 +238,24 @@ def test_executor_gives_the_same_fit(exact_curve):
 
 def test_evaluation_budget_is_respected(exact_curve):
     res = fit_rt(T, 50.0 * exact_curve, max_evaluations=3, start={"w": 0.7, "w2": 0.3}, **SMALL)
-    # The budget bounds the optimisation; the final central differences add at most 4 points.
-    assert res.n_evaluations <= 3 + 4
+    # The budget bounds the optimisation; the design around the optimum for the error bars
+    # (q +- step in w and w2, one diagonal point) adds at most 5 points.
+    assert res.n_evaluations <= 3 + 5
 
 
-# -- parameter recovery (the test that matters) ----------------------------------------------
+# -- parameter recovery on averaged data ------------------------------------------------------
 #
 # Synthetic "measurements": the model at known parameters, averaged over 16 realizations of a
 # master seed (11) that the fit never uses (a sample larger than one network), times
 # (1 + 0.01 eps), eps standard normal. The fit uses N = 100 and 8 realizations of seed 1.
 #
-# Tolerances reached (see the module docstring of puddles.fit for why w and w2 are the weak
-# spots): Tc_mean within 3 %, sigma within 15 % in both cases; w2 within 0.02 where the cluster
-# percolates. Along the plateau valley (more puddles protect more filaments, so a larger w
-# with a larger w2 gives the same plateau) the disorder of 8 + 16 realizations moves the
-# optimum: there w and w2 are recovered within 0.08; in the percolating case, where the curve
-# barely depends on w at 1 % noise, w within 0.12.
+# Measured (quoted in the README and in puddles.fit): Tc_mean within 1.5 %, sigma within 10 %,
+# R_N within 0.3 %, w within 0.1, w2 within 0.05 (percolating: 0.005). Single films (one
+# realization each) are tested in tests/test_fit_coverage.py.
 
 RECOVERY = {
-    "plateau": dict(w=0.40, w2=0.20, tol_w=0.08, tol_w2=0.08, percolates=False),
-    "percolating": dict(w=0.55, w2=0.03, tol_w=0.12, tol_w2=0.02, percolates=True),
+    "plateau": dict(w=0.40, w2=0.20, tol_w=0.1, tol_w2=0.05, percolates=False),
+    "percolating": dict(w=0.55, w2=0.03, tol_w=0.1, tol_w2=0.05, percolates=True),
 }
 
 
@@ -268,12 +273,13 @@ def test_parameter_recovery(case):
     p = res.params
     print(f"\n{case}: " + ", ".join(f"{k} = {q.value:.4g} +- {q.stderr:.2g}" for k, q in p.items())
           + f"; {res.n_solves} solves, {res.n_evaluations} points, {res.elapsed:.1f} s; {res.message}")
-    assert p["tc_mean"].value == pytest.approx(10.0, rel=0.03)
-    assert p["sigma"].value == pytest.approx(1.0, rel=0.15)
+    assert p["tc_mean"].value == pytest.approx(10.0, rel=0.015)
+    assert p["sigma"].value == pytest.approx(1.0, rel=0.10)
     assert p["w"].value == pytest.approx(c["w"], abs=c["tol_w"])
     assert p["w2"].value == pytest.approx(c["w2"], abs=c["tol_w2"])
-    assert p["r_n"].value == pytest.approx(100.0, rel=0.02)
+    assert p["r_n"].value == pytest.approx(100.0, rel=0.003)
     assert res.percolates == c["percolates"]
-    assert 0.3 < res.redchi / (0.01**2 * np.mean(data.R**2)) < 3  # residuals at the noise level
+    assert 0.3 < res.redchi < 3  # residuals at the (estimated) noise level
+    assert res.success and not res.warnings
     for q in p.values():
         assert math.isfinite(q.stderr) and q.stderr > 0

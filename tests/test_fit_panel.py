@@ -192,3 +192,65 @@ def test_a_long_curve_is_drawn_thinned_but_loaded_whole():
     assert len(panel.data) == n and panel.data_mark.x.size == PLOT_MAX_POINTS
     assert panel.data_mark.x[0] == 0.0 and panel.data_mark.x[-1] == panel.data.T[-1]
     assert f"{n} points ({PLOT_MAX_POINTS} shown)" in panel.source.value
+
+
+def test_the_confidence_band_is_shaded_around_the_fit():
+    panel = FitPanel()
+    panel.example.value = EXAMPLE
+    panel.n.value, panel.realizations.value = 20, 3
+    res = panel.run_fit()
+    lo, hi = np.asarray(panel.band_mark.y)
+    band = res.eval_uncertainty(res.T_curve)
+    np.testing.assert_array_equal(panel.band_mark.x, res.T_curve)
+    np.testing.assert_allclose(hi - lo, 2 * band)
+    assert np.all(lo <= res.R_curve) and np.all(res.R_curve <= hi) and band.max() > 0
+    assert panel.band_mark.fill == "between"
+
+
+def _series_files():
+    T = np.linspace(2.0, 18.0, 30)
+    files = []
+    for v, tc in ((-1.0, 8.0), (0.5, 9.0), (2.0, 10.0)):
+        text = "T (K),R (ohm)\n" + "".join(f"{t},{100 / (1 + np.exp(-(t - tc) / 1.2))}\n" for t in T)
+        files.append((f"film_Vg_{v}V.csv", text.encode()))
+    return files
+
+
+def _upload_many(panel, files):
+    panel.upload.value = tuple(
+        {"name": name, "type": "text/csv", "size": len(content), "content": memoryview(content),
+         "last_modified": datetime.now(timezone.utc)} for name, content in files)
+
+
+def test_several_files_fit_as_a_series_with_four_panels():
+    statuses = []
+    panel = FitPanel(status=lambda message, level: statuses.append((message, level)))
+    _upload_many(panel, _series_files())
+    assert panel.series_data is not None and panel.series_data[1] == [-1.0, 0.5, 2.0]
+    assert "series of 3 curves" in panel.source.value
+    panel.n.value, panel.realizations.value = 20, 2
+    panel.fit_button.click()
+    series = panel.series
+    assert series is not None and len(series) == 3 and panel.results_stack.selected_index == 1
+    for name in ("tc_mean", "sigma", "w", "w2"):
+        np.testing.assert_array_equal(panel.series_panels.values[name].x, [-1.0, 0.5, 2.0])
+        np.testing.assert_array_equal(panel.series_panels.values[name].y, series.column(name))
+    np.testing.assert_array_equal(panel.series_panels.skeleton.y, series.column("skeleton_broken_fraction"))
+    assert np.all(np.diff(series.column("tc_mean")) > 0)  # Tc rises with the gate voltage, as made
+    links = dict(re.findall(r'download="puddles_series\.(\w+)" href="data:[^;]+;charset=utf-8;base64,([^"]+)"',
+                            panel.downloads.value))
+    assert base64.b64decode(links["csv"]).decode() == series.to_csv()
+    assert statuses[-1][1] == "info" and "series fitted" in statuses[-1][0]
+
+
+def test_one_series_file_with_a_label_column():
+    panel = FitPanel()
+    T = np.linspace(2.0, 18.0, 25)
+    text = "Vg,T (K),R (ohm)\n" + "".join(f"{v},{t},{100 / (1 + np.exp(-(t - 9 - v)))}\n" for v in (0, 1) for t in T)
+    panel.label_column.value = "Vg"
+    _upload(panel, "series.csv", text.encode())
+    assert panel.series_data[1] == [0.0, 1.0] and len(panel.series_data[0][0]) == T.size
+    panel.label_column.value = "nope"
+    before = panel.series_data
+    _upload(panel, "series2.csv", text.encode())
+    assert "label_column &#x27;nope&#x27; not in the header" in panel.message.value and panel.series_data is before

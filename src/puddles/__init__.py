@@ -10,9 +10,8 @@ dashboard lives in :mod:`puddles.app`.
 
 __version__ = "0.1.0"
 
-# The imports come after __version__: fit and io read it.
 from .ensemble import ensemble_rt
-from .fit import FitResult, fit_rt
+from .fit import FitResult, fit_rt, fit_series
 from .io import RTData, load_rt
 from .lattice import normal_resistance
 from .network import BondStates, Network
@@ -30,6 +29,7 @@ __all__ = [
     "RTData",
     "fit_rt",
     "FitResult",
+    "fit_series",
     "ensemble_rt",
     "ModelParams",
     "ThermoParams",

@@ -267,13 +267,15 @@ class Network:
             None: exact network solves at every temperature (cached per distinct
             number of superconducting bonds). Float: served from the
             adaptively sampled universal curve with error at most ``tol`` (R_N units,
-            default 0.01).
+            default 0.01); before that table exists, a few temperatures are solved
+            exactly instead (faster than building it, and exact), so a first call is
+            never slower than ``tol=None``.
         """
         T = check_temperatures(T)
         tc_mean, sigma = self._tc(tc_mean, sigma)
         tol = check_tol(tol)
         k = self._count_superconducting(T, tc_mean, sigma)
-        if tol is None:
+        if tol is None or self.curve.exact_is_cheaper(k, tol):
             return self.curve.exact(k)
         kk, gg = self.curve.table(tol)
         return np.interp(np.minimum(k, self.curve.k_max), kk, gg)

@@ -170,6 +170,17 @@ class UniversalCurve:
         kk, gg = self.table(tol)
         return np.interp(np.minimum(k, self.k_max), kk, gg)
 
+    def exact_is_cheaper(self, k, tol: float) -> bool:
+        """True when the prefix lengths ``k`` need fewer new solves than a table at ``tol``
+        would (about ``1.5 / tol + 16``) and no such table exists yet: then the exact
+        values, which meet any tolerance, are also the faster answer."""
+        if tol >= self.table_tol:
+            return False
+        capped = np.unique(np.minimum(np.asarray(k), self.k_max))
+        with self._lock:
+            missing = sum(1 for v in capped.tolist() if v not in self._g)
+        return missing <= 1.5 / tol + 16
+
     # -- adaptive table -------------------------------------------------------------
     def table(
         self, tol: float = DEFAULT_TOL, *, initial: int = 16, cancelled=None

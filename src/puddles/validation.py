@@ -22,6 +22,7 @@ __all__ = [
     "check_tc",
     "check_diameter",
     "check_tol",
+    "check_measured_curve",
     "check_quantity",
     "MIN_SIZE",
     "MAX_SIZE",
@@ -31,6 +32,11 @@ __all__ = [
 #: Smallest and largest lattice size (nodes per side) the engine accepts.
 MIN_SIZE = 2
 MAX_SIZE = 2000
+#: Largest temperature (K) a measured curve may hold: far above any superconductor, far
+#: below the overflow of the model's reduced temperature (a point at 1e308 K is a typo).
+MAX_TEMPERATURE_K = 1e4
+#: Largest |R| a measured curve may hold (any unit): squares must stay finite in chi^2.
+MAX_RESISTANCE = 1e100
 #: Largest size that is practical: N = 400 takes about 75 s for the network and its R(T) curve
 #: on two cores, and every doubling of N costs 4-5x more (N = 2000: hours). ``Network.generate``
 #: warns above it.
@@ -232,3 +238,32 @@ def check_tol(value, *, allow_none: bool = True):
             raise ValueError("tol must be a number in (0, 0.5] (units of R_N), got None")
         return None
     return check_number("tol", value, 0.0, 0.5, lo_open=True)
+
+
+def check_measured_curve(T, R, *, t_max: float = MAX_TEMPERATURE_K) -> tuple[np.ndarray, np.ndarray]:
+    """A measured curve as two float arrays: same length, 1-D, finite, ``0 <= T <= t_max`` (K),
+    ``|R| <= 1e100`` with at least one positive R (the normal state)."""
+    arrays = []
+    for name, v, what in (("T", T, "temperatures (K)"), ("R", R, "resistances (ohm or R/R_N)")):
+        if isinstance(v, (str, bytes)):
+            raise ValueError(f"{name} must be an array of {what}, got {v!r}")
+        try:
+            arrays.append(np.array(v, dtype=float, copy=True))
+        except (TypeError, ValueError):
+            raise ValueError(f"{name} must be an array of {what}") from None
+    T, R = arrays
+    if T.ndim != 1 or R.ndim != 1:
+        raise ValueError(f"T and R must be one-dimensional, got shapes {T.shape} and {R.shape}")
+    if T.size != R.size:
+        raise ValueError(f"T and R must have the same length, got {T.size} and {R.size}")
+    if not np.all(np.isfinite(T)) or (T < 0).any():
+        raise ValueError("T must hold finite temperatures >= 0 (K)")
+    if (T > t_max).any():
+        raise ValueError(f"T must lie in [0, {t_max:g}] K, got a point at {T.max():.6g} K")
+    if not np.all(np.isfinite(R)):
+        raise ValueError("R must hold finite resistances (drop missing points first)")
+    if (np.abs(R) > MAX_RESISTANCE).any():
+        raise ValueError(f"R must lie in [-{MAX_RESISTANCE:g}, {MAX_RESISTANCE:g}], got {R[np.argmax(np.abs(R))]:.6g}")
+    if not (R > 0).any():
+        raise ValueError("R must contain positive resistances (the normal state); all values are <= 0")
+    return T, R

@@ -11,9 +11,14 @@ Contract with the dashboard: ``FitPanel(status=None)`` with ``status(message, le
 * runs :func:`puddles.fit.fit_rt` when *Fit* is pressed, with an ``IntProgress`` bar fed
   by the fit's progress callback; with ``background=True`` (the dashboard) the fit runs
   in a process of its own (:class:`puddles.app.fit_job.FitJob`) and *Cancel* ends it;
-* shows data and fit (bqplot) with the residuals below, the parameter table (HTML) and
+* shows data and fit (bqplot) with its shaded 1-sigma confidence band
+  (``FitResult.eval_uncertainty``) and the residuals below, the parameter table (HTML) and
   ``data:`` URI download links for the CSV and JSON export (they work in Voilà, where
-  there is no file system to save to).
+  there is no file system to save to);
+* takes a series - several files (the control value from each file name) or one file with
+  a label column - fits it with :func:`puddles.fit.fit_series` (common realizations; in the
+  kernel) and shows the four parameter panels of the paper's Fig. 1(b)-(e)
+  (:class:`puddles.app.series_plots.SeriesPanels`), with CSV/JSON of the table.
 
 A malformed upload shows the loader's message in the panel and through ``status(...,
 "error")``; the previous data, fit and plots stay, and the panel stays usable. Uploads
@@ -38,11 +43,12 @@ import ipywidgets as widgets
 import numpy as np
 
 from puddles.examples import list_examples, load_example
-from puddles.fit import FitResult, fit_rt
+from puddles.fit import FitResult, SeriesResult, fit_rt, fit_series, read_series
 from puddles.io import RTData, load_rt, read_table
 from puddles.io.columns import choose_columns
 
 from .fit_job import FitCancelled, FitJob
+from .series_plots import SeriesPanels
 
 __all__ = ["FitPanel", "UPLOAD_MAX_BYTES"]
 
@@ -129,7 +135,7 @@ class FitPanel:
             options=[_NO_EXAMPLE] + list_examples(), value=_NO_EXAMPLE, description="example", style=style, layout=narrow
         )
         self.example.add_class("pd-fit-example")
-        self.upload = widgets.FileUpload(accept=_ACCEPT, multiple=False, description="Upload R(T) file",
+        self.upload = widgets.FileUpload(accept=_ACCEPT, multiple=True, description="Upload R(T) file(s)",
                                          layout=widgets.Layout(width="320px"))
         self.upload.add_class("pd-fit-upload")
         self.source = widgets.HTML(layout=narrow)
@@ -171,6 +177,14 @@ class FitPanel:
             layout=narrow,
         )
 
+        # Series: several files (control value from each file name) or one file with a label column.
+        self.label_column = widgets.Text(value="", placeholder="e.g. Vg (one series file)", description="label column",
+                                         style=style, layout=narrow)
+        self.label_column.add_class("pd-fit-label-column")
+        self.control = widgets.Text(value="gate voltage (V)", description="control", style=style, layout=narrow)
+        self.series_data: tuple[list[RTData], list[float]] | None = None
+        self.series: SeriesResult | None = None
+        self.series_panels = SeriesPanels()
         self._build_figures()
         self.params_html = widgets.HTML(layout=widgets.Layout(width="330px"))
         self.params_html.add_class("pd-fit-params")
@@ -184,7 +198,8 @@ class FitPanel:
         self.fit_button.on_click(lambda _b: self.run_fit())
 
         controls = widgets.VBox(
-            [self.example, self.upload, self.columns_box, self.source, help_text, self.t_range, self.n,
+            [self.example, self.upload, self.columns_box, self.label_column, self.control, self.source, help_text,
+             self.t_range, self.n,
              self.realizations, self.normal_state, self.seed, self.fit_button, self.cancel_button, self.progress,
              self.progress_label, self.message],
             layout=widgets.Layout(width="330px"),
@@ -192,7 +207,8 @@ class FitPanel:
         controls.add_class("pd-controls")
         plots = widgets.VBox([self.fig, self.resid_fig], layout=widgets.Layout(width="570px"))
         side = widgets.VBox([self.params_html, self.downloads], layout=widgets.Layout(width="340px"))
-        self.widget = widgets.HBox([controls, plots, side], layout=widgets.Layout(width="100%"))
+        self.results_stack = widgets.Stack([widgets.HBox([plots, side]), self.series_panels.widget], selected_index=0)
+        self.widget = widgets.HBox([controls, self.results_stack], layout=widgets.Layout(width="100%"))
         self.widget.add_class("pd-fit")
         self._show_result(None)
 
@@ -205,9 +221,13 @@ class FitPanel:
                                     default_size=18, labels=["data"], display_legend=True)
         self.fit_mark = bq.Lines(x=empty, y=empty, scales={"x": xs, "y": ys}, colors=[_FIT_COLOR], stroke_width=2.5,
                                  labels=["fit"], display_legend=True)
+        # 1-sigma confidence band of the model (FitResult.eval_uncertainty), shaded.
+        self.band_mark = bq.Lines(x=empty, y=np.zeros((2, 0)), scales={"x": xs, "y": ys}, colors=[_FIT_COLOR],
+                                  fill="between", fill_colors=[_FIT_COLOR], fill_opacities=[0.25], stroke_width=0,
+                                  opacities=[0.0, 0.0])
         self.y_axis = bq.Axis(scale=ys, side="left", label="R (Ω)", grid_lines="dashed")
         self.fig = bq.Figure(
-            marks=[self.data_mark, self.fit_mark],
+            marks=[self.band_mark, self.data_mark, self.fit_mark],
             axes=[bq.Axis(scale=xs, label="T (K)", grid_lines="dashed"), self.y_axis],
             fig_margin=dict(top=14, bottom=40, left=70, right=14), animation_duration=0, legend_location="top-left",
             layout=widgets.Layout(width="560px", height="370px"),
@@ -263,6 +283,37 @@ class FitPanel:
         if notes:
             self._note(notes)
             self._status(notes, "info")
+        return True
+
+    def load_series_bytes(self, items: list[tuple[str, bytes]]) -> bool:
+        """Load a series: several files (control value from each name) or one file with the label column.
+
+        Returns False (and reports) on error; the previous data and fits stay.
+        """
+        streams = []
+        for name, content in items:
+            if len(content) > UPLOAD_MAX_BYTES:
+                self._error(f"{name}: the file is {len(content) / 1e6:.1f} MB; the limit is {UPLOAD_MAX_BYTES / 1e6:g} MB")
+                return False
+            stream = io.BytesIO(bytes(content))
+            stream.name = name
+            streams.append(stream)
+        column = self.label_column.value.strip() or None
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                if column is not None:
+                    curves, labels = read_series(streams[0], label_column=column)
+                else:
+                    curves, labels = read_series(streams)
+        except (ValueError, TypeError, OSError) as exc:
+            self._error(str(exc))
+            return False
+        self._hide_columns()
+        merged = RTData(T=np.concatenate([c.T for c in curves]), R=np.concatenate([c.R for c in curves]),
+                        r_unit=curves[0].r_unit)
+        self.set_data(merged, source=f"series of {len(curves)} curves ({', '.join(f'{v:g}' for v in labels)})")
+        self.series_data = (curves, labels)
         return True
 
     def _offer_columns(self, table, content: bytes, name: str) -> None:
@@ -321,10 +372,14 @@ class FitPanel:
         self.set_data(data, source=label)
 
     def set_data(self, data: RTData, source: str = "") -> None:
-        """Show new data (clears the previous fit, cancels a running one)."""
+        """Show new data (clears the previous fit and any series, cancels a running fit)."""
         self.cancel_fit()
         self.data = data
         self.result = None
+        self.series_data = None
+        self.series = None
+        self.series_panels.show(None)
+        self.results_stack.selected_index = 0
         T = data.T
         lo, hi = float(T.min()), float(T.max())
         step = max((hi - lo) / 500, 1e-6)
@@ -355,11 +410,10 @@ class FitPanel:
         value = change["new"]
         if not value:
             return
-        item = value[-1] if isinstance(value, (tuple, list)) else next(iter(value.values()))
+        entries = list(value) if isinstance(value, (tuple, list)) else list(value.values())
         try:
-            content = item["content"]
-            name = item.get("name", "upload")
-        except (KeyError, TypeError):
+            items = [(item.get("name", "upload"), bytes(item["content"])) for item in entries]
+        except (KeyError, TypeError, AttributeError):
             self._error("the upload could not be read (unexpected widget data)")
             return
         finally:
@@ -367,7 +421,11 @@ class FitPanel:
             self.upload.unobserve(self._on_upload, names="value")
             self.upload.value = ()
             self.upload.observe(self._on_upload, names="value")
-        if self.load_bytes(content, name) and self.example.value != _NO_EXAMPLE:
+        if len(items) > 1 or self.label_column.value.strip():
+            ok = self.load_series_bytes(items)
+        else:
+            ok = self.load_bytes(items[-1][1], items[-1][0])
+        if ok and self.example.value != _NO_EXAMPLE:
             self.example.unobserve(self._on_example, names="value")
             self.example.value = _NO_EXAMPLE
             self.example.observe(self._on_example, names="value")
@@ -399,6 +457,8 @@ class FitPanel:
             return None
         if self.fit_job is not None and self.fit_job.running:
             return None
+        if self.series_data is not None:
+            return self.run_series()
         opts = self.fit_options()
         data = self.data
         self.fit_button.disabled = True
@@ -462,11 +522,50 @@ class FitPanel:
         )
         return result
 
+    def run_series(self) -> SeriesResult | None:
+        """Fit the loaded series with common realizations (in the kernel); shows the four parameter panels."""
+        curves, labels = self.series_data
+        opts = self.fit_options()
+        self.fit_button.disabled = True
+        self.progress.value = 0
+        self._note("")
+        self._status(f"fitting a series of {len(curves)} curves (N = {opts['n']}, {opts['realizations']} "
+                     "realizations, shared)…", "busy")
+        try:
+            series = fit_series(curves, labels, control=self.control.value or "control", progress=self._on_progress,
+                                **opts)
+        except ValueError as exc:
+            self._error(f"series fit failed: {exc}")
+            return None
+        except Exception as exc:  # noqa: BLE001 - the panel must stay usable whatever happens
+            self._error(f"series fit failed unexpectedly ({type(exc).__name__}: {exc})")
+            return None
+        finally:
+            self.fit_button.disabled = self.data is None
+        self.series = series
+        self.series_panels.show(series)
+        self.results_stack.selected_index = 1
+        self.progress.value = self.progress.max
+        self.downloads.value = self._series_links(series)
+        self.series_panels.caption.value += self.downloads.value
+        self._status(f"series fitted in {series.elapsed:.1f} s: {len(series)} curves", "info")
+        return series
+
+    @staticmethod
+    def _series_links(series: SeriesResult) -> str:
+        return (
+            '<div class="pd-panel-title">Download</div><div class="pd-small">'
+            f'<a download="puddles_series.csv" href="{_data_uri(series.to_csv(), "text/csv")}" target="_blank">CSV</a> · '
+            f'<a download="puddles_series.json" href="{_data_uri(series.to_json(), "application/json")}" '
+            'target="_blank">JSON</a> (one row per curve)</div>'
+        )
+
     # -- output ------------------------------------------------------------------------
     def _show_result(self, result: FitResult | None) -> None:
         empty = np.zeros(0)
         if result is None:
             self.fit_mark.x, self.fit_mark.y = empty, empty
+            self.band_mark.x, self.band_mark.y = empty, np.zeros((2, 0))
             self.residual_mark.x, self.residual_mark.y = empty, empty
             self.resid_scale.min = self.resid_scale.max = None
             self.resid_axis.tick_values = None
@@ -475,6 +574,8 @@ class FitPanel:
             self.downloads.value = ""
             return
         self.fit_mark.x, self.fit_mark.y = result.T_curve, result.R_curve
+        band = result.eval_uncertainty(result.T_curve)
+        self.band_mark.x, self.band_mark.y = result.T_curve, np.vstack([result.R_curve - band, result.R_curve + band])
         self.residual_mark.x, self.residual_mark.y = _thin(result.T, result.residual)
         # Symmetric about zero with round ticks, so over- and undershoot read at a glance.
         lim = _nice_ceiling(1.05 * float(np.max(np.abs(result.residual), initial=0.0)))
@@ -507,14 +608,16 @@ class FitPanel:
             "<tr><th>param</th><th>value</th><th>stderr</th><th>noise / disorder</th><th>unit</th></tr>"
             + "".join(rows)
             + "</table>"
-            f'<div class="pd-small">χ² = {result.chisqr:.4g}, reduced χ² = {result.redchi:.3g} '
+            f'<div class="pd-small">reduced χ² = {result.redchi:.3g} against the noise ({result.noise_source}); '
+            f"misfit {result.misfit:.3g} against noise + disorder (≈ 1 for a good fit); "
             f"({result.ndata} points, {result.nvarys} free)<br>"
             f"cluster {perc} ({result.percolating_fraction:.0%} of realizations); {tp}"
             f"plateau R(0)/R<sub>N</sub> = {result.plateau:.3g}<br>"
             f"N = {result.n}, {result.realizations} realizations, {result.n_solves} network solves, "
             f"{result.n_evaluations} (w, w2) points, {result.elapsed:.1f} s<br>{html.escape(result.message)}</div>"
-            '<div class="pd-note">stderr = √(noise² + disorder²): curvature of χ² and the spread over '
-            "realizations (jackknife).</div>"
+            + "".join(f'<div class="pd-warn">{html.escape(w)}</div>' for w in result.warnings)
+            + '<div class="pd-note">stderr = √(noise² + disorder²): the noise, and the disorder of one measured film '
+            "plus the model's finite realizations (bootstrap over single realizations). Shaded: 1σ band.</div>"
         )
 
     @staticmethod
