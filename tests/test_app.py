@@ -384,9 +384,7 @@ def test_density_sets_w_with_clamp_note(dash):
 
 
 def test_nice_ticks():
-    from puddles.app.thermo_panel import nice_ticks
-
-    from puddles.app.thermo_panel import TICK_FORMAT
+    from puddles.app.thermo_panel import TICK_FORMAT, nice_ticks
 
     ticks = nice_ticks(0.0, 0.132, 6)
     np.testing.assert_allclose(ticks, [0.0, 0.025, 0.05, 0.075, 0.1, 0.125])

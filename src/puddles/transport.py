@@ -1,6 +1,6 @@
 """The universal resistive transition F of one cluster, computed exactly and cached.
 
-With common random numbers (spec section 6) the superconducting bonds at temperature T
+With common random numbers (:ref:`model-common-random-numbers`) the superconducting bonds at temperature T
 are the first ``k`` bonds of one fixed order (decreasing ``z``), with
 ``k = #{z > (T - Tc_mean)/sigma}``. So ``R(T)/R_N = G(k)`` for one function ``G`` of the
 integer ``k``, and ``F(x) = G(k(x))``. This module evaluates ``G`` exactly at any set of

@@ -76,7 +76,7 @@ class NetworkRequest:
     seed: int
 
     @classmethod
-    def of(cls, params: ModelParams, seed: int) -> "NetworkRequest":
+    def of(cls, params: ModelParams, seed: int) -> NetworkRequest:
         defaults = ModelParams()
         return cls(params.replace(tc_mean=defaults.tc_mean, sigma=defaults.sigma), int(seed))
 
@@ -111,7 +111,7 @@ class AppState:
         """The network this state asks for."""
         return NetworkRequest.of(self.params, self.seed)
 
-    def with_params(self, **changes) -> "AppState":
+    def with_params(self, **changes) -> AppState:
         """A copy with some model parameters changed (validated by :class:`ModelParams`)."""
         return replace(self, params=self.params.replace(**changes))
 

@@ -199,7 +199,7 @@ class SuperfluidPanel:
         try:
             ic, rho = self.curves(net, tc_mean, sigma)
             links, rho_T = self.at_cursor(net, self.cursor_T, tc_mean, sigma)
-        except Exception as exc:  # any failure is reported in words; the panel stays alive
+        except Exception as exc:  # noqa: BLE001 - any failure is reported in words; the panel stays alive
             self.show_error(exc)
             return False
         self.links, self.rho_T = links, rho_T
@@ -213,7 +213,7 @@ class SuperfluidPanel:
             return
         try:
             links, rho_T = self.at_cursor(self.net, self.cursor_T, self.tc_mean, self.sigma)
-        except Exception as exc:  # reported, never raised into the widget callback
+        except Exception as exc:  # noqa: BLE001 - reported, never raised into the widget callback
             self._status(f"Ic / rho_s: {describe_error(exc)}", "error")
             return
         self.show_cursor(self.cursor_T, links, rho_T)

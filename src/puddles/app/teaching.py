@@ -60,7 +60,7 @@ __all__ = [
 COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf", "#7f7f7f", "#bcbd22"]
 
 _errors: list[str] = []
-_instances: "weakref.WeakSet" = weakref.WeakSet()
+_instances: weakref.WeakSet = weakref.WeakSet()
 
 
 # ----------------------------------------------------------------------------- status and errors
@@ -460,7 +460,7 @@ class CurrentMap(widgets.VBox):
 class RTExplorer(widgets.VBox):
     """R(T) of one puddle network with sliders for (w, w2, Tc_mean, sigma), and its cluster map at T.
 
-    Changing ``w`` or ``w2`` keeps the seed (common random numbers, spec section 6): the same
+    Changing ``w`` or ``w2`` keeps the seed (:ref:`model-common-random-numbers`): the same
     skeleton, puddle sequence and Tc draws, so the curve moves instead of being re-rolled.
     Changing ``Tc_mean`` or ``sigma`` needs no new network solve. The plot and the map are
     the dashboard's (:class:`puddles.app.plots.RTPlot`, :class:`puddles.app.cluster_map.ClusterMap`);

@@ -176,7 +176,7 @@ class SeriesResult:
         """One row per curve: label, parameters and stderr, Tp, plateau, skeleton broken fraction, fit quality."""
         rows = []
         for label, res in zip(self.labels, self.results):
-            row = {"label": float(label)}
+            row: dict[str, object] = {"label": float(label)}
             for name, p in res.params.items():
                 row[name] = p.value
                 row[f"{name}_stderr"] = math.nan if p.stderr is None else p.stderr
