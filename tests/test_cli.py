@@ -82,14 +82,19 @@ def test_fit_one_file_to_json_and_figure(two_curves, tmp_path, capsys):
 
 
 def test_fit_series_one_row_per_file(two_curves, tmp_path):
-    out = tmp_path / "series.csv"
-    assert main(["fit", *two_curves, "--n", "20", "--realizations", "2", "-q", "-o", str(out)]) == 0
-    rows = [ln.split(",") for ln in out.read_text().splitlines() if not ln.startswith("#")]
+    out, fig = tmp_path / "series.csv", tmp_path / "series.png"
+    argv = ["fit", *two_curves, "--n", "20", "--realizations", "2", "-q", "-o", str(out), "--figure", str(fig)]
+    assert main(argv) == 0
+    text = out.read_text()
+    assert "# common random numbers: every curve fitted with the same realizations" in text
+    rows = [ln.split(",") for ln in text.splitlines() if not ln.startswith("#")]
     header, body = rows[0], rows[1:]
-    assert header[:3] == ["file", "tc_mean", "tc_mean_stderr"] and "plateau" in header
-    assert [r[0] for r in body] == two_curves
+    assert header[:4] == ["label", "tc_mean", "tc_mean_stderr", "sigma"] and "plateau" in header
+    assert [float(r[0]) for r in body] == [0.0, 1.0]  # labels from the file names film_0, film_1
     w2 = header.index("w2")
     assert float(body[1][w2]) > float(body[0][w2])  # the series' broken fraction is recovered in order
+    assert fig.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert main([*argv, "--labels", "1,2,3"]) == 2  # three labels for two files: a usage error
 
 
 def test_notebooks_are_copied_and_never_overwritten_silently(tmp_path, capsys):

@@ -211,9 +211,7 @@ def _fix(items: Sequence[str]) -> dict[str, float]:
 
 
 def _fit(args: argparse.Namespace) -> int:
-    from tqdm.auto import tqdm
-
-    from . import fit_rt, load_rt
+    from . import fit_rt, fit_series, load_rt
 
     fix = _fix(args.fix)
     data = {}
@@ -224,46 +222,43 @@ def _fit(args: argparse.Namespace) -> int:
             data[path] = load_rt(path, t_unit=args.t_unit, r_unit=args.r_unit)
         except ValueError as exc:
             raise ValueError(f"{path}: {exc}") from None
-    single = len(data) == 1
     kwargs: dict[str, Any] = dict(n=args.n, realizations=args.realizations, seed=args.seed, fix=fix or None,
-                                  normal_state=args.normal_state)
-    results = {}
-    files = tqdm(data.items(), desc="fits", unit="file", disable=args.quiet or single)
-    for path, rt in files:
-        results[path] = fit_rt(rt, progress=None if (args.quiet or not single) else "tqdm", **kwargs)
-        print(f"== {path}\n{results[path].report()}\n")
-    if args.output:
-        if single:
-            (result,) = results.values()
+                                  normal_state=args.normal_state, progress=None if args.quiet else "tqdm")
+    if len(data) == 1:
+        ((path, rt),) = data.items()
+        result = fit_rt(rt, **kwargs)
+        print(f"== {path}\n{result.report()}\n")
+        if args.output:
             (result.to_json if args.output.endswith(".json") else result.to_csv)(args.output)
-        else:
-            _write_series(args.output, results)
+        if args.figure:
+            _fit_figure(args.figure, path, result)
+        return 0
+    # A series: shared realizations (common random numbers), labels from the file names
+    # (or --labels), one table row per curve and the Fig. 1(b)-(e)-style parameter panels.
+    from .fit.series import label_from_name
+
+    paths = list(data)
+    try:
+        labels = [float(v) for v in args.labels.split(",")] if args.labels else [label_from_name(p) for p in paths]
+    except ValueError:
+        raise UsageError(f"--labels must be {len(paths)} comma-separated numbers, got {args.labels!r}") from None
+    if len(labels) != len(paths):
+        raise UsageError(f"--labels: {len(labels)} labels for {len(paths)} files")
+    series = fit_series([data[p] for p in paths], labels, control=args.control, **kwargs)
+    print(series)
+    if args.output:
+        (series.to_json if args.output.endswith(".json") else series.to_csv)(args.output)
     if args.figure:
-        _fit_figure(args.figure, results)
+        series.plot(args.figure)
     return 0
 
 
-def _write_series(path: str, results: dict) -> None:
-    """One row per file: every parameter with its standard error, and the fit summary."""
-    names = list(next(iter(results.values())).params)
-    with open(path, "w", encoding="utf-8", newline="") as f:
-        f.write(f"# generator: superpuddles fit (puddles {__version__}); stderr empty = held fixed\n")
-        w = csv.writer(f, lineterminator="\n")
-        w.writerow(["file", *(c for n in names for c in (n, f"{n}_stderr")), "redchi", "percolates", "tp_K", "plateau"])
-        for file, r in results.items():
-            values = [v for n in names for v in (r.params[n].value, "" if r.params[n].stderr is None else r.params[n].stderr)]
-            w.writerow([file, *values, r.redchi, r.percolates, r.tp, r.plateau])
-
-
-def _fit_figure(path: str, results: dict) -> None:
+def _fit_figure(path: str, file: str, r) -> None:
     fig, (ax, res) = _figure([3.0, 1.0])
-    for i, (file, r) in enumerate(results.items()):
-        color = f"C{i % 10}"
-        ax.plot(r.T, r.R, "o", ms=3, color=color, alpha=0.6, label=Path(file).name)
-        ax.plot(r.T_curve, r.R_curve, "-", color=color)
-        res.plot(r.T, r.residual, "o", ms=3, color=color)
-    unit = "R / R_N" if next(iter(results.values())).r_unit == "normalized" else "R (ohm)"
-    ax.set(ylabel=unit, title="data (points) and model fits (lines)")
+    ax.plot(r.T, r.R, "o", ms=3, color="C0", alpha=0.6, label=Path(file).name)
+    ax.plot(r.T_curve, r.R_curve, "-", color="C0")
+    res.plot(r.T, r.residual, "o", ms=3, color="C0")
+    ax.set(ylabel="R / R_N" if r.r_unit == "normalized" else "R (ohm)", title="data (points) and model fit (line)")
     ax.legend(frameon=False, fontsize="small")
     res.axhline(0.0, color="0.5", lw=0.8)
     res.set(xlabel="T (K)", ylabel="residual")
@@ -330,7 +325,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=_superfluid)
 
     p = sub.add_parser("fit", help="fit measured R(T) files (one, or a series)",
-                       description="Fit the puddle network model to one R(T) file or to each file of a series.")
+                       description="Fit the puddle network model to one R(T) file, or to a series of files with shared realizations.")
     p.add_argument("files", nargs="+", help="R(T) files (CSV, TSV or whitespace; K or mK; ohm, kohm or R/R_N)")
     p.add_argument("--n", type=int, default=100, help="lattice size of the simulated networks (default 100)")
     p.add_argument("--realizations", type=int, default=8, help="networks averaged (default 8)")
@@ -342,9 +337,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--t-unit", choices=("K", "mK"), default=None, help="temperature unit if the header does not say")
     p.add_argument("--r-unit", choices=("ohm", "kohm", "Mohm", "normalized"), default=None,
                    help="resistance unit if the header does not say")
+    p.add_argument("--labels", default=None,
+                   help="a series: control value of each file, comma-separated (default: the last number in each name)")
+    p.add_argument("--control", default="gate voltage (V)", help="a series: name and unit of the control value")
     p.add_argument("-o", "--output", default=None,
-                   help="one file: the result as .csv or .json; a series: one CSV row per file")
-    p.add_argument("--figure", default=None, help="save data, fits and residuals (png, pdf, svg; needs matplotlib)")
+                   help="the result as .csv or .json (a series: one row per file, fitted with shared realizations)")
+    p.add_argument("--figure", default=None,
+                   help="save a figure (png, pdf, svg; needs matplotlib): one file: data, fit and residuals; "
+                        "a series: each parameter against the control value")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
     p.set_defaults(run=_fit)
     return parser
