@@ -16,6 +16,10 @@ when the marks hold the new data):
 * **kernel PSS** - proportional set size (MB) of a fresh Python process playing the
   kernel (and of its solver workers, if any started) after the first render and after 10
   network rebuilds (w2 moves, background runner as in a served page);
+* **Ic / rho_s panel** - the background job of a sigma move (both curves, 101
+  temperatures, cache missed) and of a T move (weakest links and rho_s at the cursor),
+  medians; and the sigma redraw of R(T) while that job runs in its thread (threaded
+  dashboard), against the same redraw without the panel;
 * **per-slider latency** - from ``slider.value = x`` to the marks being updated. For
   the cheap sliders (sigma, Tc_mean, T) that is the whole update. For the expensive ones
   (w, w2, N) the dashboard first draws a coarse curve (tol 0.05; 0.06 at N = 200) and then
@@ -90,7 +94,7 @@ def solves_on_scenarios(n: int) -> list[tuple[str, int]]:
     """Solves caused by 5 moves each of sigma, Tc_mean and T on the plateau and Tc-driven scenarios."""
     from puddles.app import Dashboard
 
-    d = Dashboard(n=n, sync=True, fit_panel=False)
+    d = Dashboard(n=n, sync=True, fit_panel=False, superfluid=False)
     out = []
     for name in ("non-percolating, metallic plateau", "Tc-driven loss (MoS2/TiSe2-like)"):
         d.apply_scenario(name)
@@ -141,6 +145,39 @@ def time_slow(d, name: str, values) -> tuple[float, float]:
         first.append(d.timings["first_draw"])
         assert d.status.level != "error", d.status.message
     return statistics.median(first), statistics.median(final)
+
+
+def superfluid_panel(n: int, moves: int = 3) -> dict:
+    """Medians (s): the panel's curves job, its cursor job, and sigma redraws with / without it running."""
+    from puddles.app import Dashboard
+
+    d = Dashboard(n=n, fit_panel=False)  # threaded jobs, as served
+    assert d.wait(300)
+    net, panel, tc = d.entry.net, d.superfluid, d.controls.tc_mean.value
+    curves, cursor, busy, idle = [], [], [], []
+    for i in range(moves):
+        sigma = 2.0 + 0.13 * i  # new values: every job misses the panel's cache
+        t0 = time.perf_counter()
+        panel.curves(net, tc, sigma)
+        curves.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        panel.at_cursor(net, 4.0 + 0.3 * i, tc, sigma)
+        cursor.append(time.perf_counter() - t0)
+    for i in range(moves):
+        d.controls.sigma.value = 1.5 + 0.11 * i  # submits a curves job ...
+        time.sleep(0.05)
+        running = d.superfluid_runner.busy
+        d.controls.sigma.value = 1.55 + 0.11 * i  # ... and redraws R(T) while it runs
+        if running:
+            busy.append(d.timings["fast"])
+        assert d.wait(300)
+    d2 = Dashboard(n=n, fit_panel=False, superfluid=False)
+    assert d2.wait(300)
+    for i in range(moves):
+        d2.controls.sigma.value = 1.55 + 0.11 * i
+        idle.append(d2.timings["fast"])
+    med = statistics.median
+    return {"curves": med(curves), "cursor": med(cursor), "busy": med(busy) if busy else float("nan"), "idle": med(idle)}
 
 
 def first_render(n: int) -> float:
@@ -209,6 +246,7 @@ def main() -> None:
     rows = []
     solve_rows = []
     pss_rows = []
+    panel_rows = []
     renders = []
     for n in sizes:
         renders.append((f"Dashboard object + first plots, N = {n} (kernel side)", first_render(n)))
@@ -217,7 +255,7 @@ def main() -> None:
             if v is not None:
                 renders.append((f"Voilà page to plots on screen, N = {n} (kernel start included)", v))
 
-        d = Dashboard(n=n, sync=True, fit_panel=False)
+        d = Dashboard(n=n, sync=True, fit_panel=False, superfluid=False)  # R(T) path alone; the panel below
         fast = {
             "sigma": ("σ", [2.0, 2.6, 1.8, 3.0, 2.2, 2.5] * 3),
             "tc_mean": ("T̄c", [9.0, 10.5, 8.0, 11.0, 9.5, 10.0] * 3),
@@ -230,6 +268,7 @@ def main() -> None:
             solve_rows.append((f"{label}: {len(values)} moves", n, solves))
         solve_rows += [(f"σ, T̄c, T: 5 moves each, {name}", n, k) for name, k in solves_on_scenarios(n)]
         pss_rows.append((n, kernel_pss(n)))
+        panel_rows.append((n, superfluid_panel(n)))
         slow = {
             "w": ("w", [0.5, 0.55, 0.6]),
             "w2": ("w2", [0.05, 0.1, 0.15]),
@@ -240,7 +279,7 @@ def main() -> None:
             rows.append((label, n, first, final, TARGET_SLOW if n <= 100 else None, b))
         # N: switch into this size from another one (new realization, cold caches).
         other = 50 if n == 100 else 100
-        d2 = Dashboard(n=other, sync=True, fit_panel=False)
+        d2 = Dashboard(n=other, sync=True, fit_panel=False, superfluid=False)
         first, final = time_slow(d2, "n", [n])
         b = baseline(d2, {})
         rows.append((f"N ({other} → {n})", n, first, final, TARGET_SLOW if n <= 100 else None, b))
@@ -266,6 +305,12 @@ def main() -> None:
     print("| --- | ---: | ---: |")
     for what, n, k in solve_rows:
         print(f"| {what} | {n} | {k}{'' if k == 0 else ' **(should be 0)**'} |")
+    print("\n### Ic / rho_s panel (background jobs; medians)\n")
+    print("| N | curves job (Ic + rho_s, 101 T) | cursor job (weakest links + rho_s at T) "
+          "| σ redraw of R(T) while the curves job runs | σ redraw, no panel (baseline) |")
+    print("| ---: | ---: | ---: | ---: | ---: |")
+    for n, m in panel_rows:
+        print(f"| {n} | {m['curves']:.2f} s | {m['cursor'] * 1e3:.0f} ms | {m['busy'] * 1e3:.1f} ms | {m['idle'] * 1e3:.1f} ms |")
     print("\n### Kernel memory (PSS, MB; a fresh process holding one dashboard)\n")
     print("| N | after first render: kernel | workers | after 10 w2 rebuilds: kernel | workers (count) |")
     print("| ---: | ---: | ---: | ---: | ---: |")

@@ -22,8 +22,8 @@ import scipy.sparse as sp
 from scipy.sparse.linalg import spsolve
 
 from puddles import Network, lattice
-from puddles.solver import default_backend
 from puddles.parallel import workers
+from puddles.solver import default_backend
 
 TC_MEAN, SIGMA, W, W2, SEED = 1.0, 0.2, 0.45, 0.1, 1
 TEMPERATURES = np.linspace(0.0, TC_MEAN + 4 * SIGMA, 100)  # from deep below Tp to above every Tc

@@ -40,6 +40,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
 import numpy as np  # noqa: E402
+
 from puddles import ModelParams  # noqa: E402
 from puddles.ensemble import ensemble_rt, local_executor, realization_seeds  # noqa: E402
 from puddles.examples import synthetic_rt  # noqa: E402
@@ -66,7 +67,7 @@ def previous_fit_rt():
     module = types.ModuleType("puddles._fit_previous")
     module.__package__ = "puddles"
     sys.modules[module.__name__] = module
-    exec(compile(source, f"{PREVIOUS}:src/puddles/fit.py", "exec"), module.__dict__)  # noqa: S102 - our own history
+    exec(compile(source, f"{PREVIOUS}:src/puddles/fit.py", "exec"), module.__dict__)
     return module.fit_rt
 
 

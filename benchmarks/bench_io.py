@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _timing import median_time  # noqa: E402
+from _timing import median_time
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
@@ -100,7 +100,7 @@ def speed(tmp: Path, quick: bool) -> None:
 
     two, wide = big_files(tmp, quick)
     repeats = 1 if quick else 3
-    print("\n### 1. Speed on a big file (median of %d)\n" % repeats)
+    print(f"\n### 1. Speed on a big file (median of {repeats})\n")
     print("| file | size (MB) | pandas C engine, sep given (baseline) | pandas sep=None (sniffing) "
           "| numpy.loadtxt | puddles load_rt | load_rt / baseline |")
     print("|---|---|---|---|---|---|---|")

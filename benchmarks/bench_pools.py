@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from puddles import Network, parallel  # noqa: E402
+from puddles import Network, parallel
 
 SEEDS = (11, 12, 13)
 KINDS = ("in-process", "loky", "forkserver", "spawn", "fork")

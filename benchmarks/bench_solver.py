@@ -23,8 +23,8 @@ from _timing import median_time
 from bench_engine import SEED, SIGMA, TC_MEAN, TEMPERATURES, W2, W
 
 from puddles import Network, prefix
-from puddles.solver import available_backends
 from puddles.parallel import workers
+from puddles.solver import available_backends
 from puddles.transport import UniversalCurve, prefix_resistance
 
 

@@ -20,9 +20,9 @@ from pathlib import Path
 
 import numpy as np
 
-from puddles.io import load_rt
 from puddles.ensemble import local_executor
 from puddles.examples import _generate, example_specs
+from puddles.io import load_rt
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "puddles" / "data"
 

@@ -115,7 +115,7 @@ print(f"R/R0 = {effective_resistance(n, r_bonds):.6f}    (N-1)/N = {(n - 1) / n:
         the same sample, and by Rayleigh's monotonicity theorem (shorting a resistor never raises the
         resistance of a network) $R$ can only go down.
 
-        The red bonds below form the superconducting cluster that joins the leads, when there is one.
+        The magenta bonds below form the superconducting cluster that joins the leads, when there is one.
         Find the $p$ at which it first appears for a few seeds.
         """),
         code("""
@@ -128,8 +128,7 @@ def resistance_ratio(n, sc):
     # exact R/R_N with R0 = 1 on normal bonds and 0 on superconducting ones
     return effective_resistance(n, np.where(sc, 0.0, 1.0)) / lattice.normal_resistance(n)
 
-palette = [("normal, R0", "#f6efc2"), ("superconducting", "#1f4e9c"), ("spans the leads", "#e8413c")]
-pmap = tg.BondMap(palette, title="one sample")
+pmap = tg.BondMap(tg.PERCOLATION_PALETTE, title="one sample")
 
 def show_sample(p, n, seed):
     sc = superconducting_bonds(n, p, seed)
@@ -456,7 +455,7 @@ print(f"N = {N}: skeleton bonds = {skel.sum()}, w_skel = {skel.mean():.3f}, "
         with probability $w_2$. Broken bonds cut the filaments that link the puddles.
         """),
         code("""
-kind_map = tg.BondMap(tg.KIND_PALETTE, priority=tg.KIND_PRIORITY, title="bond kinds")
+kind_map = tg.BondMap(tg.KIND_PALETTE, priority=tg.KIND_PRIORITY, fill=tg.KIND_FILL, title="bond kinds")
 
 def show_cluster(w, w2, diameter):
     net = Network.generate(N, w=max(w, skel.mean()), w2=w2, seed=SEED, puddle_diameter=diameter)

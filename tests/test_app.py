@@ -34,8 +34,10 @@ REPO = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(scope="module")
 def dash():
-    """One N = 100 dashboard shared by the tests that only read it or restore what they change."""
-    return Dashboard(sync=True, fit_panel=False)
+    """One N = 100 dashboard shared by the tests that only read it or restore what they change
+    (without the Ic / rho_s panel, whose curves would cost ~0.7 s per sigma move inline:
+    the tests of the panel's wiring use :func:`sdash`)."""
+    return Dashboard(sync=True, fit_panel=False, superfluid=False)
 
 
 def _params(d: Dashboard):
@@ -382,9 +384,7 @@ def test_density_sets_w_with_clamp_note(dash):
 
 
 def test_nice_ticks():
-    from puddles.app.thermo_panel import nice_ticks
-
-    from puddles.app.thermo_panel import TICK_FORMAT
+    from puddles.app.thermo_panel import TICK_FORMAT, nice_ticks
 
     ticks = nice_ticks(0.0, 0.132, 6)
     np.testing.assert_allclose(ticks, [0.0, 0.025, 0.05, 0.075, 0.1, 0.125])
@@ -643,6 +643,11 @@ def test_without_threads_the_app_updates_synchronously(monkeypatch):
     d.controls.w2.value = 0.2
     assert _params(d).w2 == 0.2 and d.status.level == "info"  # updated inline, at once
     np.testing.assert_array_equal(d.rt.line.y, d.entry.net.rt_curve(d.model.T, d.controls.tc_mean.value, d.controls.sigma.value))
+    assert d.superfluid_runner.sync and d.cursor_runner.sync  # the panel's jobs run inline too
+    ic = d.entry.net.critical_current_curve(d.superfluid.T, d.controls.tc_mean.value, d.controls.sigma.value)
+    assert d.superfluid.net is d.entry.net
+    np.testing.assert_array_equal(d.superfluid.ic, ic)
+    assert ic[0] == 0 and "no superconducting path joins the leads" in d.superfluid.note.value  # w2 broke it
 
 
 def test_heartbeat_keeps_the_dead_kernel_banner_hidden_while_the_kernel_lives():
@@ -670,3 +675,144 @@ def test_no_heartbeat_without_threads(monkeypatch):
     monkeypatch.setattr(threading.Thread, "start", no_threads)
     line = StatusLine()
     assert not line.start_heartbeat() and line.heartbeat.value == ""
+
+
+# -- Ic / rho_s panel and the "weakest links" map (issue 13 wired in) ---------------------
+@pytest.fixture(scope="module")
+def sdash():
+    """An N = 50 dashboard with the Ic / rho_s panel, jobs inline (``sync=True``)."""
+    return Dashboard(n=50, sync=True, fit_panel=False)
+
+
+def _blocking(monkeypatch, obj, name: str):
+    """Make ``obj.name`` wait for the returned event before running (a slow job, held open)."""
+    gate, entered = threading.Event(), threading.Event()
+    real = getattr(obj, name)
+
+    def held(*args, **kwargs):
+        entered.set()
+        assert gate.wait(30)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(obj, name, held)
+    return gate, entered
+
+
+def test_superfluid_panel_follows_the_dashboard(sdash):
+    d = sdash
+    net, tc, sg = d.entry.net, d.controls.tc_mean.value, d.controls.sigma.value
+    panel = d.superfluid
+    ic = net.critical_current_curve(panel.T, tc, sg)
+    np.testing.assert_array_equal(panel.ic_line.y, ic / ic[0])
+    assert panel.T[0] == 0.0 and panel.T[-1] == d.model.T[-1]  # the R(T) axis
+    d.controls.sigma.value = 1.5
+    ic = net.critical_current_curve(panel.T, tc, 1.5)
+    np.testing.assert_array_equal(panel.ic_line.y, ic / ic[0])
+    np.testing.assert_array_equal(panel.rho_line.y, (rho := net.stiffness_curve(panel.T, tc, 1.5)) / rho[0])
+    assert d.status.level == "info" and "Ic(T) and ρs(T)" in d.status.message and "ready" in d.status.message
+    d.controls.T.value = 3.0
+    np.testing.assert_array_equal(panel.cursor.x, [3.0, 3.0])
+    np.testing.assert_array_equal(panel.weakest_links(), net.weakest_links(3.0, tc, 1.5).cut)
+    assert "at T = 3.00 K" in panel.readouts.value and panel.note.value == ""
+    d.apply_scenario("percolating, long tail")
+
+
+def test_weakest_links_map_mode(sdash):
+    from puddles.app.cluster_map import WEAK_LINK_COLOUR
+    from puddles.app.png import hex_to_rgb
+
+    d = sdash
+    net, tc, sg = d.entry.net, d.controls.tc_mean.value, d.controls.sigma.value
+    tp = net.percolation_temperature(tc, sg)
+    d.controls.T.value = round(0.9 * tp, 2)
+    d.controls.map_mode.value = "weakest links"
+    links = net.weakest_links(d.controls.T.value, tc, sg)
+    assert links.cut.size > 0
+    yellow = np.all(d.cluster_map.rgb == np.array(hex_to_rgb(WEAK_LINK_COLOUR), dtype=np.uint8), axis=-1)
+    rows, cols = __import__("puddles").lattice.bond_raster_index(net.n)
+    assert yellow[rows[links.cut], cols[links.cut]].all()
+    legend = d.cluster_map.legend.value
+    assert "weakest links" in legend and f"limit I_c = {links.value:.3g} I_c0" in legend
+    d.controls.T.value = round(tp + 1.0, 2)  # above Tp: no cut, no yellow
+    assert not np.all(d.cluster_map.rgb == np.array(hex_to_rgb(WEAK_LINK_COLOUR), dtype=np.uint8), axis=-1).any()
+    assert "I_c = 0" in d.cluster_map.legend.value
+    d.controls.map_mode.value = "states"
+    d.apply_scenario("percolating, long tail")
+
+
+def test_sigma_redraws_rt_with_no_solve_while_the_panel_computes(monkeypatch):
+    d = Dashboard(n=50, fit_panel=False)  # threaded jobs, panel visible
+    assert d.wait(60)
+    net, panel = d.entry.net, d.superfluid
+    before_ic = np.array(panel.ic_line.y)
+    gate, entered = _blocking(monkeypatch, panel, "curves")
+    solves = net.n_solves
+    d.controls.sigma.value = 1.3  # returns while the Ic / rho_s job is held open
+    tc = d.controls.tc_mean.value
+    np.testing.assert_array_equal(d.rt.line.y, net.rt_curve(d.model.T, tc, 1.3))  # R(T) already redrawn
+    assert net.n_solves == solves and "computing Ic" in panel.note.value and d.status.level == "busy"
+    assert entered.wait(10)
+    for sigma in (1.4, 1.5, 1.6):  # moves during the job: R(T) follows at once, the panel computes the last
+        d.controls.sigma.value = sigma
+        np.testing.assert_array_equal(d.rt.line.y, net.rt_curve(d.model.T, tc, sigma))
+    np.testing.assert_array_equal(panel.ic_line.y, before_ic)  # nothing drawn yet
+    gate.set()
+    assert d.wait(60)
+    ic = net.critical_current_curve(panel.T, tc, 1.6)
+    np.testing.assert_array_equal(panel.ic_line.y, ic / ic[0])
+    assert net.n_solves == solves and panel.note.value == "" and d.status.level == "info"
+
+
+def test_panel_failure_is_reported_and_last_good_curves_stay(sdash, monkeypatch):
+    d = sdash
+    before = np.array(d.superfluid.ic_line.y)
+
+    def fail(*_a):
+        raise ValueError("tc_mean (sets the units of Ic and rho_s) must be > 0")
+
+    monkeypatch.setattr(d.superfluid, "curves", fail)
+    d.controls.sigma.value = 1.85
+    assert d.status.level == "error" and "tc_mean" in d.status.message and "tc_mean" in d.superfluid.note.value
+    np.testing.assert_array_equal(d.superfluid.ic_line.y, before)
+    np.testing.assert_array_equal(d.rt.line.y, d.entry.net.rt_curve(d.model.T, d.controls.tc_mean.value, 1.85))
+    monkeypatch.undo()
+    d.controls.sigma.value = 1.9  # works again
+    assert d.superfluid.note.value == "" and d.status.level == "info"
+    d.apply_scenario("percolating, long tail")
+
+
+def test_currents_map_solves_in_the_background_and_T_never_blocks(monkeypatch):
+    d = Dashboard(n=50, fit_panel=False, superfluid=False)  # threaded jobs
+    assert d.wait(60)
+    d.controls.map_mode.value = "currents"
+    assert d.wait(60)
+    entry = d.entry
+    first = bytes(d.cluster_map.image.value)
+    gate, entered = _blocking(monkeypatch, d.model, "currents")
+    d.controls.T.value = 3.0  # a new k: its solve is held open in the background ...
+    assert entered.wait(10)
+    assert bytes(d.cluster_map.image.value) == first  # ... and the kernel's main thread is free
+    for T in (3.5, 4.0, 4.5):
+        d.controls.T.value = T
+    gate.set()
+    assert d.wait(60)
+    k = d.model.k_at(entry, 4.5, d.controls.tc_mean.value, d.controls.sigma.value)
+    assert entry.cached_picture((k, "currents"))[1] == bytes(d.cluster_map.image.value)  # the last T wins
+    assert "T = 4.50 K" in d.cluster_map.title.value
+    solved = set(entry.currents)
+    assert len(solved) <= 3  # the first k, the held one and the last: superseded moves never solved
+
+
+def test_one_bond_colour_rule_for_the_dashboard_and_the_teaching_widgets():
+    """The teaching kind map is the dashboard's state map with every bond superconducting."""
+    from puddles.app import teaching
+    from puddles.app.cluster_map import render_states
+    from puddles.cluster import BROKEN, FILAMENT, PUDDLE
+
+    net = Network.generate(30, w=0.5, w2=0.3, seed=7)
+    kind = net.cluster.kind
+    assert {FILAMENT, PUDDLE, BROKEN} <= set(np.unique(kind))
+    sc = (kind == FILAMENT) | (kind == PUDDLE)
+    states = render_states(30, kind, sc, np.zeros_like(sc))
+    kinds = teaching.bond_rgb(kind, 30, teaching.KIND_PALETTE, priority=teaching.KIND_PRIORITY, fill=teaching.KIND_FILL)
+    np.testing.assert_array_equal(kinds, states)

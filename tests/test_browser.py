@@ -186,11 +186,27 @@ def test_page_renders_three_plots_without_errors(dashboard_page):
     assert seconds < 20  # includes kernel start; the benchmark reports the exact figure
     assert _path(page, ".pd-rt")
     assert page.locator(".pd-status").inner_text().strip()
-    # One page, no scrolling at 1280 x 800.
+    _show_tab(page, "Network", ".pd-rt")
+    # The Ic / rho_s panel under R(T) gets its curves from a background job.
+    page.wait_for_function(
+        "() => document.querySelector('.pd-superfluid-box .pd-readouts').innerText.includes('at T = 7.00 K')",
+        timeout=UPDATE_MS,
+    )
+    # One page, no scrolling at 1280 x 800 (with the panel's readouts in).
     width, height = page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.scrollHeight]")
     assert width <= VIEWPORT["width"] and height <= VIEWPORT["height"]
-    _show_tab(page, "Network", ".pd-rt")
     _shot(page, "dashboard-network.png")
+    # Map mode "weakest links" below Tp: the minimum cut is marked on the map and counted in its legend.
+    before = _map_src(page)
+    _set_slider(page, "pd-t", "5.00")
+    page.locator(".pd-map-mode button", has_text="weakest links").click()
+    page.wait_for_function("(before) => document.querySelector('img.pd-map').src !== before", arg=before,
+                           timeout=UPDATE_MS)
+    page.wait_for_function("() => document.querySelector('.pd-legend').innerText.includes('limit I_c')",
+                           timeout=UPDATE_MS)
+    _shot(page, "dashboard-weakest-links.png")
+    page.locator(".pd-map-mode button", has_text="bond states").click()
+    _set_slider(page, "pd-t", "7.00")
     _show_tab(page, "Thermodynamics", ".pd-mu")
     assert _path(page, ".pd-mu")
     _shot(page, "dashboard-thermo.png")

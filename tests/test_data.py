@@ -243,7 +243,7 @@ def test_mk_from_header(tname):
     [
         ("R (kOhm)", 1e3), ("R [kΩ]", 1e3), ("R_kohm", 1e3), ("R (KOhm)", 1e3), ("R/kOhm", 1e3),
         ("R (MOhm)", 1e6), ("R [MΩ]", 1e6), ("R_Mohm", 1e6), ("R (ohm)", 1.0), ("R (Ohms)", 1.0),
-        ("R (Ω)", 1.0), ("R (Ω)", 1.0), ("R (kOhm/sq)", 1e3),
+        ("R (Ω)", 1.0), ("R (kOhm/sq)", 1e3),
     ],
 )  # fmt: skip
 def test_r_unit_from_header(rname, factor):
@@ -380,9 +380,9 @@ def test_zero_resistance_and_temperature_allowed():
     ],
 )
 def test_errors(text, pattern):
-    with pytest.raises(ValueError, match=pattern) as info:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises(ValueError, match=pattern) as info:
             load_text(text)
     assert str(info.value).startswith("<bytes>: ")
     assert "Traceback" not in str(info.value)
@@ -472,8 +472,8 @@ def test_ambiguous_column_name():
         lambda text, p: memoryview(text.encode()),
         lambda text, p: io.BytesIO(text.encode()),
         lambda text, p: io.StringIO(text),
-        lambda text, p: open(p, encoding="utf-8"),  # noqa: SIM115 - closed below
-        lambda text, p: open(p, "rb"),  # noqa: SIM115
+        lambda text, p: open(p, encoding="utf-8"),
+        lambda text, p: open(p, "rb"),
     ],
     ids=["pathlib", "str", "bytes", "bytearray", "memoryview", "BytesIO", "StringIO", "textfile", "binfile"],
 )
@@ -528,7 +528,7 @@ def test_reader_returning_wrong_type():
 
 
 def test_warning_points_at_caller():
-    with pytest.warns(UserWarning) as record:
+    with pytest.warns(UserWarning, match="dropped 1 row") as record:
         load_text(table(list(zip(T5, R5)) + [(6, "")]))
     assert record[0].filename == __file__
 

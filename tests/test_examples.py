@@ -5,8 +5,8 @@ import importlib.resources as resources
 import numpy as np
 import pytest
 
-from puddles.io import RTData
 from puddles.examples import FAMILIES, example_specs, list_examples, load_example, synthetic_rt
+from puddles.io import RTData
 
 SPECS = {s["name"]: s for s in example_specs()}
 

@@ -9,10 +9,10 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pytest
 
-from puddles.io import RTData, load_rt
 from puddles.ensemble import realization_seeds
 from puddles.fit import FitResult, fit_rt
 from puddles.fit.curves import ModelCurves
+from puddles.io import RTData, load_rt
 
 T = np.linspace(0.4, 1.8, 40)
 SMALL = dict(n=30, realizations=2, seed=3)

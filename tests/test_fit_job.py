@@ -65,8 +65,8 @@ def test_fit_process_ends_when_its_kernel_dies():
     code = (
         "import sys, time\n"
         "from puddles.app.fit_panel import FitPanel\n"
-        "p = FitPanel(background=True); p.example.value = %r; p.n.value = 100; p.realizations.value = 8\n"
-        "p.run_fit(); print(p.fit_job.process.pid, flush=True); time.sleep(600)\n" % EXAMPLE
+        f"p = FitPanel(background=True); p.example.value = {EXAMPLE!r}; p.n.value = 100; p.realizations.value = 8\n"
+        "p.run_fit(); print(p.fit_job.process.pid, flush=True); time.sleep(600)\n"
     )
     kernel = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True, env=os.environ.copy())
     try:

@@ -25,7 +25,7 @@ def test_generate_validates_w_against_skeleton():
         Network.generate(N, net.w_skeleton / 2, 0.0, seed=1)
     for bad in (dict(w2=1.5), dict(w2=-0.1)):
         with pytest.raises(ValueError, match="w2"):
-            Network.generate(N, 0.5, seed=1, **{"w2": bad["w2"]})
+            Network.generate(N, 0.5, seed=1, w2=bad["w2"])
     with pytest.raises(ValueError, match="w "):
         Network.generate(N, 1.2, 0.0, seed=1)
     with pytest.raises(ValueError, match="seed"):
@@ -241,7 +241,7 @@ def test_table_is_exact_at_samples():
         assert g == pytest.approx(effective_resistance(net.n, r) / lattice.normal_resistance(net.n), abs=1e-13)
 
 
-# -- the paper's phenomenology (spec section 9 / issue) ------------------------------------------
+# -- the paper's phenomenology (docs/model.md#model-ground-truth / issue) ------------------------------------------
 
 def _first_percolating_seed(n, w, w2, seeds=range(20)):
     for s in seeds:

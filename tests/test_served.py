@@ -251,3 +251,23 @@ def test_binder_puts_culling_where_jupyter_server_reads_it():
     app = ServerApp(config=binder)
     assert app.kernel_websocket_connection_class.__name__ == "V1KernelConnection"
     assert "jupyter_server_config.json" in (REPO / "binder" / "postBuild").read_text()
+
+
+def test_an_oversized_upload_reaches_the_kernel_to_be_refused_in_words():
+    """Tornado closes a websocket on a message over 10 MiB before the kernel sees it (a 12 MB
+    upload ended in silence); both serving configurations raise the limit (64 MiB) so that the
+    issue's 50 MB file arrives and the fit tab answers with its size message."""
+    from jupyter_server.serverapp import ServerApp
+    from voila.app import Voila
+
+    from puddles.app.fit_panel import UPLOAD_MAX_BYTES
+    from puddles.io.source import MAX_BYTES
+
+    binder = JSONFileConfigLoader("jupyter_server_config.json", path=str(REPO / "binder")).load_config()
+    standalone = JSONFileConfigLoader("voila.json", path=str(REPO / "notebooks")).load_config()
+    for limit in (
+        ServerApp(config=binder).tornado_settings["websocket_max_message_size"],
+        Voila(config=standalone).tornado_settings["websocket_max_message_size"],
+    ):
+        # ipywidgets 8 sends the file as a binary buffer, plus a little widget state.
+        assert limit >= max(50_000_000, MAX_BYTES, UPLOAD_MAX_BYTES) + 1_000_000

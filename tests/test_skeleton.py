@@ -1,4 +1,4 @@
-"""Tests for the directed-DLA skeleton (spec section 2)."""
+"""Tests for the directed-DLA skeleton (docs/model.md#model-skeleton)."""
 
 from __future__ import annotations
 
@@ -83,7 +83,7 @@ def test_default_growth_matches_paper():
 
 
 # --------------------------------------------------------------------------------------------------
-# Hand-traced growths (rules of spec section 2 applied by hand, bond numbers from lattice.py)
+# Hand-traced growths (rules of docs/model.md#model-skeleton applied by hand, bond numbers from lattice.py)
 # --------------------------------------------------------------------------------------------------
 
 

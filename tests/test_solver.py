@@ -1,4 +1,4 @@
-"""The exact network solver against ground truth (spec section 9)."""
+"""The exact network solver against ground truth (docs/model.md#model-ground-truth)."""
 
 import numpy as np
 import pytest

@@ -138,7 +138,10 @@ def _networkx_max_flow(n, cap):
     a, b = lattice.bond_endpoints(n)
     left, right = lattice.lead_nodes(n)
     g = nx.DiGraph()
-    node = lambda v: "s" if v in set(left) else ("t" if v in set(right) else int(v))
+
+    def node(v):
+        return "s" if v in set(left) else ("t" if v in set(right) else int(v))
+
     for i in np.flatnonzero(cap > 0):
         u, v = node(a[i]), node(b[i])
         if u == v:

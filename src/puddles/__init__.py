@@ -10,14 +10,14 @@ dashboard lives in :mod:`puddles.app`.
 
 __version__ = "0.1.0"
 
-from .io import RTData, load_rt  # noqa: E402  (after __version__: fit imports it)
-from .ensemble import ensemble_rt  # noqa: E402
-from .fit import FitResult, fit_rt, fit_series  # noqa: E402
-from .lattice import normal_resistance  # noqa: E402
-from .network import BondStates, Network  # noqa: E402
-from .params import ModelParams  # noqa: E402
-from .solver import effective_resistance, solve_lattice  # noqa: E402
-from .thermo import ThermoParams  # noqa: E402
+from .ensemble import ensemble_rt
+from .fit import FitResult, fit_rt, fit_series
+from .io import RTData, load_rt
+from .lattice import normal_resistance
+from .network import BondStates, Network
+from .params import ModelParams
+from .solver import effective_resistance, solve_lattice
+from .thermo import ThermoParams
 
 __all__ = [
     "Network",

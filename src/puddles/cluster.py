@@ -1,6 +1,6 @@
 """The superconducting cluster: skeleton + superpuddles, broken filaments and local Tc.
 
-This module turns one seed into every random draw of the model up front (spec section 6,
+This module turns one seed into every random draw of the model up front (:ref:`model-common-random-numbers`,
 "common random numbers"), so that changing a parameter moves a curve instead of
 re-rolling it:
 
@@ -13,11 +13,11 @@ re-rolling it:
 Then, for any ``(w, w2, Tc_mean, sigma)``:
 
 * puddles are added in sequence order until the superconducting weight reaches ``w``
-  (spec section 3); a puddle holds every bond whose midpoint lies within ``D/2`` of the
+  (:ref:`model-puddles`); a puddle holds every bond whose midpoint lies within ``D/2`` of the
   midpoint of its centre bond, takes over the skeleton bonds it covers, and leaves
   bonds already owned by an earlier puddle alone;
-* a filament (skeleton bond no puddle covers) is broken when ``u < w2`` (section 4);
-* ``Tc = Tc_mean + sigma z`` per filament bond and per puddle (section 5); a bond is
+* a filament (skeleton bond no puddle covers) is broken when ``u < w2`` (:ref:`model-broken-filaments`);
+* ``Tc = Tc_mean + sigma z`` per filament bond and per puddle (:ref:`model-local-tc`); a bond is
   superconducting at ``T`` iff ``T < Tc``, i.e. iff ``z > (T - Tc_mean) / sigma``.
 """
 
@@ -30,8 +30,8 @@ import numpy as np
 from scipy.ndimage import binary_dilation
 
 from . import lattice
-from .validation import check_diameter, check_fraction, check_seed
 from .skeleton import default_growth, skeleton_mask
+from .validation import check_diameter, check_fraction, check_seed
 
 __all__ = [
     "MATRIX",
@@ -47,7 +47,7 @@ __all__ = [
 #: Bond kind codes (``Cluster.kind``).
 MATRIX, FILAMENT, PUDDLE, BROKEN = 0, 1, 2, 3
 KIND_NAMES = ("matrix", "filament", "puddle", "broken")
-#: Range of puddle diameters (bonds) for ``puddle_diameter="random"`` (spec section 3).
+#: Range of puddle diameters (bonds) for ``puddle_diameter="random"`` (:ref:`model-puddles`).
 PUDDLE_DIAMETER_RANGE = (5.0, 30.0)
 _CHUNK = 256  # puddle draws per chunk; fixed so prefixes are seed-stable
 _MAX_IDLE_PUDDLES = 20_000  # consecutive puddles adding nothing before w is declared unreachable
@@ -139,6 +139,7 @@ class Realization:
             by_length = np.argsort(d2, kind="stable")
             self._stencil_table = (di[by_length], dj[by_length], d2[by_length])
             self._stencil_rad = rad
+        assert self._stencil_table is not None  # built above on the first call
         di, dj, d2 = self._stencil_table
         # Doubled coordinates: distance <= D/2 becomes <= D.
         count = np.searchsorted(d2, diameter * diameter + 1e-9, side="right")
@@ -212,7 +213,7 @@ class Realization:
                 raise ValueError(f"w = {w:.4f} cannot be reached with these puddles; the maximum reachable w is about {reach:.4f}")
         return int(np.searchsorted(self._covered_count, target))
 
-    def cluster(self, w: float, w2: float) -> "Cluster":
+    def cluster(self, w: float, w2: float) -> Cluster:
         """The cluster at superconducting weight ``w`` and broken-filament fraction ``w2``."""
         w2 = check_fraction("w2", w2)
         n_seq = self.puddles_for_weight(w)

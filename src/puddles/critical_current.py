@@ -242,7 +242,7 @@ def lattice_max_flow_sequence(n: int, capacities) -> list[MaxFlow]:
     ceiling = np.floor(out_max * scale)  # no arc carries more than the source can send: capping is exact
     phi = np.zeros(n_pairs, dtype=np.int64)  # net integer flow pu -> pv
     total = 0
-    prev = np.zeros(n_pairs, dtype=np.int64)
+    prev: np.ndarray = np.zeros(n_pairs, dtype=np.int64)
     out = []
     for i in range(len(capacities)):
         c = top if i == len(capacities) - 1 else checked(capacities[i])
@@ -255,7 +255,7 @@ def lattice_max_flow_sequence(n: int, capacities) -> list[MaxFlow]:
             phi[:] = 0
             total = 0
         prev = icap
-        data = np.empty(2 * n_pairs, dtype=np.int32)
+        data: np.ndarray = np.empty(2 * n_pairs, dtype=np.int32)
         data[slot[:n_pairs]] = icap - phi
         data[slot[n_pairs:]] = icap + phi
         graph.data = data

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import importlib.resources as resources
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -42,7 +43,7 @@ __all__ = ["FAMILIES", "list_examples", "load_example", "example_path_name", "sy
 
 #: The example families: scenario, and the parameters shared by every curve of the family
 #: (``vary`` names the parameter that changes from curve to curve, ``values`` its values).
-FAMILIES = {
+FAMILIES: dict[str, dict[str, Any]] = {
     "zrncl_like": dict(
         scenario="geometry-driven loss of superconductivity: rising w2 at fixed Tc_mean, sigma and w; "
         "a resistive plateau appears once the filaments stop percolating (like gated ZrNCl)",
@@ -236,7 +237,7 @@ def synthetic_rt(
     noise_seed = seed + 1 if noise_seed is None else noise_seed
     eps = np.random.default_rng(noise_seed).standard_normal(T.size)
     R = normal * ens.mean * (1.0 + noise * eps)
-    meta = {"synthetic": "true"}
+    meta: dict[str, object] = {"synthetic": "true"}
     meta.update(metadata or {})
     meta.update(
         {

@@ -1,7 +1,7 @@
 """Square-lattice geometry: nodes, bonds, their documented order and the raster view.
 
-Conventions (spec section 1)
-----------------------------
+Conventions (:ref:`model-lattice`)
+----------------------------------
 * ``n x n`` nodes; node ``(r, c)`` has row ``r`` (top to bottom) and column ``c``
   (left to right) and flat index ``r * n + c``.
 * Bonds are numbered horizontal first, row-major by ``(r, c)`` with ``c < n - 1``

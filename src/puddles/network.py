@@ -93,7 +93,7 @@ class BondStates:
 
 
 class Network:
-    """One realization of the superconducting-puddle network (spec sections 1-7).
+    """One realization of the superconducting-puddle network (see :doc:`/docs/model`).
 
     Build it with :meth:`from_params` or :meth:`generate`. The object is immutable in its
     parameters (:attr:`params`); solved values are cached on it, so repeated questions are cheap.
@@ -125,7 +125,7 @@ class Network:
         puddle_centres: str = "skeleton",
         growth=None,
         backend=None,
-    ) -> "Network":
+    ) -> Network:
         """Grow the skeleton, add puddles up to ``w``, break filaments with ``w2``.
 
         Parameters
@@ -161,7 +161,7 @@ class Network:
         return cls.from_params(params, seed=seed, growth=growth, backend=backend)
 
     @classmethod
-    def from_params(cls, params, *, seed: int, growth=None, backend=None) -> "Network":
+    def from_params(cls, params, *, seed: int, growth=None, backend=None) -> Network:
         """The network of :class:`~puddles.params.ModelParams` ``params`` (or a dict of its fields).
 
         ``tc_mean`` and ``sigma`` of ``params`` become the defaults of :meth:`rt_curve`,
@@ -190,7 +190,7 @@ class Network:
     @classmethod
     def from_realization(
         cls, realization: Realization, w: float, w2: float, *, backend=None, params: ModelParams | None = None
-    ) -> "Network":
+    ) -> Network:
         """The network of a :class:`~puddles.cluster.Realization` you hold, at ``w`` and ``w2``.
 
         Use it to keep many realizations alive (e.g. a fit's realization set) beyond the
@@ -204,7 +204,7 @@ class Network:
         return cls(realization.cluster(w, w2), seed=realization.seed, realization=realization, backend=backend,
                    params=params)
 
-    def with_params(self, *, w=None, w2=None) -> "Network":
+    def with_params(self, *, w=None, w2=None) -> Network:
         """The same realization (same seed and draws) at another ``w`` and/or ``w2``."""
         if self._realization is None:
             raise ValueError("this network was not built by Network.generate; it has no realization to reuse")
@@ -242,7 +242,8 @@ class Network:
         """``F(x) = R/R_N`` at reduced temperature ``x = (T - Tc_mean)/sigma``.
 
         ``tol=None`` solves exactly at every distinct number of superconducting bonds;
-        a float uses the adaptive table, with interpolation error at most ``tol``.
+        a float answers within ``tol`` as :meth:`rt_curve` does (exact while that is cheaper
+        than building the table).
         """
         return self.curve(x, tol=tol)
 
@@ -275,10 +276,7 @@ class Network:
         tc_mean, sigma = self._tc(tc_mean, sigma)
         tol = check_tol(tol)
         k = self._count_superconducting(T, tc_mean, sigma)
-        if tol is None or self.curve.exact_is_cheaper(k, tol):
-            return self.curve.exact(k)
-        kk, gg = self.curve.table(tol)
-        return np.interp(np.minimum(k, self.curve.k_max), kk, gg)
+        return self.curve.at_counts(k, tol=tol)
 
     def _count_superconducting(self, T, tc_mean: float, sigma: float) -> np.ndarray:
         """Number of bonds with ``T < Tc``, Tc computed exactly as :meth:`Cluster.tc` does.
@@ -448,7 +446,7 @@ class Network:
         a, b = lattice.bond_endpoints(n)
         kind = self.cluster.kind
         tc = self.cluster.tc(*check_tc(tc_mean, sigma)) if tc_mean is not None else None
-        sc = (check_temperature(T) < tc) if T is not None else None
+        sc = np.asarray(check_temperature(T) < tc) if (T is not None and tc is not None) else None
         for i in range(a.size):
             attrs = dict(index=i, kind=KIND_NAMES[kind[i]], z=float(self.cluster.z[i]), puddle=int(self.cluster.puddle[i]))
             if tc is not None:

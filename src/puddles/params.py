@@ -78,7 +78,7 @@ class ModelParams:
         if self.puddle_centres not in PUDDLE_CENTRES:
             raise ValueError(f"puddle_centres must be one of {PUDDLE_CENTRES}, got {self.puddle_centres!r}")
 
-    def replace(self, **changes) -> "ModelParams":
+    def replace(self, **changes) -> ModelParams:
         """A copy with some fields changed (validated like a new object)."""
         unknown = sorted(set(changes) - set(self.names()))
         if unknown:
@@ -91,7 +91,7 @@ class ModelParams:
         return tuple(f.name for f in fields(cls))
 
     @classmethod
-    def coerce(cls, params) -> "ModelParams":
+    def coerce(cls, params) -> ModelParams:
         """Accept a :class:`ModelParams` or a mapping of its fields (unknown keys raise)."""
         if isinstance(params, cls):
             return params

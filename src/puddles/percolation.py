@@ -3,7 +3,7 @@ the spanning cluster.
 
 Bonds join the superconducting set in decreasing order of their local Tc, so the set at
 any temperature is a prefix of one fixed bond order. The percolation temperature Tp is
-the Tc of the bond whose addition first joins the two leads (spec section 7); the
+the Tc of the bond whose addition first joins the two leads (:ref:`model-solver`); the
 leads-joined property is monotone in the prefix length, so the first joining prefix is
 found exactly by bisection on connected components (scipy.sparse.csgraph), which gives
 the same bond as a sequential union-find but with O(log K) vectorised passes.

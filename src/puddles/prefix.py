@@ -3,7 +3,7 @@
 With common random numbers the superconducting bonds at any temperature are the first
 ``k`` bonds of one fixed order, so an R(T) curve asks for the conductance ``G(k)`` of
 the lattice at a sorted list of prefix lengths. Solving every ``k`` from scratch costs
-one sparse factorisation each. This module shares them (spec ``performance.md``):
+one sparse factorisation each. This module shares them (the README's section on speed):
 
 * A *group* of neighbouring prefixes ``k_0 < k_1 < ... < k_m`` is solved from one
   factorisation of the merged network at ``k_0``. Every later superconducting bond whose
@@ -167,7 +167,7 @@ def plan_groups(n: int, ranks: np.ndarray, ks) -> list[Group]:
     return groups[::-1]
 
 
-def group_arguments(order: np.ndarray, ranks: np.ndarray, group: Group):
+def group_arguments(order: np.ndarray, ranks: np.ndarray, group: Group) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``(merged, joining, counts)`` for :func:`group_conductances` from the bond order."""
     lo, hi = np.searchsorted(ranks, [group.base, group.targets[-1] if group.targets else group.base])
     in_range = ranks[lo:hi]

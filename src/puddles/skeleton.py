@@ -1,11 +1,11 @@
-"""Filamentary superconducting skeleton: a directed diffusion-limited aggregate (spec section 2).
+"""Filamentary superconducting skeleton: a directed diffusion-limited aggregate (:ref:`model-skeleton`).
 
 The paper (Appendix, step ii) builds the weakly connected, nearly one-dimensional backbone of the
 superconducting cluster by a *directed* DLA on a large ``M x M`` lattice and then cuts an ``N x N`` window
 out of its middle, so that the tree covers the whole sample and its left-edge saturation stays outside.
 
-Growth rules (fixed by spec section 2)
---------------------------------------
+Growth rules (fixed by :ref:`model-skeleton`)
+---------------------------------------------
 * ``P`` particles are released one after another, each at a uniformly random row of column 0.
 * A step is one bond to the right, then one bond up or down with probability 1/2 each.
 * After every single-bond move the particle halts if the node it reached touches an already occupied bond
@@ -26,7 +26,7 @@ down (row + 1), ``0`` = up. Giving each particle its own block (instead of one s
 particle's path independent of how far the earlier ones went, so whole blocks of paths are drawn and laid
 out with one vectorised call; the cost is ~4 unused words per particle at M = 250, i.e. nothing.
 
-Defaults (spec section 2, the paper's M = 250, P = 50 000 for N = 100): ``M = ceil(2.5 N)``,
+Defaults (:ref:`model-skeleton`, the paper's M = 250, P = 50 000 for N = 100): ``M = ceil(2.5 N)``,
 ``P = round(0.8 M^2)``, window offset ``floor((M - N) / 2)`` in both directions. Growth direction and
 current direction coincide (left to right).
 
@@ -53,8 +53,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .validation import check_int, check_seed
 from .lattice import MAX_SIZE, bond_endpoints, bond_index, n_bonds, n_horizontal, validate_size
+from .validation import check_int, check_seed
 
 __all__ = [
     "ALGORITHM_VERSION",
@@ -107,7 +107,7 @@ def default_particles(m: int) -> int:
 
 
 def default_growth(n: int) -> tuple[int, int, int]:
-    """Default growth lattice for an ``n x n`` sample (spec section 2).
+    """Default growth lattice for an ``n x n`` sample (:ref:`model-skeleton`).
 
     Parameters
     ----------
@@ -501,7 +501,7 @@ def clear_cache(memory: bool = True, disk: bool = False) -> None:
 
 
 def grow_dla(m: int, particles: int, seed: int) -> np.ndarray:
-    """Directed DLA on an ``m x m`` lattice (spec section 2).
+    """Directed DLA on an ``m x m`` lattice (:ref:`model-skeleton`).
 
     Parameters
     ----------

@@ -57,8 +57,8 @@ def _spans(net, k: int) -> bool:
 
 def bond_weights_at(net, T: float, tc_mean: float, sigma: float) -> np.ndarray:
     """``Ic_i(T)/Ic0 = J_i(T)/J0`` of every bond of ``net`` (0 on normal bonds)."""
-    T, tc_mean, sigma = _check(one_temperature(T), tc_mean, sigma)
-    t = float(T[0])
+    Ts, tc_mean, sigma = _check(one_temperature(T), tc_mean, sigma)
+    t = float(Ts[0])
     order = net.cluster.order[: net.superconducting_count(t, tc_mean, sigma)]
     return _weights(net.n, order, net.cluster.tc(tc_mean, sigma)[order], t, tc_mean)
 
@@ -72,8 +72,8 @@ def _weights(n: int, order: np.ndarray, tc_sorted: np.ndarray, T: float, tc_mean
 
 def weakest_links(net, T: float, tc_mean: float, sigma: float) -> MaxFlow:
     """Critical current at ``T`` and its minimum cut (the weakest links), in units of Ic0."""
-    T, tc_mean, sigma = _check(one_temperature(T), tc_mean, sigma)
-    t = float(T[0])
+    Ts, tc_mean, sigma = _check(one_temperature(T), tc_mean, sigma)
+    t = float(Ts[0])
     if not _spans(net, net.superconducting_count(t, tc_mean, sigma)):
         return lattice_max_flow(net.n, np.zeros(net.cluster.kind.size))
     return lattice_max_flow(net.n, bond_weights_at(net, t, tc_mean, sigma))

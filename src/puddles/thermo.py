@@ -176,7 +176,7 @@ class ThermoParams:
         return 0.5 * self.W + self.A - 2.0 * self.Gamma
 
     @classmethod
-    def preset(cls, name: str) -> "ThermoParams":
+    def preset(cls, name: str) -> ThermoParams:
         """Return one of the Fig. 6 parameter sets by name.
 
         Parameters
@@ -414,15 +414,14 @@ def _unstable_interval(p: ThermoParams, n_max: float):
         if k0 == 0.0 and k1 == 0.0:
             return None, None, np.empty(0)
         return None, None, np.array([x_min])
-    tol = dict(xtol=1e-300, rtol=_RTOL)
     roots = []
     lo = 0.0
     if k0 >= 0.0:
-        lo = optimize.brentq(_kappa_s, 0.0, x_min, args=(p,), **tol)
+        lo = optimize.brentq(_kappa_s, 0.0, x_min, args=(p,), xtol=1e-300, rtol=_RTOL)
         roots.append(lo)
     hi = n_max
     if k1 >= 0.0:
-        hi = optimize.brentq(_kappa_s, x_min, n_max, args=(p,), **tol)
+        hi = optimize.brentq(_kappa_s, x_min, n_max, args=(p,), xtol=1e-300, rtol=_RTOL)
         roots.append(hi)
     return lo, hi, np.array(roots)
 
@@ -864,7 +863,7 @@ def high_density_fraction(n, p: ThermoParams, n_max: float = DEFAULT_N_MAX):
     n_max = _check_n_max(n_max)
     arr = _domain(n, n_max)
     res = _maxwell_cached(p, n_max)
-    if not res.coexists:
+    if res.n1 is None or res.n2 is None:  # nothing coexists
         return _out(np.zeros_like(arr))
     x = np.clip((arr - res.n1) / (res.n2 - res.n1), 0.0, 1.0)
     return _out(np.asarray(x, dtype=float))

@@ -1,6 +1,6 @@
 """The universal resistive transition F of one cluster, computed exactly and cached.
 
-With common random numbers (spec section 6) the superconducting bonds at temperature T
+With common random numbers (:ref:`model-common-random-numbers`) the superconducting bonds at temperature T
 are the first ``k`` bonds of one fixed order (decreasing ``z``), with
 ``k = #{z > (T - Tc_mean)/sigma}``. So ``R(T)/R_N = G(k)`` for one function ``G`` of the
 integer ``k``, and ``F(x) = G(k(x))``. This module evaluates ``G`` exactly at any set of
@@ -160,12 +160,19 @@ class UniversalCurve:
         x : array_like
             Reduced temperatures.
         tol : float or None
-            None: exact solve at every distinct ``k(x)``. Otherwise: interpolation of the
-            adaptive table with error at most ``tol`` (units of R_N).
+            None: exact solve at every distinct ``k(x)``. Otherwise: error at most ``tol``
+            (units of R_N), see :meth:`at_counts`.
         """
-        x = np.asarray(x, dtype=float)
-        k = self.k_of_x(x)
-        if tol is None:
+        return self.at_counts(self.k_of_x(np.asarray(x, dtype=float)), tol=tol)
+
+    def at_counts(self, k, *, tol: float | None = DEFAULT_TOL) -> np.ndarray:
+        """``R/R_N`` at prefix lengths ``k`` (numbers of superconducting bonds).
+
+        ``tol=None``: exact. A float: the adaptive table (error at most ``tol``), except
+        while no such table exists and the exact values need fewer solves than building
+        it (:meth:`exact_is_cheaper`): then the exact values, which meet any tolerance.
+        """
+        if tol is None or self.exact_is_cheaper(k, tol):
             return self.exact(k)
         kk, gg = self.table(tol)
         return np.interp(np.minimum(k, self.k_max), kk, gg)

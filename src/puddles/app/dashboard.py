@@ -1,9 +1,9 @@
 """The dashboard: sliders that rebuild the network and redraw R(T), the cluster map and mu(n).
 
-Layout (one page, no scrolling at 1280 x 800): three tabs - *Network* (controls, R(T),
-cluster map), *Thermodynamics* (mu(n), kappa^-1(n), lever rule; a small R(T) of the
-current network) and, when :mod:`puddles.app.fit_panel` exists, *Fit your data* - and a
-status line under them.
+Layout (one page, no scrolling at 1280 x 800): three tabs - *Network* (controls, R(T)
+with the Ic / rho_s panel under it on the same T axis, cluster map), *Thermodynamics*
+(mu(n), kappa^-1(n), lever rule; a small R(T) of the current network) and, when
+:mod:`puddles.app.fit_panel` exists, *Fit your data* - and a status line under them.
 
 Two update paths, because the costs differ by four orders of magnitude:
 
@@ -11,7 +11,11 @@ Two update paths, because the costs differ by four orders of magnitude:
   numbers R(T) = R_N F((T - Tc_mean)/sigma) for one universal curve F per network, so
   these only re-read the network's sampled F (``net.rt_curve``) and recolour the map
   from a per-``k`` cache (``k`` = number of superconducting bonds at T). They run in the
-  kernel's main thread, in a few milliseconds, and never solve a network twice.
+  kernel's main thread, in a few milliseconds, and never solve. What they ask for that
+  does need a solve goes to two latest-wins background jobs of its own, submitted after
+  R(T) is drawn: the Ic(T) / rho_s(T) curves of a new (network, Tc_mean, sigma)
+  (:class:`~puddles.app.superfluid_panel.SuperfluidPanel`, 0.3-1 s at N = 100), and the
+  cursor job (weakest links and rho_s at T; the currents map at a ``k`` not seen before).
 * **expensive** - ``w``, ``w2``, ``N``, ``D``, the seed. They need a new network and new
   solves. Those sliders report only on release (``continuous_update=False``) and go to
   a one-slot background worker (:class:`puddles.app.runner.LatestRunner`): a newer
@@ -29,8 +33,8 @@ Every callback is guarded: an exception becomes a message in the status line (in
 tracebacks only with ``PUDDLES_DEBUG=1``) and the plots keep their last good state,
 because new data are computed completely before any mark is touched.
 
-``Dashboard(sync=True)`` runs the expensive path inline (no thread), for tests and
-benchmarks.
+``Dashboard(sync=True)`` runs every job inline (no thread), for tests and benchmarks;
+``superfluid=False`` leaves the Ic / rho_s panel out.
 """
 
 from __future__ import annotations
@@ -47,24 +51,29 @@ import time
 from urllib.parse import parse_qs
 
 import ipywidgets as widgets
+import numpy as np
 
 from puddles import parallel
 from puddles.params import ModelParams
 from puddles.transport import TableCancelled
 
-from .cluster_map import ClusterMap, render_currents, render_states
+from .cluster_map import ClusterMap, render_currents, render_states, render_weakest_links
 from .events import Quiet, is_slider_echo
 from .model import AppState, NetworkRequest, TransportModel, tolerances_for
 from .plots import RTPlot, format_readouts
-from .presets import DEFAULT_SCENARIO, N_CHOICES, RANGES, SCENARIOS
+from .presets import DEFAULT_SCENARIO, N_CHOICES, RANGES, SCENARIOS, T_MAX
 from .runner import LatestRunner
 from .status import StatusLine, describe_error
 from .style import CSS, float_slider
+from .superfluid_panel import SuperfluidPanel
 from .thermo_panel import CUSTOM, ThermoPanel, lever_to_w
 
 __all__ = ["Dashboard", "build_dashboard", "w_floor"]
 
 _W_STEP = RANGES["w"][2]
+#: Temperatures of the Ic(T) / rho_s(T) curves (0.25 K apart on the R(T) axis): each one below
+#: Tp costs a max-flow and a linear solve, so the panel uses a coarser grid than R(T)'s 501.
+SUPERFLUID_POINTS = 101
 
 
 def w_floor(w_skeleton: float) -> float:
@@ -132,6 +141,8 @@ class Dashboard:
     fit_panel : bool
         Add the "Fit your data" tab when :mod:`puddles.app.fit_panel` exists. The module is
         imported, and its ``FitPanel(status=...)`` built, when the tab is first opened.
+    superfluid : bool
+        Show the Ic(T) / rho_s(T) panel under R(T) (computed in its own background job).
     tab : int
         Tab selected at start.
 
@@ -148,6 +159,12 @@ class Dashboard:
     rt : puddles.app.plots.RTPlot
     cluster_map : puddles.app.cluster_map.ClusterMap
     thermo : puddles.app.thermo_panel.ThermoPanel
+    superfluid : puddles.app.superfluid_panel.SuperfluidPanel or None
+        The Ic(T) / rho_s(T) panel (None with ``superfluid=False``).
+    runner, superfluid_runner, cursor_runner : puddles.app.runner.LatestRunner
+        Background jobs, each latest-wins: network builds; the Ic / rho_s curves of a
+        (network, Tc_mean, sigma); what a cursor position needs beyond cached views (the
+        currents solve of a new ``k``, the weakest links and rho_s at T).
     status : puddles.app.status.StatusLine
     model : puddles.app.model.TransportModel
     entry : puddles.app.model.NetworkEntry or None
@@ -166,12 +183,18 @@ class Dashboard:
         debug: bool | None = None,
         fit_panel: bool = True,
         tab: int = 0,
+        superfluid: bool = True,
     ):
         t_start = time.perf_counter()
         self.model = TransportModel()
         self.status = StatusLine(debug)
         self.runner = LatestRunner(sync=sync)
         self.runner.on_error = lambda exc: self.status.error(exc, "network update failed (last good plots kept)")
+        self.superfluid_runner = LatestRunner(sync=sync, name="puddles-superfluid")
+        self.superfluid_runner.on_error = lambda exc: self.status.error(exc, "Ic / rho_s failed (last good curves kept)")
+        self.cursor_runner = LatestRunner(sync=sync, name="puddles-cursor")
+        self.cursor_runner.on_error = lambda exc: self.status.error(exc, "map update failed (last good map kept)")
+        self._superfluid_key = None  # (id(entry), tc_mean, sigma) of the curves last asked for
         if not sync:
             self.status.start_heartbeat()  # a dead kernel becomes visible on the page
         self._lock = threading.RLock()
@@ -182,7 +205,7 @@ class Dashboard:
         if int(n) not in N_CHOICES:
             raise ValueError(f"n (lattice size) must be one of {N_CHOICES}, got {n!r}")
 
-        self._build_widgets(int(n), int(seed))
+        self._build_widgets(int(n), int(seed), bool(superfluid))
         self.fit_panel = None  # the FitPanel instance once its tab was opened (False if it failed)
         self._fit_box = widgets.VBox() if fit_panel and self.fit_panel_available() else None
         self._build_layout(tab)
@@ -202,7 +225,7 @@ class Dashboard:
             self._load_fit_panel()
 
     # -- construction ----------------------------------------------------------------
-    def _build_widgets(self, n: int, seed: int) -> None:
+    def _build_widgets(self, n: int, seed: int, superfluid: bool) -> None:
         c = self.controls = Controls()
         self.controls.scenario = widgets.Dropdown(
             options=[("custom", CUSTOM)] + [(name, name) for name in SCENARIOS], value=CUSTOM, description="scenario",
@@ -234,8 +257,10 @@ class Dashboard:
         self.controls.clear_button = widgets.Button(description="clear pins", layout=widgets.Layout(width="160px"))
         self.controls.clear_button.add_class("pd-clear")
         self.controls.map_mode = widgets.ToggleButtons(
-            options=[("bond states", "states"), ("currents |I|", "currents")], value="states", description="map",
-            style={"description_width": "78px", "button_width": "118px"}, layout=widgets.Layout(width="326px"),
+            options=[("bond states", "states"), ("currents |I|", "currents"), ("weakest links", "weakest links")],
+            value="states", tooltips=["kinds and states of the bonds", "|I| on the normal bonds",
+                                      "bonds that limit the critical current (minimum cut)"],
+            style={"button_width": "128px"}, layout=widgets.Layout(width="400px"),
         )
         self.controls.map_mode.add_class("pd-map-mode")
         self.controls.w_note = widgets.HTML(layout=widgets.Layout(width="326px"))
@@ -245,7 +270,13 @@ class Dashboard:
         self.readouts = widgets.HTML(layout=widgets.Layout(width="490px"))
         self.readouts.add_class("pd-rt-readouts")
 
-        self.rt = RTPlot(self.model.T, width=490, height=440)
+        self.rt = RTPlot(self.model.T, width=490, height=280 if superfluid else 440)
+        self.rt.legend.layout.width = "326px"  # the pins' legend sits under the pin buttons
+        self.superfluid = None
+        if superfluid:
+            self.superfluid = SuperfluidPanel(
+                np.linspace(0.0, T_MAX, SUPERFLUID_POINTS), width=490, height=200, status=self.status.set
+            )
         self.rt_mini = RTPlot(self.model.T, width=360, height=270, compact=True)
         self.mini_readouts = widgets.HTML(layout=widgets.Layout(width="360px"))
         self.cluster_map = ClusterMap()
@@ -274,17 +305,18 @@ class Dashboard:
                 c.scenario, c.scenario_note, c.sigma, c.tc_mean, c.T, c.w, c.w_note, c.w2, c.diameter, c.n,
                 widgets.HBox([c.seed, c.new_button]),
                 widgets.HBox([c.pin_button, c.clear_button]),
-                c.map_mode, c.summary,
+                c.summary, self.rt.legend,
             ],
             layout=widgets.Layout(width="336px"),
         )
         controls.add_class("pd-controls")
         rt_box = widgets.VBox(
             [widgets.HTML('<div class="pd-panel-title">Resistance R(T) / R<sub>N</sub></div>'), self.rt.figure,
-             self.readouts, self.rt.legend],
+             self.readouts] + ([self.superfluid.widget] if self.superfluid is not None else []),
             layout=widgets.Layout(width="500px"),
         )
-        network_tab = widgets.HBox([controls, rt_box, self.cluster_map.widget], layout=widgets.Layout(width="100%"))
+        map_box = widgets.VBox([c.map_mode, self.cluster_map.widget], layout=widgets.Layout(width="410px"))
+        network_tab = widgets.HBox([controls, rt_box, map_box], layout=widgets.Layout(width="100%"))
         children = [network_tab, self.thermo.widget]
         titles = ["Network and transport", "Thermodynamics"]
         self._fit_index = None
@@ -347,8 +379,13 @@ class Dashboard:
         return self.widget._repr_mimebundle_(**kwargs)
 
     def wait(self, timeout: float = 120.0) -> bool:
-        """Block until the background worker is idle (all requested updates drawn)."""
-        return self.runner.wait(timeout)
+        """Block until every background job is done (all requested updates drawn)."""
+        deadline = time.monotonic() + timeout
+        # A build submits the other jobs when it draws: wait for it first.
+        return all(
+            r.wait(max(0.0, deadline - time.monotonic()))
+            for r in (self.runner, self.superfluid_runner, self.cursor_runner)
+        )
 
     # -- state -----------------------------------------------------------------------
     def _state_from_controls(self) -> AppState:
@@ -499,8 +536,12 @@ class Dashboard:
         return w
 
     # -- the cheap path ----------------------------------------------------------------
-    def _map_png(self, entry, k: int, mode: str):
-        """``(rgb, png, view, note)`` of the map at ``k`` superconducting bonds, cached on the entry."""
+    def _map_png(self, entry, k: int, mode: str, *, solve: bool):
+        """``(rgb, png, view, note)`` of the "states" or "currents" map at ``k`` superconducting bonds,
+        cached on the entry; None when it needs a currents solve and ``solve`` is False."""
+        key = (k, mode)
+        if mode == "currents" and not solve:
+            return entry.cached_picture(key)
 
         def make():
             net = entry.net
@@ -515,12 +556,27 @@ class Dashboard:
                 rgb = render_currents(net.n, net.cluster.kind, view.superconducting, view.spanning, currents, total)
             return rgb, ClusterMap.encode(rgb), view, note
 
-        return entry.picture((k, mode), make)
+        return entry.picture(key, make)
+
+    def _weakest_links_png(self, entry, k: int, links):
+        """``(rgb, png, view, note)`` of the map with the weakest links at the cursor (not cached:
+        the cut moves with T, Tc_mean and sigma, not only with ``k``)."""
+        net = entry.net
+        view = self.model.view(entry, k)
+        rgb = render_weakest_links(net.n, net.cluster.kind, view.superconducting, view.spanning, links.cut)
+        n_cut = int(links.cut.size)
+        note = (
+            f"{n_cut} bond{'s' if n_cut != 1 else ''} limit I_c = {links.value:.3g} I_c0" if n_cut
+            else "no superconducting path joins the leads: I_c = 0"
+        )
+        return rgb, ClusterMap.encode(rgb), view, note
 
     def _redraw(self, *, curve: bool, picture: bool, what: str = "") -> None:
-        """Redraw from the current network (no network solve except one per new ``k`` for currents).
+        """Redraw from the current network without a solve.
 
         All data are computed first; marks are touched only when everything succeeded.
+        What needs a solve or a max-flow (Ic / rho_s curves, a currents map at a new ``k``,
+        the weakest links) is submitted to a background job with the state captured now.
         """
         with self._lock:
             entry = self.entry
@@ -533,8 +589,10 @@ class Dashboard:
                 R = self.model.curve(entry, tc, sigma)
                 ro = self.model.readouts(entry, tc, sigma, R)
             k = self.model.k_at(entry, T, tc, sigma)
-            if picture:
-                rgb, png, view, note = self._map_png(entry, k, state.map_mode)
+            shown = None
+            if picture and state.map_mode != "weakest links":
+                shown = self._map_png(entry, k, state.map_mode, solve=False)
+            new_curves = curve and self.superfluid is not None and self._superfluid_key != (id(entry), tc, sigma)
             # -- draw --
             if curve:
                 with self.rt.line.hold_sync():
@@ -546,18 +604,92 @@ class Dashboard:
                 self.mini_readouts.value = self._mini_html(entry, ro)
             self.rt.set_cursor(T)
             self.rt_mini.set_cursor(T)
-            if picture:
-                frac = k / max(1, entry.net.cluster.kind.size)
-                path = "superconducting path joins the leads" if view.percolating else "no spanning path"
-                self.cluster_map.show(
-                    rgb, png=png, title=f"Cluster map at T = {T:.2f} K", subtitle=f"{frac:.1%} of bonds superconducting; {path}",
-                    mode=state.map_mode, note=note,
-                )
+            if self.superfluid is not None:
+                self.superfluid.move_cursor(T)
+                if new_curves:
+                    self.superfluid.show_note(f"computing Ic and ρs for T̄c = {tc:g} K, σ = {sigma:g} K …")
+            if shown is not None:
+                self._show_map(k, T, state.map_mode, *shown)
             elapsed = time.perf_counter() - t0
             self.timings["fast"] = elapsed
             # While a network is being built the status line keeps saying so.
             if what and not self.runner.busy:
-                self.status.set(f"{what}: redrawn in {elapsed * 1e3:.0f} ms from the cached network", "info")
+                extra = "; computing Ic(T) and ρs(T) …" if new_curves else ""
+                self.status.set(
+                    f"{what}: redrawn in {elapsed * 1e3:.0f} ms from the cached network{extra}",
+                    "busy" if new_curves else "info",
+                )
+            # Last: in synchronous mode (no threads) these jobs run here, after R(T) is drawn.
+            if picture and (shown is None or self.superfluid is not None):
+                self.cursor_runner.submit(functools.partial(self._cursor_job, entry, state, k, shown is None))
+            if new_curves:
+                self._superfluid_key = (id(entry), tc, sigma)
+                self.superfluid_runner.submit(functools.partial(self._superfluid_job, entry, tc, sigma))
+
+    def _show_map(self, k: int, T: float, mode: str, rgb, png, view, note) -> None:
+        frac = k / max(1, view.superconducting.size)
+        path = "superconducting path joins the leads" if view.percolating else "no spanning path"
+        self.cluster_map.show(
+            rgb, png=png, title=f"Cluster map at T = {T:.2f} K", subtitle=f"{frac:.1%} of bonds superconducting; {path}",
+            mode=mode, note=note,
+        )
+
+    # -- background jobs of the cheap sliders -------------------------------------------
+    def _cursor_job(self, entry, state: AppState, k: int, need_map: bool, cancelled) -> None:
+        """What the cursor at ``state.T`` needs beyond cached views: the weakest links and
+        rho_s there (panel readouts, "weakest links" map) and a currents solve at a new ``k``."""
+        tc, sigma, T, mode = state.params.tc_mean, state.params.sigma, state.T, state.map_mode
+        try:
+            links = rho_T = None
+            if self.superfluid is not None or mode == "weakest links":
+                links, rho_T = SuperfluidPanel.at_cursor(entry.net, T, tc, sigma)
+            if cancelled():
+                return
+            picture = None
+            if need_map:
+                if mode == "weakest links":
+                    picture = self._weakest_links_png(entry, k, links)
+                else:
+                    picture = self._map_png(entry, k, mode, solve=True)
+        except Exception as exc:  # noqa: BLE001
+            self.last_error = exc
+            self.status.error(exc, f"map at T = {T:.2f} K not drawn (last good map kept)")
+            return
+        with self._lock:
+            if cancelled() or self.entry is not entry:
+                return  # a newer cursor or network took over
+            self._show_cursor(k, state, picture, links, rho_T)
+
+    def _show_cursor(self, k: int, state: AppState, picture, links, rho_T) -> None:
+        """The one place the cursor job writes widgets: the map it drew and the panel's values at T."""
+        if picture is not None:
+            self._show_map(k, state.T, state.map_mode, *picture)
+        if links is not None and self.superfluid is not None:
+            self.superfluid.show_cursor(state.T, links, rho_T)
+
+    def _superfluid_job(self, entry, tc: float, sigma: float, cancelled) -> None:
+        """Ic(T) and rho_s(T) of the entry's network at (tc, sigma), then draw them if still wanted."""
+        t0 = time.perf_counter()
+        try:
+            ic, rho = self.superfluid.curves(entry.net, tc, sigma)
+        except Exception as exc:  # noqa: BLE001 - reported; the last good curves stay
+            self.last_error = exc
+            with self._lock:
+                self._superfluid_key = None  # let the next redraw try again
+                self.superfluid.show_error(exc)
+            return
+        elapsed = time.perf_counter() - t0
+        with self._lock:
+            if cancelled() or self.entry is not entry or self._superfluid_key != (id(entry), tc, sigma):
+                return  # superseded (the result stays in the panel's cache)
+            self._show_superfluid(entry, tc, sigma, ic, rho, elapsed)
+
+    def _show_superfluid(self, entry, tc: float, sigma: float, ic, rho, elapsed: float) -> None:
+        """The one place the superfluid job writes widgets: the curves and the status line."""
+        self.superfluid.show_curves(entry.net, tc, sigma, ic, rho)
+        self.timings["superfluid"] = elapsed
+        if self.status.level == "busy" and not self.runner.busy:
+            self.status.set(f"Ic(T) and ρs(T) for T̄c = {tc:g} K, σ = {sigma:g} K ready in {elapsed:.2f} s", "info")
 
     def _mini_html(self, entry, ro) -> str:
         p = entry.request.params

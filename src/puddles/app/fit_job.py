@@ -25,7 +25,7 @@ import multiprocessing
 import os
 import threading
 import weakref
-from typing import Callable
+from collections.abc import Callable
 
 __all__ = ["FitJob", "FitCancelled", "cancel_all"]
 

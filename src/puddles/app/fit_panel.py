@@ -36,16 +36,16 @@ import io
 import math
 import time
 import warnings
-from typing import Callable
+from collections.abc import Callable
 
 import bqplot as bq
 import ipywidgets as widgets
 import numpy as np
 
-from puddles.io import RTData, load_rt, read_table
-from puddles.io.columns import choose_columns
 from puddles.examples import list_examples, load_example
 from puddles.fit import FitResult, SeriesResult, fit_rt, fit_series, read_series
+from puddles.io import RTData, load_rt, read_table
+from puddles.io.columns import choose_columns
 
 from .fit_job import FitCancelled, FitJob
 from .series_plots import SeriesPanels

@@ -76,7 +76,7 @@ class NetworkRequest:
     seed: int
 
     @classmethod
-    def of(cls, params: ModelParams, seed: int) -> "NetworkRequest":
+    def of(cls, params: ModelParams, seed: int) -> NetworkRequest:
         defaults = ModelParams()
         return cls(params.replace(tc_mean=defaults.tc_mean, sigma=defaults.sigma), int(seed))
 
@@ -98,7 +98,7 @@ class AppState:
         Realization seed.
     T : float
         Temperature cursor (K).
-    map_mode : {"states", "currents"}
+    map_mode : {"states", "currents", "weakest links"}
         What the cluster map shows.
     """
 
@@ -111,7 +111,7 @@ class AppState:
         """The network this state asks for."""
         return NetworkRequest.of(self.params, self.seed)
 
-    def with_params(self, **changes) -> "AppState":
+    def with_params(self, **changes) -> AppState:
         """A copy with some model parameters changed (validated by :class:`ModelParams`)."""
         return replace(self, params=self.params.replace(**changes))
 
@@ -161,7 +161,7 @@ class NetworkEntry:
     views: OrderedDict = field(default_factory=OrderedDict)
     currents: OrderedDict = field(default_factory=OrderedDict)
     pictures: OrderedDict = field(default_factory=OrderedDict)
-    lock: threading.RLock = field(default_factory=threading.RLock)  # pictures nest view lookups
+    lock: threading.RLock = field(default_factory=threading.RLock)
 
     #: Bond views and current solutions kept per network. A view is two boolean arrays
     #: (160 kB at N = 200) and costs a few ms to redo; a current array is 8 bytes per bond
@@ -182,8 +182,12 @@ class NetworkEntry:
 
     def picture(self, key, make):
         """The cached map picture for ``key``, made by ``make()`` on a miss."""
+        return _lru_get(self.pictures, key, make, self.MAX_PICTURES, self.lock)
+
+    def cached_picture(self, key):
+        """The cached map picture for ``key``, or None (never makes one)."""
         with self.lock:
-            return _lru_get(self.pictures, key, make, self.MAX_PICTURES)
+            return self.pictures.get(key)
 
     @property
     def tol(self) -> float:
@@ -197,14 +201,19 @@ class NetworkEntry:
         return np.isfinite(self.tol)
 
 
-def _lru_get(cache: OrderedDict, key, make, limit: int):
-    if key in cache:
-        cache.move_to_end(key)
-        return cache[key]
+def _lru_get(cache: OrderedDict, key, make, limit: int, lock):
+    """``cache[key]``, made by ``make()`` on a miss. ``make`` runs outside ``lock``: a background
+    job solving for one key never holds up the main thread reading another."""
+    with lock:
+        if key in cache:
+            cache.move_to_end(key)
+            return cache[key]
     value = make()
-    cache[key] = value
-    while len(cache) > limit:
-        cache.popitem(last=False)
+    with lock:
+        value = cache.setdefault(key, value)  # two threads making one key keep the first
+        cache.move_to_end(key)
+        while len(cache) > limit:
+            cache.popitem(last=False)
     return value
 
 
@@ -304,8 +313,7 @@ class TransportModel:
         def make() -> BondView:
             return BondView(k, *net.superconducting_bonds(k))
 
-        with entry.lock:
-            return _lru_get(entry.views, int(k), make, entry.MAX_VIEWS)
+        return _lru_get(entry.views, int(k), make, entry.MAX_VIEWS, entry.lock)
 
     def currents(self, entry: NetworkEntry, k: int) -> tuple[np.ndarray, float]:
         """Bond currents (V = 1, units of 1/R0; NaN on superconducting bonds) and the total current.
@@ -319,5 +327,4 @@ class TransportModel:
             sol = net.solve_count(view.k)
             return sol.bond_currents, float(sol.current)
 
-        with entry.lock:
-            return _lru_get(entry.currents, int(k), make, entry.MAX_CURRENTS)
+        return _lru_get(entry.currents, int(k), make, entry.MAX_CURRENTS, entry.lock)

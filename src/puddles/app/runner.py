@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Callable
+from collections.abc import Callable
 
 __all__ = ["LatestRunner"]
 
@@ -84,7 +84,7 @@ class LatestRunner:
     def _run(self, generation: int, job: Job) -> None:
         try:
             job(self._cancelled_for(generation))
-        except BaseException as exc:  # noqa: BLE001 - the worker must survive any job
+        except BaseException as exc:  # the worker must survive any job
             if self.on_error is not None:
                 self.on_error(exc)
             else:  # pragma: no cover - owners always set on_error

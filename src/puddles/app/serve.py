@@ -2,9 +2,9 @@
 
 What it does, and why:
 
-* finds ``notebooks/dashboard.ipynb`` of the repository (next to this package in a source
-  checkout, or under the current directory), so the command works from anywhere in the
-  repo;
+* finds ``dashboard.ipynb`` with :mod:`importlib.resources`: the wheel installs the
+  repository's ``notebooks/`` as package data ``puddles/notebooks``; a source checkout
+  (``PYTHONPATH=src`` or an editable install) uses ``notebooks/`` at the repository root;
 * starts ``voila`` **from the notebook's directory**, because Voilà reads ``voila.json``
   from its working directory: that file strips the sources, hides tracebacks, culls
   kernels of closed pages and installs the guards of :mod:`puddles.app.server_guards`
@@ -36,36 +36,49 @@ import subprocess
 import sys
 import tempfile
 import time
+from importlib import resources
 from pathlib import Path
 
-__all__ = ["find_notebook", "kernelspec_dir", "voila_command", "wait_for_port", "main"]
+__all__ = ["notebooks_dir", "find_notebook", "kernelspec_dir", "voila_command", "wait_for_port", "main"]
 
-NOTEBOOK = Path("notebooks") / "dashboard.ipynb"
+NOTEBOOK = "dashboard.ipynb"
 HOST = "127.0.0.1"
 
 
-def find_notebook(start: Path | None = None) -> Path:
-    """Locate ``notebooks/dashboard.ipynb``.
+def notebooks_dir() -> Path:
+    """Directory holding the dashboard and course notebooks (and ``voila.json``).
 
-    Looks in the source checkout this module belongs to (``src/puddles/app`` -> repo
-    root), then in ``start`` (default: the current directory) and its parents.
+    An installed wheel has them as package data (``puddles/notebooks``, found with
+    :mod:`importlib.resources`); a source checkout has them in ``notebooks/`` at the
+    repository root.
 
     Raises
     ------
     FileNotFoundError
-        With the places searched, when no dashboard notebook exists.
+        With the places searched, when neither exists.
     """
-    here = Path(__file__).resolve()
-    candidates = [here.parents[3] / NOTEBOOK] if len(here.parents) > 3 else []
-    start = Path.cwd() if start is None else Path(start)
-    candidates += [d / NOTEBOOK for d in [start.resolve(), *start.resolve().parents]]
-    for path in candidates:
-        if path.is_file():
-            return path
-    searched = ", ".join(str(p.parent) for p in candidates[:4])
+    installed = resources.files("puddles") / "notebooks"
+    checkout = Path(__file__).resolve().parents[3] / "notebooks"
+    for place in (installed, checkout):
+        if place.is_dir():
+            return Path(str(place))
     raise FileNotFoundError(
-        f"could not find {NOTEBOOK} (searched {searched}, ...); run this from the puddles repository"
+        f"no notebooks directory (searched {installed} and {checkout}); reinstall superpuddles"
     )
+
+
+def find_notebook() -> Path:
+    """Path of the dashboard notebook, ``dashboard.ipynb`` in :func:`notebooks_dir`.
+
+    Raises
+    ------
+    FileNotFoundError
+        When it is missing.
+    """
+    path = notebooks_dir() / NOTEBOOK
+    if not path.is_file():
+        raise FileNotFoundError(f"{path} is missing; reinstall superpuddles")
+    return path
 
 
 def kernelspec_dir(root: Path | None = None) -> Path:
@@ -94,18 +107,24 @@ def kernelspec_dir(root: Path | None = None) -> Path:
 
 
 def voila_command(notebook: Path, port: int, *, debug: bool = False, max_kernels: int | None = None) -> list[str]:
-    """The ``voila`` command line (run it with ``cwd=notebook.parent``).
+    """The ``voila`` command line (run it in :func:`server_dir` of ``notebook``).
 
+    ``notebook`` is one notebook, or a directory whose notebooks Voilà lists (tree view).
     ``max_kernels`` overrides the cap on open pages set in ``voila.json``.
     """
     cmd = [
-        sys.executable, "-m", "voila", notebook.name,
+        sys.executable, "-m", "voila", *([] if notebook.is_dir() else [notebook.name]),
         f"--port={int(port)}", f"--Voila.ip={HOST}", "--no-browser", "--Voila.port_retries=0",
         f"--show_tracebacks={debug}",
     ]
     if max_kernels is not None:
         cmd.append(f"--CappedKernelManager.max_kernels={int(max_kernels)}")
     return cmd
+
+
+def server_dir(notebook: Path) -> Path:
+    """Working directory of Voilà for ``notebook`` (a file or a directory): where voila.json is."""
+    return notebook if notebook.is_dir() else notebook.parent
 
 
 def wait_for_port(port: int, timeout: float = 60.0, proc: subprocess.Popen | None = None) -> bool:
@@ -146,14 +165,15 @@ def _port_free(port: int) -> bool:
     return True
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, prog: str = "python -m puddles.app.serve") -> int:
     """Command-line entry point; returns the process exit code."""
-    parser = argparse.ArgumentParser(
-        prog="python -m puddles.app.serve", description="Serve the puddles dashboard with Voilà on 127.0.0.1."
-    )
+    parser = argparse.ArgumentParser(prog=prog, description="Serve the puddles dashboard with Voilà on 127.0.0.1.")
     parser.add_argument("--port", type=int, default=8866, help="TCP port (default 8866)")
     parser.add_argument("--debug", action="store_true", help="show tracebacks in the page and the status line")
-    parser.add_argument("--notebook", type=Path, default=None, help="dashboard notebook (default: found in the repo)")
+    parser.add_argument(
+        "--notebook", type=Path, default=None,
+        help="notebook, or a directory of notebooks to list (default: the installed dashboard)",
+    )
     parser.add_argument(
         "--max-kernels", type=int, default=None,
         help="most pages open at once, one kernel each (default 32, from voila.json); later visitors see a busy page",
@@ -165,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
     except FileNotFoundError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    if not notebook.is_file():
+    if not notebook.exists():
         print(f"error: notebook {notebook} does not exist", file=sys.stderr)
         return 2
     if not _port_free(args.port):
@@ -175,7 +195,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="puddles-jupyter-") as tmp:
         env = server_env(debug=args.debug, jupyter_path=kernelspec_dir(Path(tmp)))
         cmd = voila_command(notebook, args.port, debug=args.debug, max_kernels=args.max_kernels)
-        return _run(cmd, notebook.parent, env, args.port)
+        return _run(cmd, server_dir(notebook), env, args.port)
 
 
 def _run(cmd: list[str], cwd: Path, env: dict, port: int) -> int:

@@ -26,7 +26,8 @@ try:  # the widget stack is an optional dependency of the engine ("puddles[app]"
 except ImportError as exc:  # pragma: no cover - depends on the environment
     raise ImportError("puddles.app.teaching needs ipywidgets and bqplot: pip install 'puddles[app]'") from exc
 
-from .. import lattice
+from .bond_colours import KIND_FILL, KIND_PALETTE, KIND_PRIORITY, PERCOLATION_PALETTE
+from .bond_colours import paint as bond_rgb
 from .cluster_map import ClusterMap, render_currents, render_states
 from .plots import RTPlot
 from .png import encode_png, hex_to_rgb
@@ -44,6 +45,8 @@ __all__ = [
     "clear_recorded_errors",
     "exercise_all",
     "KIND_PRIORITY",
+    "KIND_FILL",
+    "PERCOLATION_PALETTE",
     "bond_rgb",
     "BondMap",
     "CurrentMap",
@@ -56,15 +59,8 @@ __all__ = [
 #: Line colours (matplotlib's tab10), used in this order for families of curves.
 COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf", "#7f7f7f", "#bcbd22"]
 
-#: Bond kinds of :class:`puddles.cluster.Cluster` (codes 0..3), as in the paper's Fig. 3(d):
-#: yellow metallic matrix, green filaments, purple superpuddles; broken filaments in red.
-KIND_PALETTE = [("matrix", "#f6efc2"), ("filament", "#2e8b3a"), ("puddle", "#8e44ad"), ("broken filament", "#e8413c")]
-
-#: Drawing priority of the kinds when a node pixel touches bonds of several kinds (puddles on top).
-KIND_PRIORITY = [0, 1, 3, 2]
-
 _errors: list[str] = []
-_instances: "weakref.WeakSet" = weakref.WeakSet()
+_instances: weakref.WeakSet = weakref.WeakSet()
 
 
 # ----------------------------------------------------------------------------- status and errors
@@ -148,49 +144,6 @@ def _scale_for(pixels: int, target: int) -> int:
     return max(1, target // max(1, pixels))
 
 
-def bond_rgb(codes, n: int, palette, *, priority=None, scale: int = 1) -> np.ndarray:
-    """Paint one categorical code per bond into an RGB picture of the lattice.
-
-    Uses the raster view of :func:`puddles.lattice.bonds_to_raster`. A node pixel takes the
-    code of highest ``priority`` among its bonds (so chains look continuous); a plaquette
-    centre takes the common code of its four bonds, else code 0 (so puddles look solid).
-
-    Parameters
-    ----------
-    codes : array of int, one per bond (bond order of :mod:`puddles.lattice`)
-    n : int
-        Lattice size.
-    palette : list of (name, "#rrggbb")
-        Colour of code ``i`` is ``palette[i][1]``.
-    priority : list of int, optional
-        Priority of each code (default: the code itself).
-    scale : int
-        Each raster pixel becomes ``scale x scale`` image pixels.
-    """
-    codes = np.asarray(codes, dtype=np.intp)
-    ncode = len(palette)
-    pri = np.arange(ncode) if priority is None else np.asarray(priority)
-    img = lattice.bonds_to_raster(codes, n, node_value=0, empty_value=0)
-    # Nodes: highest-priority code of the incident bonds.
-    a, b = lattice.bond_endpoints(n)
-    node_pri = np.full(n * n, -1)
-    np.maximum.at(node_pri, a, pri[codes])
-    np.maximum.at(node_pri, b, pri[codes])
-    inverse = np.argsort(pri)
-    img[0::2, 0::2] = np.where(node_pri >= 0, inverse[np.maximum(node_pri, 0)], 0).reshape(n, n)
-    # Plaquettes: the common code of the four bonds around them.
-    if n > 1:
-        top, bottom = img[0:-1:2, 1::2], img[2::2, 1::2]
-        left, right = img[1::2, 0:-1:2], img[1::2, 2::2]
-        same = (top == bottom) & (top == left) & (top == right)
-        img[1::2, 1::2] = np.where(same, top, 0)
-    colors = np.array([hex_to_rgb(c) for _, c in palette], dtype=np.uint8)
-    rgb = colors[img]
-    if scale > 1:
-        rgb = np.repeat(np.repeat(rgb, scale, axis=0), scale, axis=1)
-    return rgb
-
-
 def _legend_html(palette) -> str:
     chips = "".join(
         f"<span style='display:inline-block;margin-right:10px;white-space:nowrap'>"
@@ -211,14 +164,17 @@ class BondMap(widgets.VBox):
     size : int
         Target width of the picture in pixels.
     priority : list of int, optional
-        See :func:`bond_rgb`.
+        Drawing priority of each code, see :func:`puddles.app.bond_colours.code_raster`.
+    fill : sequence of int
+        Codes that fill the plaquettes they surround (e.g. :data:`KIND_FILL`: puddles).
     title : str
         Caption above the picture.
     """
 
-    def __init__(self, palette, *, size: int = 380, priority=None, title: str = ""):
+    def __init__(self, palette, *, size: int = 380, priority=None, fill=(), title: str = ""):
         self.palette = list(palette)
         self.priority = priority
+        self.fill = tuple(fill)
         self.size = size
         self.title = widgets.HTML(f"<b>{html.escape(title)}</b>" if title else "")
         self.image = widgets.Image(format="png", layout=widgets.Layout(width=f"{size}px", height=f"{size}px"))
@@ -231,7 +187,7 @@ class BondMap(widgets.VBox):
 
     def show(self, codes, n: int, caption: str = "") -> None:
         """Draw the bond ``codes`` of an ``n x n`` lattice."""
-        self.show_rgb(bond_rgb(codes, n, self.palette, priority=self.priority, scale=_scale_for(2 * n - 1, self.size)), caption)
+        self.show_rgb(bond_rgb(codes, n, self.palette, priority=self.priority, fill=self.fill, scale=_scale_for(2 * n - 1, self.size)), caption)
 
     def show_rgb(self, rgb: np.ndarray, caption: str = "") -> None:
         """Draw a ready RGB picture."""
@@ -504,7 +460,7 @@ class CurrentMap(widgets.VBox):
 class RTExplorer(widgets.VBox):
     """R(T) of one puddle network with sliders for (w, w2, Tc_mean, sigma), and its cluster map at T.
 
-    Changing ``w`` or ``w2`` keeps the seed (common random numbers, spec section 6): the same
+    Changing ``w`` or ``w2`` keeps the seed (:ref:`model-common-random-numbers`): the same
     skeleton, puddle sequence and Tc draws, so the curve moves instead of being re-rolled.
     Changing ``Tc_mean`` or ``sigma`` needs no new network solve. The plot and the map are
     the dashboard's (:class:`puddles.app.plots.RTPlot`, :class:`puddles.app.cluster_map.ClusterMap`);
@@ -656,7 +612,7 @@ class DLAGrowth(widgets.VBox):
         self.play = widgets.Play(value=frames, min=0, max=frames, interval=400, description="play")
         widgets.jslink((self.play, "value"), (self.frame, "value"))
         self.frames = frames
-        self.map = BondMap([("empty", "#ffffff"), ("occupied bond", "#2e8b3a"), ("sample window", "#d62728")],
+        self.map = BondMap([("empty", "#ffffff"), ("occupied bond", KIND_PALETTE[1][1]), ("sample window", "#d62728")],
                            size=size, title="directed DLA (growth left to right)")
         self.plot = Plot("particles released P", "occupied bonds", title="occupied bonds vs particles",
                          width=380, height=300, legend="top-left", x_ticks=5)

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import html
 import math
-from typing import Callable
+from collections.abc import Callable
 
 import bqplot as bq
 import ipywidgets as widgets

@@ -29,7 +29,7 @@ from ..ensemble import curve_summary, run_items
 __all__ = ["X_GRID", "CurveSet", "ModelCurves", "derivative"]
 
 #: Reduced-temperature grid on which the universal curves are sampled.
-#: |z| > 6.5 has probability 8e-11 per draw, so F is constant beyond it (np.interp clamps).
+#: ``|z| > 6.5`` has probability 8e-11 per draw, so F is constant beyond it (np.interp clamps).
 X_GRID = np.linspace(-6.5, 6.5, 5201)
 #: Half-width (in x) of the central difference giving dF/dx for the inner Jacobian; wider
 #: than the grid step so that single puddle steps do not spike it.

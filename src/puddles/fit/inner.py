@@ -149,10 +149,13 @@ def interior(p, lo, hi):
 
 
 def _lsq(prob: InnerProblem, p0, F, dF):
+    def jac(p, F_):
+        return prob.jac(p, F_, dF)
+
     sol = least_squares(
         prob.residual,
         p0,
-        jac=lambda p, F_: prob.jac(p, F_, dF),
+        jac=jac,
         args=(F,),
         bounds=(prob.lo, prob.hi),
         x_scale=prob.scale,

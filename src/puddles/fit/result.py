@@ -264,7 +264,7 @@ class FitResult:
 
     # -- export ------------------------------------------------------------------------
     def _settings(self) -> dict:
-        meta = {
+        meta: dict[str, object] = {
             "generator": f"puddles {__version__} fit_rt",
             "model": "R = R_N(T) * mean_i F_i((T - tc_mean)/sigma; w, w2)",
             "normal_state": self.normal_state

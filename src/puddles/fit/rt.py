@@ -236,7 +236,8 @@ def fit_prepared(curve: Curve, curves: ModelCurves, settings: FitSettings, *, bo
         elif "w2" in start:
             w20 = float(np.clip(start["w2"], *bounds["w2"]))
         else:
-            w20 = start_w2(curves, w0, *bounds["w2"], plateau_estimate(T, R))
+            lo, hi = bounds["w2"]
+            w20 = start_w2(curves, w0, lo, hi, plateau_estimate(T, R))
         q = np.array([{"w": w0, "w2": w20}[k] for k in free])
         cost = outer.profile(q)[3] if len(ladder) > 1 else 0.0
         if cost < best:

@@ -40,7 +40,7 @@ SERIES_PARAMETERS = ("tc_mean", "sigma", "w", "w2")
 _NUMBER = re.compile(r"[-+]?\d+(?:[.,]\d+)?(?:[eE][-+]?\d+)?")
 
 
-def _label_from_name(name: str) -> float:
+def label_from_name(name: str) -> float:
     found = _NUMBER.findall(os.path.splitext(os.path.basename(str(name)))[0])
     if not found:
         raise ValueError(f"labels: no control value in the file name {name!r}; pass labels=[...] explicitly")
@@ -92,7 +92,7 @@ def read_series(sources, labels=None, *, label_column=None) -> tuple[list[RTData
         sources = [sources]
     sources = list(sources)
     if labels is None:
-        labels = [_label_from_name(getattr(s, "name", s)) for s in sources]
+        labels = [label_from_name(getattr(s, "name", s)) for s in sources]
     labels = [float(v) for v in labels]
     if len(labels) != len(sources):
         raise ValueError(f"labels: {len(labels)} labels for {len(sources)} files")
@@ -176,7 +176,7 @@ class SeriesResult:
         """One row per curve: label, parameters and stderr, Tp, plateau, skeleton broken fraction, fit quality."""
         rows = []
         for label, res in zip(self.labels, self.results):
-            row = {"label": float(label)}
+            row: dict[str, object] = {"label": float(label)}
             for name, p in res.params.items():
                 row[name] = p.value
                 row[f"{name}_stderr"] = math.nan if p.stderr is None else p.stderr

@@ -164,7 +164,7 @@ def _quadratic_design(dq: np.ndarray) -> np.ndarray:
     """Columns 1, dq_j, dq_j dq_k (j <= k) of a full quadratic in the outer parameters."""
     k = dq.shape[1]
     cols = [np.ones(dq.shape[0])] + [dq[:, j] for j in range(k)]
-    cols += [dq[:, j] * dq[:, l] for j in range(k) for l in range(j, k)]
+    cols += [dq[:, j] * dq[:, m] for j in range(k) for m in range(j, k)]
     return np.column_stack(cols)
 
 
@@ -226,7 +226,7 @@ def bootstrap_disorder(outer: OuterProblem, q, p, sample_realizations: float) ->
     for i in range(count):
         prob_i = prob.with_data(prob.model(p, cs.F[i]))
         fits = []
-        for qk, csk, pk in points:
+        for _qk, csk, pk in points:
             F_rest = (count * csk.Fbar - csk.F[i]) / (count - 1)
             fits.append(prob_i.refine(F_rest, pk))
         costs = np.array([f[2] for f in fits])
@@ -246,6 +246,6 @@ def bootstrap_disorder(outer: OuterProblem, q, p, sample_realizations: float) ->
             beta = np.linalg.lstsq(L, inner[near], rcond=None)[0]
             theta = np.concatenate([np.concatenate([[1.0], best]) @ beta, q + best * steps])
         moves.append(theta - theta0)
-    moves = np.array(moves)
+    move = np.array(moves)
     scale = (1.0 / sample_realizations + 1.0 / count) * (count - 1) / count
-    return scale * (moves.T @ moves) / count
+    return scale * (move.T @ move) / count

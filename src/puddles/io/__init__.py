@@ -19,7 +19,7 @@ real headers (see :mod:`.units`).
 
 from .reader import load_rt, read_table
 from .rtdata import MIN_POINTS, RTData
-from .samples import sample_path, sample_names
+from .samples import sample_names, sample_path
 from .source import MAX_BYTES
 from .writer import export_fit_csv, export_fit_json, fit_to_csv_str, fit_to_json_str, write_rt_csv
 

@@ -96,7 +96,8 @@ def _parse_name(raw: str) -> _Name:
 def _role(raw: str) -> str | None:
     """"T", "R", "X" (named as something else) or None (unknown), judged from the name."""
     name = _parse_name(raw)
-    kind = unit_kind(name.unit)[0] if name.unit and unit_kind(name.unit) else None
+    unit = unit_kind(name.unit) if name.unit else None
+    kind = unit[0] if unit else None
     if name.normalized:
         return "R"
     if not _NOT_SAMPLE_WORDS.isdisjoint(re.split(r"[^a-z0-9]+", name.base)):
@@ -187,14 +188,14 @@ def choose_columns(table: Table, columns=None) -> tuple[int, int]:
     if columns is not None:
         if isinstance(columns, (str, bytes)) or not isinstance(columns, Sequence) or len(columns) != 2:
             raise ArgumentError("columns must be a pair (temperature, resistance) of indices or names")
-        tj = _column_index(table, columns[0], "temperature")
-        rj = _column_index(table, columns[1], "resistance")
-        if tj == rj:
+        t_col = _column_index(table, columns[0], "temperature")
+        r_col = _column_index(table, columns[1], "resistance")
+        if t_col == r_col:
             raise DataError("columns: temperature and resistance must be different columns")
-        return tj, rj
+        return t_col, r_col
     numeric = table.numeric_columns
     roles = {j: (_role(table.header[j]) if table.header and j < len(table.header) else None) for j in numeric}
-    found = {}
+    found: dict[str, int | None] = {}
     for role, what in (("T", "temperature"), ("R", "resistance")):
         cands = [j for j in numeric if roles[j] == role]
         if len(cands) > 1:
@@ -226,9 +227,12 @@ def choose_columns(table: Table, columns=None) -> tuple[int, int]:
         if not cands:
             raise DataError(f"found no {what} column; the numeric columns are {_describe(table, numeric)}")
         known = tj if role == "R" else rj
+        assert known is not None  # both missing was refused above
         pair = (known, cands[0]) if role == "R" else (cands[0], known)
         raise _refuse(table, what, cands, f"no column is named as the {what}", pair)
-    return found["T"], found["R"]
+    t_found, r_found = found["T"], found["R"]
+    assert t_found is not None and r_found is not None  # each was found or the loop above raised
+    return t_found, r_found
 
 
 # --------------------------------------------------------------------------------------

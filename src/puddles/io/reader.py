@@ -51,7 +51,7 @@ def read_table(source, *, max_bytes: int | None = MAX_BYTES) -> Table:
             return parse_table(decode(content), name, has_role)
     except DataError as exc:
         raise ValueError(f"{name}: {exc}") from None
-    except Exception as exc:  # noqa: BLE001 - the user gets a message, the cause stays chained
+    except Exception as exc:
         raise ValueError(f"{name}: could not be read ({type(exc).__name__}: {exc})") from exc
 
 
@@ -75,7 +75,9 @@ def _extract(table: Table, tj: int, rj: int) -> tuple[np.ndarray, np.ndarray, li
     else:
         if np.isfinite(T).all() and np.isfinite(R).all() and (T >= 0).all():
             return T, R, []
-    T, R, dropped = [], [], []
+    T_ok: list[float] = []
+    R_ok: list[float] = []
+    dropped = []
     dc = table.decimal_comma
     for lineno, cells in table.rows:
         t_cell = cells[tj].strip() if tj < len(cells) else ""
@@ -86,6 +88,7 @@ def _extract(table: Table, tj: int, rj: int) -> tuple[np.ndarray, np.ndarray, li
                 raise DataError(f"line {lineno}, {table.label(j)}: {cell!r} is not a number")
             if math.isinf(v):
                 raise DataError(f"line {lineno}, {table.label(j)}: infinite {what} ({cell})")
+        assert t is not None and r is not None  # the loop above raised otherwise
         if t < 0:
             raise DataError(
                 f"line {lineno}, {table.label(tj)}: negative temperature ({t_cell}); temperatures are >= 0 K"
@@ -93,9 +96,9 @@ def _extract(table: Table, tj: int, rj: int) -> tuple[np.ndarray, np.ndarray, li
         if math.isnan(t) or math.isnan(r):
             dropped.append(lineno)
         else:
-            T.append(t)
-            R.append(r)
-    return np.asarray(T, dtype=float), np.asarray(R, dtype=float), dropped
+            T_ok.append(t)
+            R_ok.append(r)
+    return np.asarray(T_ok, dtype=float), np.asarray(R_ok, dtype=float), dropped
 
 
 def _check_sign(name: str, table: Table, rj: int, R: np.ndarray) -> None:
@@ -190,7 +193,7 @@ def load_rt(
         raise ValueError(f"{name}: {exc}") from None
     except ArgumentError:
         raise  # a bad `columns` argument is the caller's mistake, not the file's
-    except Exception as exc:  # noqa: BLE001 - the user gets a message, the cause stays chained
+    except Exception as exc:
         raise ValueError(f"{name}: could not be read ({type(exc).__name__}: {exc})") from exc
 
     for note in table.notes:

@@ -13,7 +13,7 @@ __all__ = ["sample_names", "sample_path"]
 
 
 def _folder():
-    return resources.files("puddles").joinpath("data", "samples")
+    return resources.files("puddles") / "data" / "samples"  # joinpath(a, b) needs Python 3.11
 
 
 def sample_names() -> list[str]:
