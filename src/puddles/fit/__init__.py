@@ -22,8 +22,8 @@ Measured (``tests/test_fit_coverage.py``, ``tests/test_fit.py``; 1 % noise, 60 p
 realizations of a seed the data never use):
 
 * **one film** (one realization of an unseen seed, N = 50; rms deviation from the truth over
-  30 films): Tc_mean 0.36 K (4 %), sigma 0.22 K (22 %), R_N 0.58 ohm (0.6 %), w 0.16,
-  w2 0.09; the stated 1-sigma errors cover the truth in 67-87 % of the films for every
+  30 films): Tc_mean 0.36 K (4 %), sigma 0.21 K (21 %), R_N 0.56 ohm (0.6 %), w 0.17,
+  w2 0.09; the stated 1-sigma errors cover the truth in 67-83 % of the films for every
   parameter;
 * **averaged data** (16 realizations of an unseen seed, N = 100): Tc_mean within 2.5 %,
   sigma within 10 %, R_N within 0.3 %, w within 0.15, w2 within 0.05.
