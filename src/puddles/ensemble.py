@@ -360,6 +360,31 @@ def _band(curves: np.ndarray) -> dict:
     return dict(mean=curves.mean(axis=0), std=std, sem=std / math.sqrt(count))
 
 
+def _run_realizations(p, T, seeds, executor, progress, description, work, extra):
+    """Check ``T``, ``seeds`` and ``executor``; run ``work`` once per seed (in parallel when
+    possible) with the model's arguments plus ``extra``. Returns ``(T, seeds, outputs, t0)``."""
+    T = np.atleast_1d(check_temperatures(T))
+    if T.ndim != 1 or T.size == 0:
+        raise ValueError(f"T must be a non-empty 1-D array of temperatures (K), got shape {T.shape}")
+    seeds = check_seeds(seeds)
+    if executor is not None and not callable(getattr(executor, "submit", None)):
+        raise ValueError(f"executor must be a concurrent.futures.Executor (with .submit), got {type(executor).__name__}")
+    report, close = progress_callback(progress, description)
+    items = [
+        dict(n=p.n, w=p.w, w2=p.w2, seed=s, puddle_diameter=p.puddle_diameter, puddle_centres=p.puddle_centres,
+             **extra)
+        for s in seeds
+    ]
+    t0 = time.perf_counter()
+    if executor is None and not parallel.in_process_only() and len(seeds) > 1:
+        executor = parallel.pool(os.cpu_count() or 1)
+    try:
+        out = run_items(items, executor, report, lambda i: f"realization seed {seeds[i]}", work=work)
+    finally:
+        close()
+    return T, seeds, out, t0
+
+
 def ensemble_rt(
     params,
     T,
@@ -411,26 +436,10 @@ def ensemble_rt(
     """
     p = ModelParams.coerce(params)
     tol = check_tol(tol)
-    T = np.atleast_1d(check_temperatures(T))
-    if T.ndim != 1 or T.size == 0:
-        raise ValueError(f"T must be a non-empty 1-D array of temperatures (K), got shape {T.shape}")
-    seeds = check_seeds(seeds)
-    if executor is not None and not callable(getattr(executor, "submit", None)):
-        raise ValueError(f"executor must be a concurrent.futures.Executor (with .submit), got {type(executor).__name__}")
-    report, close = progress_callback(progress, "ensemble")
-    x = (T - p.tc_mean) / p.sigma
-    items = [
-        dict(n=p.n, w=p.w, w2=p.w2, seed=s, x=x, puddle_diameter=p.puddle_diameter,
-             puddle_centres=p.puddle_centres, tol=tol)
-        for s in seeds
-    ]
-    t0 = time.perf_counter()
-    if executor is None and not parallel.in_process_only() and len(seeds) > 1:
-        executor = parallel.pool(os.cpu_count() or 1)
-    try:
-        out = run_items(items, executor, report, lambda i: f"realization seed {seeds[i]}")
-    finally:
-        close()
+    x = (np.atleast_1d(check_temperatures(T)) - p.tc_mean) / p.sigma
+    T, seeds, out, t0 = _run_realizations(
+        p, T, seeds, executor, progress, "ensemble", realization_curve, dict(x=x, tol=tol)
+    )
     curves = np.vstack([o["F"] for o in out])
     x_perc = np.array([o["x_perc"] for o in out])
     tp = p.tc_mean + p.sigma * x_perc
@@ -505,24 +514,10 @@ def ensemble_superfluid(
     """
     p = ModelParams.coerce(params)
     T = np.atleast_1d(check_temperatures(T))
-    if T.ndim != 1 or T.size == 0:
-        raise ValueError(f"T must be a non-empty 1-D array of temperatures (K), got shape {T.shape}")
-    seeds = check_seeds(seeds)
-    if executor is not None and not callable(getattr(executor, "submit", None)):
-        raise ValueError(f"executor must be a concurrent.futures.Executor (with .submit), got {type(executor).__name__}")
-    report, close = progress_callback(progress, "ensemble Ic / rho_s")
-    items = [
-        dict(n=p.n, w=p.w, w2=p.w2, seed=s, T=T, tc_mean=p.tc_mean, sigma=p.sigma, puddle_diameter=p.puddle_diameter,
-             puddle_centres=p.puddle_centres)
-        for s in seeds
-    ]
-    t0 = time.perf_counter()
-    if executor is None and not parallel.in_process_only() and len(seeds) > 1:
-        executor = parallel.pool(os.cpu_count() or 1)
-    try:
-        out = run_items(items, executor, report, lambda i: f"realization seed {seeds[i]}", work=realization_superfluid)
-    finally:
-        close()
+    T, seeds, out, t0 = _run_realizations(
+        p, T, seeds, executor, progress, "ensemble Ic / rho_s", realization_superfluid,
+        dict(T=T, tc_mean=p.tc_mean, sigma=p.sigma),
+    )
     tp = p.tc_mean + p.sigma * np.array([o["x_perc"] for o in out])
     common = dict(
         T=T, seeds=tuple(seeds), params=p, tol=None, percolates=np.array([o["percolates"] for o in out], dtype=bool),
