@@ -22,11 +22,11 @@ Measured (``tests/test_fit_coverage.py``, ``tests/test_fit.py``; 1 % noise, 60 p
 realizations of a seed the data never use):
 
 * **one film** (one realization of an unseen seed, N = 50; rms deviation from the truth over
-  20 films): Tc_mean 0.40 K (4 %), sigma 0.20 K (20 %), R_N 0.61 ohm (0.6 %), w 0.15,
-  w2 0.10; the stated 1-sigma errors cover the truth in 50-85 % of the films (w: 100 %,
-  conservative);
-* **averaged data** (16 realizations of an unseen seed, N = 100): Tc_mean within 1.5 %,
-  sigma within 10 %, R_N within 0.3 %, w within 0.1, w2 within 0.05.
+  30 films): Tc_mean 0.36 K (4 %), sigma 0.21 K (21 %), R_N 0.56 ohm (0.6 %), w 0.17,
+  w2 0.09; the stated 1-sigma errors cover the truth in 67-83 % of the films for every
+  parameter;
+* **averaged data** (16 realizations of an unseen seed, N = 100): Tc_mean within 2.5 %,
+  sigma within 10 %, R_N within 0.3 %, w within 0.15, w2 within 0.05.
 
 ``w`` is the weak spot: in a percolating film the curve barely depends on it, and with a
 plateau ``w`` and ``w2`` trade off along a valley of chi^2. Fix one from other knowledge

@@ -6,9 +6,9 @@ bounded Levenberg-Marquardt on the profiled residuals with forward-difference de
 weighs more). Common random numbers keep the profile smooth down to the grain of single
 puddles and broken bonds: a different ``w`` uses a longer or shorter prefix of the same
 puddle sequence, a different ``w2`` breaks a superset or subset of the same filament bonds.
-``w`` starts at 0.45 (or ``start``) and ``w2`` at the value whose low-temperature plateau
-matches the data's, found with cheap single solves. Points are snapped to a 0.0025 grid
-(a fraction of a puddle at N = 100), so fits of a series sharing one
+The start is the best of a few ``w`` (:data:`W_LADDER`, or ``start``), each with the ``w2``
+whose low-temperature plateau matches the data's, found with cheap single solves. Points are
+snapped to a 0.0025 grid (a fraction of a puddle at N = 100), so fits of a series sharing one
 :class:`~puddles.fit.curves.ModelCurves` reuse each other's evaluations.
 """
 
@@ -23,12 +23,14 @@ from ..cluster import PUDDLE_DIAMETER_RANGE
 from .curves import ModelCurves
 from .inner import InnerProblem
 
-__all__ = ["W_START", "OuterProblem", "outer_steps", "plateau_estimate", "snap", "start_w2"]
+__all__ = ["W_LADDER", "OuterProblem", "outer_steps", "plateau_estimate", "snap", "start_w2"]
 
 #: Smallest forward-difference steps of the outer parameters (see :func:`outer_steps`).
 MIN_STEPS = {"w": 0.05, "w2": 0.025}
-#: Default start of w (w2 is matched to the plateau of the data).
-W_START = 0.45
+#: Levels of w tried for the start (each with w2 matched to the plateau): the profiled
+#: chi^2 along w is shallow in a percolating film, so a single start left the estimate near
+#: it - biased towards 0.45 whatever the truth - and its error bar over-covered.
+W_LADDER = (0.4, 0.55, 0.7)
 #: Levels of w2 probed to match the plateau at the start.
 W2_PROBES = (0.0, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.55, 0.7, 0.85, 1.0)
 #: Grid of the outer parameters (well below one puddle at N = 100).
@@ -155,13 +157,16 @@ class OuterProblem:
         chi^2 scale of noise plus disorder: smaller changes are statistically meaningless
         with this data), when steps
         fall below 0.005 in ``w`` and ``w2``, after two failed steps in a row, or at the
-        evaluation budget.
+        evaluation budget. After a successful step the Jacobian is updated by Broyden's
+        rank-one formula (no new network evaluation); a forward-difference one is computed
+        again before a failed step counts and before convergence is declared.
         """
         q = np.clip(np.asarray(q0, dtype=float), self.lo, self.hi)
         _, p, r, cost = self.profile(q)
         if not self.names:
             return q, "w and w2 fixed: only the inner parameters were fitted", True
         J = self.jacobian(q, p, r)
+        fresh = True  # J by forward differences at q (not a Broyden update)
         lam = None
         rejections = 0
         for _ in range(100):
@@ -178,10 +183,16 @@ class OuterProblem:
                 ds *= 2.0 / big
             q_new = np.clip(snap(q + ds * self.scale), self.lo, self.hi)
             dq = (q_new - q) / self.scale
+            predicted = -(2 * g @ dq + dq @ A @ dq)  # decrease of the cost by the linear model
+            if not fresh and (np.abs(dq).max() < 0.1 or predicted < resolution):
+                # Convergence is judged with a forward-difference Jacobian, never a Broyden one.
+                if self.n_evaluations + len(self.names) > self.budget:
+                    return q, f"stopped at the evaluation budget (max_evaluations = {self.budget})", False
+                J = self.jacobian(q, p, r)
+                fresh = True
+                continue
             if np.abs(dq).max() < 0.1:  # below 0.005 in w and w2 (a puddle at N = 100): nothing to gain
                 return q, "converged (step below 0.005 in w and w2)", True
-            # Predicted decrease of the cost by the linear model.
-            predicted = -(2 * g @ dq + dq @ A @ dq)
             if rejections == 0 and predicted < resolution:
                 return q, "converged (predicted chi^2 decrease below the resolution)", True
             if self.n_evaluations + 1 > self.budget:
@@ -190,14 +201,22 @@ class OuterProblem:
             if cost_n < cost:
                 gain = cost - cost_n
                 rho = gain / predicted if predicted > 0 else 0.0
-                q, p, r, cost = q_new, p_n, r_n, cost_n
                 lam *= 0.3 if rho > 0.75 else (1.0 if rho > 0.25 else 2.0)
                 rejections = 0
+                # Broyden's rank-one update from the step just taken instead of two new
+                # points: each network evaluation costs a table per realization. A fresh
+                # forward-difference Jacobian is computed only when a step fails.
+                step = q_new - q
+                J = J + np.outer(r_n - r - J @ step, step) / (step @ step)
+                fresh = False
+                q, p, r, cost = q_new, p_n, r_n, cost_n
+                if gain < resolution:
+                    return q, "converged (chi^2 decrease below the resolution)", True
+            elif not fresh:
                 if self.n_evaluations + len(self.names) > self.budget:
                     return q, f"stopped at the evaluation budget (max_evaluations = {self.budget})", False
                 J = self.jacobian(q, p, r)
-                if gain < resolution:
-                    return q, "converged (chi^2 decrease below the resolution)", True
+                fresh = True
             else:
                 lam *= 5.0
                 rejections += 1

@@ -23,7 +23,7 @@ from ..validation import check_diameter, check_int, check_number
 from .curves import ModelCurves
 from .diagnostics import diagnose, misfit
 from .inner import InnerProblem
-from .outer import W_START, OuterProblem, plateau_estimate, snap, start_w2
+from .outer import W_LADDER, OuterProblem, plateau_estimate, snap, start_w2
 from .prepare import (
     MAX_POINTS,
     Curve,
@@ -102,7 +102,7 @@ def fit_rt(
     t_range=None,
     fix: Mapping | None = None,
     start: Mapping | None = None,
-    tol: float = 0.03,
+    tol: float = 0.1,
     puddle_diameter=10.0,
     max_evaluations: int = 30,
     sample_realizations: float = 1.0,
@@ -147,12 +147,13 @@ def fit_rt(
     fix : dict, optional
         Hold ``w`` and/or ``w2`` at a value, e.g. ``{"w2": 0.0}``.
     start : dict, optional
-        Starting ``w`` and/or ``w2`` (default: ``w = 0.45``, ``w2`` matched to the
-        data's low-temperature plateau).
+        Starting ``w`` and/or ``w2`` (default: the best of ``w`` = 0.4, 0.55, 0.7, each
+        with ``w2`` matched to the data's low-temperature plateau).
     tol : float
         Interpolation tolerance of each realization's table, units of R_N, in (0, 0.2]
-        (default 0.03: after averaging the interpolation error is ~0.1 % rms, below the
-        disorder spread).
+        (default 0.1: a table of about 17 solves instead of 54 at 0.03, 3.3x faster; the
+        average of 4 realizations then differs from the tol-0.03 one by 0.12 % rms, 0.6 %
+        at most, of R_N at N = 100 - below 1 % noise and far below the disorder spread).
     puddle_diameter : float or "random"
         Puddle diameter in bonds (default 10).
     max_evaluations : int
@@ -224,17 +225,23 @@ def fit_prepared(curve: Curve, curves: ModelCurves, settings: FitSettings, *, bo
     prob = InnerProblem(T, R, curve.noise, linear, bounds, r_scale, curves.grid)
 
     start = dict(start or {})
-    w0 = float(np.clip(snap(fixed.get("w", start.get("w", W_START))), *bounds["w"]))
-    if "w2" in fixed:
-        w20 = fixed["w2"]
-    elif "w2" in start:
-        w20 = float(np.clip(start["w2"], *bounds["w2"]))
-    else:
-        lo, hi = bounds["w2"]
-        w20 = start_w2(curves, w0, lo, hi, plateau_estimate(T, R))
     free = [k for k in ("w", "w2") if k not in fixed]
     outer = OuterProblem(curves, prob, free, fixed, bounds, settings.max_evaluations)
-    q0 = np.array([{"w": w0, "w2": w20}[k] for k in free])
+    given = [fixed.get("w", start.get("w"))] if ("w" in fixed or "w" in start) else W_LADDER
+    ladder = sorted({float(np.clip(snap(v), *bounds["w"])) for v in given})
+    q0, best = None, math.inf
+    for w0 in ladder:  # the best of a few starts along w (see outer.W_LADDER)
+        if "w2" in fixed:
+            w20 = fixed["w2"]
+        elif "w2" in start:
+            w20 = float(np.clip(start["w2"], *bounds["w2"]))
+        else:
+            lo, hi = bounds["w2"]
+            w20 = start_w2(curves, w0, lo, hi, plateau_estimate(T, R))
+        q = np.array([{"w": w0, "w2": w20}[k] for k in free])
+        cost = outer.profile(q)[3] if len(ladder) > 1 else 0.0
+        if cost < best:
+            q0, best = q, cost
     # chi^2 resolution of the optimiser: a tenth of the chi^2 scale of noise plus disorder.
     cs0, p0, _, _ = outer.profile(q0)
     pd0 = point_disorder(realization_deviations(prob, p0, cs0), settings.sample_realizations)

@@ -282,7 +282,7 @@ def fit_series(
     realizations: int = 8,
     seed: int = 0,
     normal_state: str = "constant",
-    tol: float = 0.03,
+    tol: float = 0.1,
     puddle_diameter=10.0,
     max_evaluations: int = 30,
     sample_realizations: float = 1.0,
