@@ -77,3 +77,28 @@ def test_fit_process_ends_when_its_kernel_dies():
         assert _wait_for(lambda: not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE, 5)
     finally:
         kernel.kill()
+
+
+@pytest.mark.timeout(240)
+def test_a_series_fits_in_the_background_and_cancel_ends_it():
+    """A series fit from the dashboard never blocks the kernel either: its own process, Cancel in 2 s."""
+    from test_fit_panel import _series_files, _upload_many
+
+    statuses = []
+    panel = FitPanel(status=lambda message, level: statuses.append((message, level)), background=True)
+    _upload_many(panel, _series_files())
+    panel.n.value, panel.realizations.value = 20, 2
+    assert panel.run_fit() is None and panel.fit_job.running and not panel.cancel_button.disabled
+    assert panel.wait_fit(200)
+    assert panel.series is not None and len(panel.series) == 3 and panel.results_stack.selected_index == 1
+    assert statuses[-1][1] == "info" and "series fitted" in statuses[-1][0]
+    assert not panel.fit_job.process.is_alive() and panel.cancel_button.disabled
+
+    panel.n.value, panel.realizations.value = 100, 8
+    panel.run_fit()
+    proc = panel.fit_job.process
+    assert _wait_for(lambda: proc.is_alive(), 30)
+    t0 = time.monotonic()
+    panel.cancel_button.click()
+    assert time.monotonic() - t0 < 2.5 and not psutil.pid_exists(proc.pid)
+    assert statuses[-1] == ("fit cancelled", "info") and not panel.fit_button.disabled

@@ -1,6 +1,7 @@
 """A fit that never blocks the dashboard: one process per fit, progress back, cancel in 2 s.
 
-:class:`FitJob` runs :func:`puddles.fit.fit_rt` in a process of its own (``spawn``: never
+:class:`FitJob` runs :func:`puddles.fit.fit_rt` (or, with ``target=fit_series_job``, a
+series fit :func:`puddles.fit.fit_series`) in a process of its own (``spawn``: never
 a ``fork`` of the threaded kernel). The process is daemonic, so the engine solves inside
 it in-process (:mod:`puddles.parallel`): one fit is one process, and ending it ends all of
 its work. That leaves the kernel's main thread (sigma, Tc_mean, T redraws) a core of its
@@ -27,7 +28,7 @@ import threading
 import weakref
 from collections.abc import Callable
 
-__all__ = ["FitJob", "FitCancelled", "cancel_all"]
+__all__ = ["FitJob", "FitCancelled", "cancel_all", "fit_curve_job", "fit_series_job"]
 
 #: How long :meth:`FitJob.cancel` waits for the process to be gone (s).
 CANCEL_SECONDS = 2.0
@@ -48,16 +49,30 @@ def _watch_parent(alive) -> None:
     os._exit(0)
 
 
-def _fit_main(data, options: dict, out, alive) -> None:
+def fit_curve_job(data, progress, **options):
+    """One curve: :func:`puddles.fit.fit_rt` of an :class:`~puddles.io.RTData`."""
+    from puddles.fit import fit_rt
+
+    return fit_rt(data, progress=progress, **options)
+
+
+def fit_series_job(data, progress, **options):
+    """A series: :func:`puddles.fit.fit_series` of ``data = (curves, labels)``."""
+    from puddles.fit import fit_series
+
+    curves, labels = data
+    return fit_series(curves, labels, progress=progress, **options)
+
+
+def _fit_main(target, data, options: dict, out, alive) -> None:
     """Entry point of the fit process: run the fit, report progress, send the outcome."""
     threading.Thread(target=_watch_parent, args=(alive,), daemon=True).start()
-    from puddles.fit import fit_rt
 
     def progress(done: int, total: int, message: str) -> None:
         out.send(("progress", int(done), int(total), str(message)))
 
     try:
-        result = fit_rt(data, progress=progress, **options)
+        result = target(data, progress, **options)
     except Exception as exc:  # noqa: BLE001 - every failure goes back to the panel in words
         out.send(("error", type(exc).__name__, str(exc), isinstance(exc, ValueError)))
     else:
@@ -70,10 +85,10 @@ class FitJob:
 
     Parameters
     ----------
-    data : puddles.io.RTData
-        The curve to fit.
+    data : puddles.io.RTData or (list of RTData, list of float)
+        The curve to fit, or a series and its labels (with ``target=fit_series_job``).
     options : dict
-        Keyword arguments of :func:`puddles.fit.fit_rt` (plain values).
+        Keyword arguments of the fit function (plain values).
     on_progress : callable
         ``on_progress(done, total, message)``.
     on_done : callable
@@ -81,6 +96,9 @@ class FitJob:
     on_error : callable
         ``on_error(exc)``: a ``ValueError`` (bad input, in the engine's words), a
         :class:`FitCancelled`, or another exception.
+    target : callable
+        Top-level function ``target(data, progress, **options)`` run in the fit process:
+        :func:`fit_curve_job` (default) or :func:`fit_series_job`.
     """
 
     def __init__(
@@ -91,8 +109,9 @@ class FitJob:
         on_progress: Callable[[int, int, str], None],
         on_done: Callable[[object], None],
         on_error: Callable[[BaseException], None],
+        target: Callable = fit_curve_job,
     ):
-        self.data, self.options = data, dict(options)
+        self.data, self.options, self.target = data, dict(options), target
         self.on_progress, self.on_done, self.on_error = on_progress, on_done, on_error
         self.process: multiprocessing.process.BaseProcess | None = None
         self._cancelled = False
@@ -118,7 +137,7 @@ class FitJob:
                 conn.close()
             self._run_inline()
             return
-        self.process = ctx.Process(target=_fit_main, args=(self.data, self.options, out_w, alive_r), daemon=True,
+        self.process = ctx.Process(target=_fit_main, args=(self.target, self.data, self.options, out_w, alive_r), daemon=True,
                                    name="puddles-fit")
         self._alive = alive_w  # held open while the kernel lives; the fit's watchdog waits on it
         try:
@@ -131,10 +150,8 @@ class FitJob:
         _jobs.add(self)
 
     def _run_inline(self) -> None:
-        from puddles.fit import fit_rt
-
         try:
-            result = fit_rt(self.data, progress=self.on_progress, **self.options)
+            result = self.target(self.data, self.on_progress, **self.options)
         except Exception as exc:  # noqa: BLE001
             self._finish(self.on_error, exc)
         else:

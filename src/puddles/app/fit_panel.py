@@ -17,7 +17,7 @@ Contract with the dashboard: ``FitPanel(status=None)`` with ``status(message, le
   there is no file system to save to);
 * takes a series - several files (the control value from each file name) or one file with
   a label column - fits it with :func:`puddles.fit.fit_series` (common realizations; in the
-  kernel) and shows the four parameter panels of the paper's Fig. 1(b)-(e)
+  background like a single curve, with *Cancel*) and shows the four parameter panels of the paper's Fig. 1(b)-(e)
   (:class:`puddles.app.series_plots.SeriesPanels`), with CSV/JSON of the table.
 
 A malformed upload shows the loader's message in the panel and through ``status(...,
@@ -47,7 +47,7 @@ from puddles.fit import FitResult, SeriesResult, fit_rt, fit_series, read_series
 from puddles.io import RTData, load_rt, read_table
 from puddles.io.columns import choose_columns
 
-from .fit_job import FitCancelled, FitJob
+from .fit_job import FitCancelled, FitJob, fit_series_job
 from .series_plots import SeriesPanels
 
 __all__ = ["FitPanel", "UPLOAD_MAX_BYTES"]
@@ -523,25 +523,37 @@ class FitPanel:
         return result
 
     def run_series(self) -> SeriesResult | None:
-        """Fit the loaded series with common realizations (in the kernel); shows the four parameter panels."""
+        """Fit the loaded series with common realizations; shows the four parameter panels.
+
+        Inline (``background=False``): returns the result (None on error). In the background
+        (the dashboard): in a fit process like a single curve, with progress and *Cancel*.
+        """
         curves, labels = self.series_data
-        opts = self.fit_options()
+        opts = dict(self.fit_options(), control=self.control.value or "control")
         self.fit_button.disabled = True
         self.progress.value = 0
         self._note("")
         self._status(f"fitting a series of {len(curves)} curves (N = {opts['n']}, {opts['realizations']} "
                      "realizations, shared)…", "busy")
+        series_data = self.series_data
+        if self.background:
+            self.cancel_button.disabled = False
+            self.progress_label.value = '<div class="pd-small">starting the fit process …</div>'
+            self.fit_job = FitJob((curves, labels), opts, target=fit_series_job, on_progress=self._on_progress,
+                                  on_error=self._fit_failed, on_done=lambda s: self._series_done(s, series_data))
+            self.fit_job.start()
+            return None
         try:
-            series = fit_series(curves, labels, control=self.control.value or "control", progress=self._on_progress,
-                                **opts)
-        except ValueError as exc:
-            self._error(f"series fit failed: {exc}")
-            return None
+            series = fit_series(curves, labels, progress=self._on_progress, **opts)
         except Exception as exc:  # noqa: BLE001 - the panel must stay usable whatever happens
-            self._error(f"series fit failed unexpectedly ({type(exc).__name__}: {exc})")
+            self._fit_failed(exc)
             return None
-        finally:
-            self.fit_button.disabled = self.data is None
+        return self._series_done(series, series_data)
+
+    def _series_done(self, series: SeriesResult, series_data) -> SeriesResult | None:
+        self._fit_ended()
+        if series_data is not self.series_data:  # another series was loaded meanwhile
+            return None
         self.series = series
         self.series_panels.show(series)
         self.results_stack.selected_index = 1
