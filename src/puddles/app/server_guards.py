@@ -21,6 +21,8 @@ no server code is patched:
 
 from __future__ import annotations
 
+import uuid
+
 from jupyter_core.utils import ensure_async
 from jupyter_server.auth.identity import PasswordIdentityProvider
 from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
@@ -88,22 +90,26 @@ class CappedKernelManager(AsyncMappingKernelManager):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        self._starting = 0
+        self._starting: set[str] = set()
 
     async def start_kernel(self, *args, kernel_id=None, **kwargs):
-        # The count includes kernels still starting: 30 requests arriving together must not
-        # all pass the check before the first kernel is registered.
-        if kernel_id is None and self.max_kernels and len(self._kernels) + self._starting >= self.max_kernels:
+        if kernel_id is not None:  # a restart or a known id: not a new visitor
+            return await super().start_kernel(*args, kernel_id=kernel_id, **kwargs)
+        # Count kernels still starting too (30 requests arriving together must not all pass
+        # before the first kernel is registered), by id: a kernel is registered before its
+        # start returns, and counting it twice meanwhile refused a visitor below the cap.
+        if self.max_kernels and len(self._starting.union(self._kernels)) >= self.max_kernels:
             self.log.warning("kernel cap reached (%d); refusing a new page", self.max_kernels)
             raise web.HTTPError(
                 503, reason=f"Busy: this dashboard is serving its maximum of {self.max_kernels} visitors. "
                 "Please reload the page in a minute."
             )
-        self._starting += 1
+        kernel_id = str(uuid.uuid4())
+        self._starting.add(kernel_id)
         try:
             return await super().start_kernel(*args, kernel_id=kernel_id, **kwargs)
         finally:
-            self._starting -= 1
+            self._starting.discard(kernel_id)
 
 
 class XsrfCookieIdentityProvider(PasswordIdentityProvider):
