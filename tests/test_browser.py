@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlparse
 
+import numpy as np
 import pytest
 
 from puddles import thermo
@@ -495,3 +496,31 @@ def test_closing_the_page_shuts_its_kernel_down(browser, voila_url):
         assert not alive, "the closed page's kernel is still running"
     finally:
         context.close()
+
+
+def test_a_series_fits_in_the_background_and_shows_four_panels(dashboard_page, tmp_path):
+    page, errors, _ = dashboard_page
+    page.locator(".lm-TabBar-tab", has_text="Fit your data").click()
+    page.wait_for_selector(".pd-fit-upload", timeout=UPDATE_MS)
+    T = np.linspace(2.0, 18.0, 30)
+    files = []
+    for v, tc in ((-1.0, 8.0), (0.5, 9.0), (2.0, 10.0)):
+        path = tmp_path / f"film_Vg_{v}V.csv"
+        path.write_text("T (K),R (ohm)\n" + "".join(f"{t},{100 / (1 + np.exp(-(t - tc) / 1.2))}\n" for t in T))
+        files.append(str(path))
+    with page.expect_file_chooser() as chooser:
+        page.click(".pd-fit-upload")
+    chooser.value.set_files(files)
+    page.wait_for_function("() => document.querySelector('.pd-fit').innerText.includes('series of 3 curves')",
+                           timeout=UPDATE_MS)
+    _set_slider(page, "pd-fit-n", 20)
+    _set_slider(page, "pd-fit-realizations", 2)
+    page.click(".pd-fit-button")
+    page.wait_for_function(
+        "() => document.querySelector('.pd-status').innerText.includes('series fitted')", timeout=180_000
+    )
+    # Four parameter panels, each with one point per curve.
+    panels = page.locator(".pd-fit .bqplot.figure")
+    assert panels.count() >= 4
+    _shot(page, "dashboard-fit-series.png")
+    assert not errors, errors

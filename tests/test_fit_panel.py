@@ -254,3 +254,16 @@ def test_one_series_file_with_a_label_column():
     before = panel.series_data
     _upload(panel, "series2.csv", text.encode())
     assert "label_column &#x27;nope&#x27; not in the header" in panel.message.value and panel.series_data is before
+
+
+def test_series_panels_use_round_ticks_enclosing_every_error_bar():
+    import bqplot as bq
+
+    from puddles.app.series_plots import _round_range
+
+    scale = bq.LinearScale()
+    ticks = _round_range(scale, [8.63, 9.7, 10.25], [8.7, 9.9, 10.5])
+    assert scale.min <= 8.63 and scale.max >= 10.5 and 4 <= ticks.size <= 7
+    steps = np.diff(ticks)
+    assert np.allclose(steps, steps[0]) and steps[0] in (0.5, 1.0)  # 1, 2, 2.5 or 5 times a power of ten
+    assert _round_range(scale, [np.nan], [np.nan]) is None and scale.min is None

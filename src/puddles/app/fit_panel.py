@@ -154,6 +154,8 @@ class FitPanel:
                                    layout=narrow, continuous_update=False)
         self.realizations = widgets.IntSlider(value=8, min=1, max=32, step=1, description="realizations",
                                               style=style, layout=narrow, continuous_update=False)
+        self.n.add_class("pd-fit-n")
+        self.realizations.add_class("pd-fit-realizations")
         self.normal_state = widgets.ToggleButtons(options=["constant", "linear"], value="constant",
                                                   description="normal state", style={**style, "button_width": "100px"},
                                                   layout=narrow)
@@ -202,7 +204,7 @@ class FitPanel:
              self.t_range, self.n,
              self.realizations, self.normal_state, self.seed, self.fit_button, self.cancel_button, self.progress,
              self.progress_label, self.message],
-            layout=widgets.Layout(width="330px"),
+            layout=widgets.Layout(width="330px", flex="0 0 330px"),  # never squeezed by wide results
         )
         controls.add_class("pd-controls")
         plots = widgets.VBox([self.fig, self.resid_fig], layout=widgets.Layout(width="570px"))

@@ -51,10 +51,11 @@ class SeriesPanels:
                                            marker="square", fill=False, default_size=30)
                 marks.append(self.skeleton)
             fig = bq.Figure(
-                marks=marks, axes=[bq.Axis(scale=xs, label="control", grid_lines="dashed"),
+                marks=marks, axes=[bq.Axis(scale=xs, label="control", grid_lines="dashed", tick_format=".3~g",
+                                           num_ticks=5),
                                    bq.Axis(scale=ys, side="left", label=_TITLES[name], grid_lines="dashed",
-                                           tick_format=".3~g")],
-                fig_margin=dict(top=10, bottom=40, left=60, right=10), animation_duration=0,
+                                           tick_format=".3~g", label_offset="48px")],
+                fig_margin=dict(top=10, bottom=40, left=66, right=10), animation_duration=0,
                 layout=widgets.Layout(width=f"{width}px", height=f"{height}px"),
             )
             fig.add_class(f"pd-series-{name}")
@@ -77,8 +78,13 @@ class SeriesPanels:
             self.values[name].x, self.values[name].y = x, v
             self.bars[name].x = np.column_stack([x, x])
             self.bars[name].y = np.column_stack([v - e, v + e])
-            for axis in self.figures[name].axes[:1]:
-                axis.label = series.control
+            x_axis, y_axis = self.figures[name].axes
+            x_axis.label = series.control
+            # A few control values: tick exactly there (auto ticks crowded a 280 px panel).
+            x_axis.tick_values = np.unique(x) if np.unique(x).size <= 6 else None
+            # Padded ranges, so no point or error bar sits on the frame; round y ticks.
+            _pad(x_axis.scale, x, x)
+            y_axis.tick_values = _round_range(y_axis.scale, v - e, v + e)
         if series is None:
             self.skeleton.x = self.skeleton.y = np.zeros(0)
             self.caption.value = ""
@@ -92,3 +98,35 @@ class SeriesPanels:
             + "".join(f'<div class="pd-note">{html.escape(f"{lab:g}")}: {html.escape(r.warnings[0])}</div>'
                       for lab, r in zip(series.labels, series.results) if r.warnings)
         )
+
+
+def _pad(scale, lo, hi, fraction: float = 0.08) -> None:
+    """Set a linear scale to ``[min(lo), max(hi)]`` widened by ``fraction`` on each side."""
+    lo, hi = np.asarray(lo, dtype=float), np.asarray(hi, dtype=float)
+    if not (np.isfinite(lo).any() and np.isfinite(hi).any()):
+        scale.min = scale.max = None  # nothing to show: bqplot's automatic range
+        return
+    lo, hi = float(np.nanmin(lo[np.isfinite(lo)])), float(np.nanmax(hi[np.isfinite(hi)]))
+    span = hi - lo if hi > lo else max(abs(hi), 1.0)
+    scale.min, scale.max = lo - fraction * span, hi + fraction * span
+
+
+def _round_range(scale, lo, hi) -> np.ndarray | None:
+    """Set a linear scale to round limits enclosing ``[min(lo), max(hi)]`` with 4-6 round ticks
+    (steps of 1, 2, 2.5 or 5 times a power of ten); returns the ticks (None: nothing to show)."""
+    lo, hi = np.asarray(lo, dtype=float), np.asarray(hi, dtype=float)
+    if not (np.isfinite(lo).any() and np.isfinite(hi).any()):
+        scale.min = scale.max = None
+        return None
+    lo_v, hi_v = float(np.nanmin(lo[np.isfinite(lo)])), float(np.nanmax(hi[np.isfinite(hi)]))
+    span = hi_v - lo_v if hi_v > lo_v else max(abs(hi_v), 1.0)
+    raw = span / 4
+    power = 10.0 ** np.floor(np.log10(raw))
+    step = power * min((m for m in (1.0, 2.0, 2.5, 5.0, 10.0) if m * power >= raw), default=10.0)
+    first, last = np.floor(lo_v / step) * step, np.ceil(hi_v / step) * step
+    if last - hi_v < 0.05 * span:
+        last += step
+    if lo_v - first < 0.05 * span:
+        first -= step
+    scale.min, scale.max = first, last
+    return np.round(np.arange(first, last + step / 2, step), 12)
