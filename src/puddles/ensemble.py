@@ -361,9 +361,9 @@ def _band(curves: np.ndarray) -> dict:
 
 
 def _run_realizations(p, T, seeds, executor, progress, description, work, extra):
-    """Check ``T``, ``seeds`` and ``executor``; run ``work`` once per seed (in parallel when
-    possible) with the model's arguments plus ``extra``. Returns ``(T, seeds, outputs, t0)``."""
-    T = np.atleast_1d(check_temperatures(T))
+    """Check the shape of ``T`` (already checked temperatures), ``seeds`` and ``executor``; run
+    ``work`` once per seed (in parallel when possible) with the model's arguments plus ``extra``.
+    Returns ``(seeds, outputs, t0)``."""
     if T.ndim != 1 or T.size == 0:
         raise ValueError(f"T must be a non-empty 1-D array of temperatures (K), got shape {T.shape}")
     seeds = check_seeds(seeds)
@@ -382,7 +382,7 @@ def _run_realizations(p, T, seeds, executor, progress, description, work, extra)
         out = run_items(items, executor, report, lambda i: f"realization seed {seeds[i]}", work=work)
     finally:
         close()
-    return T, seeds, out, t0
+    return seeds, out, t0
 
 
 def ensemble_rt(
@@ -436,9 +436,9 @@ def ensemble_rt(
     """
     p = ModelParams.coerce(params)
     tol = check_tol(tol)
-    x = (np.atleast_1d(check_temperatures(T)) - p.tc_mean) / p.sigma
-    T, seeds, out, t0 = _run_realizations(
-        p, T, seeds, executor, progress, "ensemble", realization_curve, dict(x=x, tol=tol)
+    T = np.atleast_1d(check_temperatures(T))
+    seeds, out, t0 = _run_realizations(
+        p, T, seeds, executor, progress, "ensemble", realization_curve, dict(x=(T - p.tc_mean) / p.sigma, tol=tol)
     )
     curves = np.vstack([o["F"] for o in out])
     x_perc = np.array([o["x_perc"] for o in out])
@@ -514,7 +514,7 @@ def ensemble_superfluid(
     """
     p = ModelParams.coerce(params)
     T = np.atleast_1d(check_temperatures(T))
-    T, seeds, out, t0 = _run_realizations(
+    seeds, out, t0 = _run_realizations(
         p, T, seeds, executor, progress, "ensemble Ic / rho_s", realization_superfluid,
         dict(T=T, tc_mean=p.tc_mean, sigma=p.sigma),
     )
