@@ -30,11 +30,11 @@ from typing import Any, TextIO
 import numpy as np
 
 from . import __version__
+from .plot import FIGURES_HINT
 
 __all__ = ["main", "build_parser"]
 
 PROG = "superpuddles"
-FIGURES_HINT = 'pip install "superpuddles[figures]"'
 
 
 class UsageError(Exception):
@@ -165,31 +165,23 @@ def _write_table(output: str | None, header: dict, columns: dict[str, np.ndarray
             write(f)
 
 
-def _figure(height_ratios: Sequence[float] = (1.0,)):
-    """A matplotlib Figure (no pyplot, no display) with one panel per height ratio, sharing x."""
+def _save_figure(draw) -> None:
+    """Run ``draw()`` (a :mod:`puddles.plot` call that saves its figure), naming the extra if matplotlib is missing."""
     try:
-        from matplotlib.figure import Figure
+        draw()
     except ModuleNotFoundError:
         raise UsageError(f"--figure needs matplotlib: {FIGURES_HINT}") from None
-    fig = Figure(figsize=(6.0, 4.0 if len(height_ratios) == 1 else 5.5), layout="constrained")
-    axes = fig.subplots(len(height_ratios), 1, sharex=True, height_ratios=list(height_ratios), squeeze=False)
-    return fig, list(axes[:, 0])
 
 
 def _curve_figure(path: str, T: np.ndarray, curves: dict[str, dict[str, np.ndarray]], header: dict) -> None:
     """One panel per quantity: the curve (an ensemble's mean, with a band of one standard deviation)."""
-    fig, axes = _figure([1.0] * len(curves))
-    for i, (ax, (name, cols)) in enumerate(zip(axes, curves.items())):
-        ax.plot(T, cols[name], color=f"C{i}")
-        std = cols.get(f"{name} std", cols.get("std"))
-        if std is not None:
-            ax.fill_between(T, cols[name] - std, cols[name] + std, color=f"C{i}", alpha=0.25, lw=0)
-        ax.set(ylabel=name, ylim=(min(-0.02, ax.get_ylim()[0]), None))
+    from .plot import plot_curves
+
+    bands = {name: (cols[name], cols.get(f"{name} std", cols.get("std"))) for name, cols in curves.items()}
     spread = f"; band: spread of {header['realizations']} realizations" if header["realizations"] > 1 else ""
-    axes[0].set_title(f"N = {header['n']}, w = {header['w']}, w2 = {header['w2']}, Tc_mean = {header['tc_mean']} K, "
-                      f"sigma = {header['sigma']} K{spread}", fontsize="small")
-    axes[-1].set_xlabel("T (K)")
-    fig.savefig(path, dpi=150)
+    title = (f"N = {header['n']}, w = {header['w']}, w2 = {header['w2']}, Tc_mean = {header['tc_mean']} K, "
+             f"sigma = {header['sigma']} K{spread}")
+    _save_figure(lambda: plot_curves(T, bands, title=title, path=path))
 
 
 # --------------------------------------------------------------------------------------
@@ -249,20 +241,14 @@ def _fit(args: argparse.Namespace) -> int:
     if args.output:
         (series.to_json if args.output.endswith(".json") else series.to_csv)(args.output)
     if args.figure:
-        series.plot(args.figure)
+        _save_figure(lambda: series.plot(args.figure))
     return 0
 
 
-def _fit_figure(path: str, file: str, r) -> None:
-    fig, (ax, res) = _figure([3.0, 1.0])
-    ax.plot(r.T, r.R, "o", ms=3, color="C0", alpha=0.6, label=Path(file).name)
-    ax.plot(r.T_curve, r.R_curve, "-", color="C0")
-    res.plot(r.T, r.residual, "o", ms=3, color="C0")
-    ax.set(ylabel="R / R_N" if r.r_unit == "normalized" else "R (ohm)", title="data (points) and model fit (line)")
-    ax.legend(frameon=False, fontsize="small")
-    res.axhline(0.0, color="0.5", lw=0.8)
-    res.set(xlabel="T (K)", ylabel="residual")
-    fig.savefig(path, dpi=150)
+def _fit_figure(path: str, file: str, result) -> None:
+    from .plot import plot_fit
+
+    _save_figure(lambda: plot_fit(result, label=Path(file).name, path=path))
 
 
 # --------------------------------------------------------------------------------------
