@@ -18,7 +18,6 @@ import json
 from collections.abc import Callable
 
 import ipywidgets as widgets
-from IPython.display import Javascript, display
 
 from .status import LEVELS, describe_error
 
@@ -114,9 +113,9 @@ class ExportButtons:
                            f'style="font-size:12px">{name}</a>')
         script = (f"(function(){{var a=document.createElement('a');a.download={json.dumps(name)};"
                   f"a.href={json.dumps(url)};document.body.appendChild(a);a.click();a.remove();}})();")
-        self.output.clear_output()
-        with self.output:
-            display(Javascript(script))
+        # Replacing the outputs (not appending) runs the script once per click, in a kernel or not.
+        self.output.outputs = ({"output_type": "display_data", "data": {"application/javascript": script},
+                                "metadata": {}},)
         self._report(f"saved {name} ({len(content) / 1024:.0f} kB)", "info")
         return content
 
