@@ -65,7 +65,7 @@ KIND_FILL = (PUDDLE,)
 PERCOLATION_PALETTE = [("normal, R0", STATE_COLOURS[C_MATRIX]), ("superconducting", STATE_COLOURS[C_FIL_S]),
                        ("spans the leads", STATE_COLOURS[C_SPAN])]
 
-#: Colour scale of |I| on normal bonds (white -> dark brown), and the flat colours of
+#: Colour scale of ``|I|`` on normal bonds (white -> dark brown), and the flat colours of
 #: superconducting bonds in the currents picture.
 CURRENT_ANCHORS = ["#ffffff", "#fee391", "#fe9929", "#cc4c02", "#662506"]
 CURRENT_SC_COLOURS = {C_FIL_S: "#9ecae1", C_PUD_S: "#6baed6", C_SPAN: "#c51b7d"}
