@@ -11,8 +11,13 @@ priority among its bonds (so filaments draw as unbroken lines); a plaquette pixe
 when all four of its bonds carry "area" codes (puddles), the one of lowest priority among
 them (so puddles read as filled patches, not a checkerboard), and code 0 otherwise.
 
-Colours stay distinguishable on a washed-out projector and for red-green colour
-blindness: blues for filaments, oranges for puddles, the spanning path in magenta.
+The state colours are a family per kind, the darker shade superconducting: blues for
+filaments, amber and rust for puddles, near-black for broken filaments, the spanning path in
+violet on a light warm-grey matrix. They were found by a search over sRGB colours under these
+constraints for the largest smallest colour difference: every pair differs by at least 30
+CAM02-UCS units (colorspacious' ``deltaE``) in normal vision and in simulated protanopia,
+deuteranopia and tritanopia, and by at least 12 on a washed-out projector (black lifted to
+10 % of white); ``tests/test_colours.py`` checks it.
 """
 
 from __future__ import annotations
@@ -32,13 +37,13 @@ __all__ = [
 C_MATRIX, C_BROKEN, C_FIL_N, C_PUD_N, C_FIL_S, C_PUD_S, C_SPAN = range(7)
 
 STATE_COLOURS = {
-    C_MATRIX: "#e3e3e3",
-    C_BROKEN: "#3a3a3a",
-    C_FIL_N: "#9ecae1",
-    C_PUD_N: "#fdd0a2",
-    C_FIL_S: "#2166ac",
-    C_PUD_S: "#e6550d",
-    C_SPAN: "#c51b7d",
+    C_MATRIX: "#f0f0e6",
+    C_BROKEN: "#160000",
+    C_FIL_N: "#78bdfe",
+    C_PUD_N: "#de9a00",
+    C_FIL_S: "#052862",
+    C_PUD_S: "#963900",
+    C_SPAN: "#8d02fd",
 }
 STATE_LABELS = {
     C_MATRIX: "metallic matrix",
@@ -68,9 +73,9 @@ PERCOLATION_PALETTE = [("normal, R0", STATE_COLOURS[C_MATRIX]), ("superconductin
 #: Colour scale of ``|I|`` on normal bonds (white -> dark brown), and the flat colours of
 #: superconducting bonds in the currents picture.
 CURRENT_ANCHORS = ["#ffffff", "#fee391", "#fe9929", "#cc4c02", "#662506"]
-CURRENT_SC_COLOURS = {C_FIL_S: "#9ecae1", C_PUD_S: "#6baed6", C_SPAN: "#c51b7d"}
+CURRENT_SC_COLOURS = {C_FIL_S: "#9ecae1", C_PUD_S: "#6baed6", C_SPAN: STATE_COLOURS[C_SPAN]}
 
-#: Weakest links: bright on every state colour, including the magenta path, with a black edge.
+#: Weakest links: bright on every state colour, including the violet path, with a black edge.
 WEAK_LINK_COLOUR = "#ffd92f"
 WEAK_LINK_EDGE = "#000000"
 
