@@ -144,7 +144,7 @@ def test_cluster_has_leads_current_arrow_and_legend(tmp_path):
     assert v_bar.get_xdata()[0] < 0 < 2 * n - 2 < zero_bar.get_xdata()[0]  # left and right of the lattice
     (arrow,) = gid(fig, "current-arrow")
     assert arrow.xy[0] > arrow.xyann[0]  # points from V to 0
-    legend = fig.axes[0].get_legend()
+    legend = fig.legends[0]
     assert [t.get_text() for t in legend.get_texts()] == [STATE_LABELS for STATE_LABELS in (
         "metallic matrix", "filament, normal", "filament, superconducting", "puddle, normal",
         "puddle, superconducting", "broken filament", "spanning superconducting path")]

@@ -12,12 +12,13 @@ when all four of its bonds carry "area" codes (puddles), the one of lowest prior
 them (so puddles read as filled patches, not a checkerboard), and code 0 otherwise.
 
 The state colours are a family per kind, the darker shade superconducting: blues for
-filaments, amber and rust for puddles, near-black for broken filaments, the spanning path in
-violet on a light warm-grey matrix. They were found by a search over sRGB colours under these
-constraints for the largest smallest colour difference: every pair differs by at least 30
-CAM02-UCS units (colorspacious' ``deltaE``) in normal vision and in simulated protanopia,
-deuteranopia and tritanopia, and by at least 12 on a washed-out projector (black lifted to
-10 % of white); ``tests/test_colours.py`` checks it.
+filaments, amber and maroon for puddles, slate grey for broken filaments, the spanning path
+in purple, on a light warm-grey matrix. Within these families they were chosen (a search over
+sRGB colours) to keep every pair at least 30 CAM02-UCS units apart (colorspacious'
+``deltaE``) in normal vision and in simulated protanopia, deuteranopia and tritanopia, and
+18 apart on a washed-out projector (black lifted to 10 % of white); ``tests/test_colours.py``
+checks it. Broken filaments are grey rather than black so that they also differ in lightness
+from the dark superconducting filaments, which is what survives on thin lines.
 """
 
 from __future__ import annotations
@@ -37,13 +38,13 @@ __all__ = [
 C_MATRIX, C_BROKEN, C_FIL_N, C_PUD_N, C_FIL_S, C_PUD_S, C_SPAN = range(7)
 
 STATE_COLOURS = {
-    C_MATRIX: "#f0f0e6",
-    C_BROKEN: "#160000",
-    C_FIL_N: "#78bdfe",
-    C_PUD_N: "#de9a00",
-    C_FIL_S: "#052862",
-    C_PUD_S: "#963900",
-    C_SPAN: "#8d02fd",
+    C_MATRIX: "#f4f1e7",
+    C_BROKEN: "#617576",
+    C_FIL_N: "#8fbcff",
+    C_PUD_N: "#ffa704",
+    C_FIL_S: "#02245b",
+    C_PUD_S: "#850000",
+    C_SPAN: "#a400ec",
 }
 STATE_LABELS = {
     C_MATRIX: "metallic matrix",
@@ -75,8 +76,8 @@ PERCOLATION_PALETTE = [("normal, R0", STATE_COLOURS[C_MATRIX]), ("superconductin
 CURRENT_ANCHORS = ["#ffffff", "#fee391", "#fe9929", "#cc4c02", "#662506"]
 CURRENT_SC_COLOURS = {C_FIL_S: "#9ecae1", C_PUD_S: "#6baed6", C_SPAN: STATE_COLOURS[C_SPAN]}
 
-#: Weakest links: bright on every state colour, including the violet path, with a black edge.
-WEAK_LINK_COLOUR = "#ffd92f"
+#: Weakest links: a bright pink that differs from every state colour in every kind of colour vision, with a black edge.
+WEAK_LINK_COLOUR = "#f850b0"
 WEAK_LINK_EDGE = "#000000"
 
 

@@ -317,7 +317,7 @@ def plot_cluster(states, *, n=None, mode="states", legend=True, leads=True, ax=N
     mpl = _mpl()
     with mpl.rc_context(_RC):
         own = ax is None
-        fig = _new_figure((7.6, 5.6) if legend else (5.6, 5.6)) if own else ax.figure
+        fig = _new_figure((8.4, 5.2) if legend else (5.4, 5.6)) if own else ax.figure
         ax = fig.add_subplot() if own else ax
         ax.imshow(rgb, interpolation="nearest", extent=(-0.5, size - 0.5, size - 0.5, -0.5), gid="cluster-map")
         ax.set(xticks=[], yticks=[], aspect="equal")
@@ -334,8 +334,12 @@ def plot_cluster(states, *, n=None, mode="states", legend=True, leads=True, ax=N
             else:
                 entries = [(c, name) for name, c in colours.KIND_PALETTE]
             handles = [mpatches.Patch(facecolor=c, edgecolor="#777777", lw=0.6, label=name) for c, name in entries]
-            ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.04, 1.0), borderaxespad=0.0,
-                      frameon=False, title="bond " + ("state" if mode == "states" else "kind"))
+            title = "bond " + ("state" if mode == "states" else "kind")
+            if own:  # the layout engine makes room for a figure legend outside the axes
+                fig.legend(handles=handles, loc="outside right upper", frameon=False, title=title)
+            else:
+                ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.04, 1.0), borderaxespad=0.0,
+                          frameon=False, title=title)
     return _finish(fig, path)
 
 
@@ -425,7 +429,7 @@ def plot_mu(params, *, n_mean=None, kappa=True, n_max=None, ax=None, path=None) 
                           gid="spinodal")
         for i, w in enumerate(res.windows):
             a_mu.plot([w.n1, w.n2], [w.mu_star, w.mu_star], color=FIT_COLOUR, lw=2.5, gid="maxwell",
-                      label=None if i else f"Maxwell line, $\\mu^*$ = {w.mu_star:.3g} eV")
+                      label=None if i else f"Maxwell line, $\\mu^*$ = {w.mu_star:.3g} eV".replace("-", "−"))
             a_mu.plot([w.n1, w.n2], [w.mu_star, w.mu_star], "o", color=FIT_COLOUR, ms=6)
         if nbar is not None:
             mu_eq = float(thermo.equilibrium_mu(nbar, p))
@@ -496,11 +500,12 @@ def plot_fit(result, *, ax=None, band_sigma: float = 1.0, label: str | None = No
             main.fill_between(result.T_curve, result.R_curve - band, result.R_curve + band, color=FIT_COLOUR,
                               alpha=0.25, lw=0, label=f"{band_sigma:g}σ band")
         main.plot(result.T_curve, result.R_curve, "-", color=FIT_COLOUR, lw=2, label="fit", gid="fit")
-        main.set_ylabel(LABEL_R if result.r_unit == "normalized" else "$R$ (Ω)")
+        normalized = result.r_unit == "normalized"
+        main.set_ylabel(LABEL_R if normalized else "$R$ (Ω)")
         res.axhline(0.0, color="#777777", ls="--", lw=1)
         res.plot(result.T, result.residual, "o", ms=3.5, color=FIT_COLOUR, gid="residual")
         res.set_xlabel(LABEL_T)
-        res.set_ylabel("data − fit")
+        res.set_ylabel("data − fit" + ("" if normalized else " (Ω)"))
         _legend(fig, main, own)
     return _finish(fig, path)
 
