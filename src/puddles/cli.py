@@ -65,7 +65,8 @@ def _copy_notebooks(args: argparse.Namespace) -> int:
     from .app.serve import notebooks_dir
 
     source = notebooks_dir()
-    names = sorted(p.name for p in source.glob("*.ipynb") if p.name != "dashboard.ipynb")
+    # Each notebook with its jupytext source: JupyterLab with jupytext keeps the pair in sync.
+    names = sorted(p.name for p in source.glob("[0-9][0-9]_*") if p.suffix in (".ipynb", ".py"))
     target = Path(args.directory)
     clashes = [n for n in names if (target / n).exists()]
     if clashes and not args.force:
@@ -73,7 +74,9 @@ def _copy_notebooks(args: argparse.Namespace) -> int:
     target.mkdir(parents=True, exist_ok=True)
     for name in names:
         shutil.copyfile(source / name, target / name)
-    print(f"copied {len(names)} course notebooks to {target} (open them with JupyterLab or Jupyter Notebook)")
+    count = sum(n.endswith(".ipynb") for n in names)
+    print(f"copied {count} course notebooks (.ipynb, with their jupytext .py sources) to {target} "
+          "(open them with JupyterLab or Jupyter Notebook)")
     return 0
 
 
