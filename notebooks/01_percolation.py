@@ -1,7 +1,10 @@
 # ---
 # jupyter:
+#   description: The percolation threshold p_c = 1/2, effective-medium theory against
+#     the exact answer, finite-size effects.
 #   jupytext:
 #     formats: ipynb,py:percent
+#     notebook_metadata_filter: description
 #     text_representation:
 #       extension: .py
 #       format_name: percent
@@ -16,9 +19,9 @@
 # %% [markdown]
 # # 1. Random resistor networks and percolation
 #
-# *Part 1 of 4 of the* puddles *course on superconducting puddles in ionic-liquid gated 2D
-# superconductors (after Dezi, Scopigno, Caprara and Grilli, Phys. Rev. B). Run all cells
-# (Run ▸ Run All Cells); every figure is live, so move the sliders while you read.*
+# *Part 1 of 5 of the* puddles *course on superconducting puddles in ionic-liquid gated 2D
+# superconductors (after Dezi, Scopigno, Caprara and Grilli, Phys. Rev. B). Every figure is live
+# once the notebook has run (in Jupyter: run all cells), so move the sliders while you read.*
 #
 # ## Learning goals
 #

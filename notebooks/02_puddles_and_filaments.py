@@ -1,7 +1,10 @@
 # ---
 # jupyter:
+#   description: DLA filaments, superpuddles, broken filaments and a Gaussian local
+#     Tc, up to R(T) and its cluster and current maps.
 #   jupytext:
 #     formats: ipynb,py:percent
+#     notebook_metadata_filter: description
 #     text_representation:
 #       extension: .py
 #       format_name: percent
@@ -16,7 +19,7 @@
 # %% [markdown]
 # # 2. Superconducting puddles and filaments: the model step by step
 #
-# *Part 2 of 4 of the* puddles *course. Run all cells, then play.*
+# *Part 2 of 5 of the* puddles *course. Every figure is live: move the sliders while you read.*
 #
 # ## Learning goals
 #

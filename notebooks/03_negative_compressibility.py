@@ -1,7 +1,10 @@
 # ---
 # jupyter:
+#   description: "\u03BC(n) from the grand potential, the spinodal and the Maxwell construction,\
+#     \ and how the density sets w and R(T)."
 #   jupytext:
 #     formats: ipynb,py:percent
+#     notebook_metadata_filter: description
 #     text_representation:
 #       extension: .py
 #       format_name: percent
@@ -16,7 +19,7 @@
 # %% [markdown]
 # # 3. Negative compressibility and electronic phase separation
 #
-# *Part 3 of 4 of the* puddles *course. Parts 1–2 assumed an inhomogeneous film; here is a mechanism for
+# *Part 3 of 5 of the* puddles *course. Parts 1–2 assumed an inhomogeneous film; here is a mechanism for
 # the inhomogeneity, following Sec. III of the paper.*
 #
 # ## Learning goals

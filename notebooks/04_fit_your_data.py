@@ -1,7 +1,10 @@
 # ---
 # jupyter:
+#   description: Fit measured R(T) curves (a shipped example or your own file) and read
+#     the parameters as the paper does.
 #   jupytext:
 #     formats: ipynb,py:percent
+#     notebook_metadata_filter: description
 #     text_representation:
 #       extension: .py
 #       format_name: percent
@@ -16,7 +19,7 @@
 # %% [markdown]
 # # 4. Fit your own $R(T)$ data
 #
-# *Part 4 of 4 of the* puddles *course. Parts 1–3 built the model; here it meets data.*
+# *Part 4 of 5 of the* puddles *course. Parts 1–3 built the model; here it meets data.*
 #
 # ## Learning goals
 #
@@ -282,6 +285,7 @@ W.VBox([tg.css(), panel.widget])
 
 # %% [markdown]
 # ---
-# **Back to:** [Part 1](01_percolation.ipynb) · [Part 2](02_puddles_and_filaments.ipynb) ·
+# **Next:** [Part 5 — weak links and stiffness](05_weak_links_and_stiffness.ipynb), the two experiments the
+# paper proposes. **Back to:** [Part 1](01_percolation.ipynb) · [Part 2](02_puddles_and_filaments.ipynb) ·
 # [Part 3](03_negative_compressibility.ipynb). The interactive dashboard of the project shows all of this on one
 # screen.

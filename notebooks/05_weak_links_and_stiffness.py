@@ -1,7 +1,10 @@
 # ---
 # jupyter:
+#   description: 'The two experiments the paper proposes: the critical current as a
+#     max-flow with its weakest links, and the superfluid stiffness.'
 #   jupytext:
 #     formats: ipynb,py:percent
+#     notebook_metadata_filter: description
 #     text_representation:
 #       extension: .py
 #       format_name: percent
@@ -16,8 +19,8 @@
 # %% [markdown]
 # # 5. Weak links and superfluid stiffness
 #
-# *Part 5 of the* puddles *course. The paper ends by proposing two experiments that would test the
-# inhomogeneous scenario; this notebook does them on the model. Run all cells, then play.*
+# *Part 5 of 5 of the* puddles *course. The paper ends by proposing two experiments that would test the
+# inhomogeneous scenario; this notebook does them on the model. Every figure is live: move the sliders.*
 #
 # ## Learning goals
 #

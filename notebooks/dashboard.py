@@ -1,7 +1,10 @@
 # ---
 # jupyter:
+#   description: "R(T), the cluster map and \u03BC(n) of one network, live: every parameter\
+#     \ of the model on a slider."
 #   jupytext:
 #     formats: ipynb,py:percent
+#     notebook_metadata_filter: description
 #     text_representation:
 #       extension: .py
 #       format_name: percent
