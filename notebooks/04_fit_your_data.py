@@ -17,7 +17,7 @@
 # ---
 
 # %% [markdown]
-# # 4. Fit your own $R(T)$ data
+# # 4. Fit your own R(T) data
 #
 # *Part 4 of 5 of the* puddles *course. Parts 1–3 built the model; here it meets data.*
 #

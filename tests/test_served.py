@@ -295,6 +295,22 @@ def test_binder_puts_culling_where_jupyter_server_reads_it():
     assert "jupyter_server_config.json" in (REPO / "binder" / "postBuild").read_text()
 
 
+def test_binder_renders_the_course_with_the_puddles_template(tmp_path):
+    """Binder selects the template in jupyter-server's config and postBuild writes it, with links
+    into notebooks/ (Binder serves the repository root)."""
+    binder = json.loads((REPO / "binder" / "jupyter_server_config.json").read_text())
+    assert binder["VoilaConfiguration"]["template"] == serve.TEMPLATE
+    post = (REPO / "binder" / "postBuild").read_text()
+    assert "write_template(" in post and 'prefix="notebooks/"' in post
+    serve.write_template(tmp_path, REPO / "notebooks", prefix="notebooks/")
+    target = tmp_path / "voila" / "templates" / serve.TEMPLATE
+    assert json.loads((target / "conf.json").read_text())["base_template"] == "lab"
+    landing = (target / "tree.html").read_text()
+    assert landing == (target / "tree-lab.html").read_text()
+    for page in serve.pages(REPO / "notebooks"):
+        assert f'href="{{{{ base_url }}}}voila/render/notebooks/{page.name}"' in landing
+
+
 def test_an_oversized_upload_reaches_the_kernel_to_be_refused_in_words():
     """Tornado closes a websocket on a message over 10 MiB before the kernel sees it (a 12 MB
     upload ended in silence); both serving configurations raise the limit (64 MiB) so that the

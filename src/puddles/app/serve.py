@@ -139,7 +139,7 @@ def pages(directory: Path | None = None) -> list[Page]:
     return [_page(directory / name) for name in names]
 
 
-def _landing(entries: list[Page]) -> str:
+def _landing(entries: list[Page], prefix: str = "") -> str:
     """The landing page (a Jinja template for Voilà: links are made absolute with ``base_url``)."""
 
     def text(value: str) -> str:  # escaped for HTML, and for Jinja (no "{{", "{%" or "{#" survives)
@@ -147,7 +147,7 @@ def _landing(entries: list[Page]) -> str:
 
     def item(page: Page, css: str = "") -> str:
         line = f'<span class="line">{text(page.description)}</span>' if page.description else ""
-        return (f'    <li{css}><a href="{{{{ base_url }}}}{render_path(page.name)}">'
+        return (f'    <li{css}><a href="{{{{ base_url }}}}{render_path(prefix + page.name)}">'
                 f'<span class="title">{text(page.title)}</span>{line}</a></li>')
 
     dashboard = [p for p in entries if p.name == NOTEBOOK]
@@ -160,21 +160,22 @@ def _landing(entries: list[Page]) -> str:
     )
 
 
-def write_template(root: Path, directory: Path | None = None) -> Path:
+def write_template(root: Path, directory: Path | None = None, prefix: str = "") -> Path:
     """Write the ``puddles`` Voilà template into ``root/voila/templates/puddles``; return ``root``.
 
     ``root`` then belongs on ``JUPYTER_PATH`` (:func:`server_env` puts it there). The template
     extends Voilà's ``lab`` template: ``index.html.j2`` shows a course notebook's cells while
     they execute, and both tree pages (``tree.html``, ``tree-lab.html``: ``?classic-tree=``
     picks one) are the landing page listing :func:`pages` of ``directory`` - never a file
-    browser.
+    browser. ``prefix`` is the directory's path below the server root in the page links
+    (``"notebooks/"`` on Binder, which serves the repository root).
     """
     target = Path(root) / "voila" / "templates" / TEMPLATE
     target.mkdir(parents=True, exist_ok=True)
     source = resources.files("puddles.app") / "voila_template"
     for name in ("conf.json", "index.html.j2"):
         (target / name).write_bytes((source / name).read_bytes())
-    landing = _landing(pages(directory))
+    landing = _landing(pages(directory), prefix)
     for name in ("tree.html", "tree-lab.html"):
         (target / name).write_text(landing, encoding="utf-8")
     return Path(root)
