@@ -70,7 +70,7 @@ def _solution_code(nb) -> list[str]:
 # ------------------------------------------------------------------------------------ structure
 
 
-def test_all_four_notebooks_exist():
+def test_all_course_notebooks_exist():
     missing = [name for name in EXPECTED if not (NB_DIR / name).exists()]
     assert not missing, f"missing notebooks: {missing}"
 
@@ -93,6 +93,9 @@ def test_structure(name):
             assert not re.search(r"from puddles[\w.]* import [^\n]*\b_\w", c.source), c.source
             assert not re.search(r"\bpuddles(\.\w+)*\._\w", c.source), c.source
     assert nb.metadata["kernelspec"]["name"] == "python3"
+    # The landing page of the served course shows this line under the title.
+    description = nb.metadata.get("description", "")
+    assert 20 <= len(description) <= 160 and "\n" not in description and "$" not in description, description
 
 
 #: The command that rebuilds the stored notebooks from their jupytext sources.

@@ -105,7 +105,7 @@ class Page:
 
     #: File name, e.g. ``01_percolation.ipynb``.
     name: str
-    #: The notebook's first heading (without LaTeX dollars), else its file name.
+    #: The notebook's first heading (without LaTeX dollars), else its capitalised file stem.
     title: str
     #: One line: the ``description`` of the notebook's metadata (set in its jupytext header).
     description: str
@@ -125,7 +125,7 @@ def _page(path: Path) -> Page:
 
 
 def pages(directory: Path | None = None) -> list[Page]:
-    """The dashboard (if present), then the course notebooks ``NN_name.ipynb`` in order.
+    """The dashboard (if present), then every other notebook by file name (``01_...``, ``02_...``).
 
     Parameters
     ----------
