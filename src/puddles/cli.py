@@ -2,8 +2,8 @@
 
 Serving (needs the ``[app]`` extra)::
 
-    superpuddles dashboard [--port 8866]   # the Voilà dashboard on 127.0.0.1
-    superpuddles course [--port 8866]      # the course notebooks, rendered by Voilà
+    superpuddles dashboard [--port 8866]   # dashboard and course with Voilà on 127.0.0.1
+    superpuddles course [--port 8866]      # the same server (an alias)
     superpuddles notebooks DIR             # copy the course notebooks to DIR, to edit in Jupyter
 
 Batch work without Jupyter (``--figure`` needs the ``[figures]`` extra, matplotlib)::
@@ -46,7 +46,7 @@ class UsageError(Exception):
 # --------------------------------------------------------------------------------------
 
 
-def _serve(args: argparse.Namespace, course: bool) -> int:
+def _serve(args: argparse.Namespace) -> int:
     from .app import require_app, serve
 
     try:
@@ -56,8 +56,6 @@ def _serve(args: argparse.Namespace, course: bool) -> int:
     argv = ["--port", str(args.port)] + (["--debug"] if args.debug else [])
     if args.max_kernels is not None:
         argv += ["--max-kernels", str(args.max_kernels)]
-    if course:
-        argv += ["--notebook", str(serve.notebooks_dir())]
     return serve.main(argv, prog=f"{PROG} {args.command}")
 
 
@@ -65,7 +63,8 @@ def _copy_notebooks(args: argparse.Namespace) -> int:
     from .app.serve import notebooks_dir
 
     source = notebooks_dir()
-    names = sorted(p.name for p in source.glob("*.ipynb") if p.name != "dashboard.ipynb")
+    # Each notebook with its jupytext source: JupyterLab with jupytext keeps the pair in sync.
+    names = sorted(p.name for p in source.glob("[0-9][0-9]_*") if p.suffix in (".ipynb", ".py"))
     target = Path(args.directory)
     clashes = [n for n in names if (target / n).exists()]
     if clashes and not args.force:
@@ -73,7 +72,9 @@ def _copy_notebooks(args: argparse.Namespace) -> int:
     target.mkdir(parents=True, exist_ok=True)
     for name in names:
         shutil.copyfile(source / name, target / name)
-    print(f"copied {len(names)} course notebooks to {target} (open them with JupyterLab or Jupyter Notebook)")
+    count = sum(n.endswith(".ipynb") for n in names)
+    print(f"copied {count} course notebooks (.ipynb, with their jupytext .py sources) to {target} "
+          "(open them with JupyterLab or Jupyter Notebook)")
     return 0
 
 
@@ -283,14 +284,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    for name, text in (("dashboard", "serve the dashboard with Voilà on 127.0.0.1"),
-                       ("course", "serve the course notebooks with Voilà on 127.0.0.1")):
+    # One server for both: a landing page at / links the dashboard and every course notebook.
+    # "course" stays as an alias, so existing notes and slides that say "superpuddles course" work.
+    for name, text in (("dashboard", "serve the dashboard and the course with Voilà on 127.0.0.1"),
+                       ("course", "the same server as 'dashboard' (an alias)")):
         p = sub.add_parser(name, help=text, description=text)
         p.add_argument("--port", type=int, default=8866, help="TCP port (default 8866)")
         p.add_argument("--debug", action="store_true", help="show tracebacks in the page")
         p.add_argument("--max-kernels", type=int, default=None,
                        help="most pages open at once, one kernel each (default 32); later visitors see a busy page")
-        p.set_defaults(run=lambda a, course=(name == "course"): _serve(a, course))
+        p.set_defaults(run=_serve)
 
     p = sub.add_parser("notebooks", help="copy the course notebooks into a directory, to run them in Jupyter")
     p.add_argument("directory", help="where to copy them (created if needed)")
