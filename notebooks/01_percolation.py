@@ -75,7 +75,7 @@ print(f"R/R0 = {effective_resistance(n, r_bonds):.6f}    (N-1)/N = {(n - 1) / n:
 # the same sample, and by Rayleigh's monotonicity theorem (shorting a resistor never raises the
 # resistance of a network) $R$ can only go down.
 #
-# The magenta bonds below form the superconducting cluster that joins the leads, when there is one.
+# The purple bonds below form the superconducting cluster that joins the leads, when there is one.
 # Find the $p$ at which it first appears for a few seeds.
 
 # %%

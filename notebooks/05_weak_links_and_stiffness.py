@@ -93,7 +93,7 @@ tg.Panel(dict(t_cursor=W.FloatSlider(value=0.9, min=0.0, max=1.05, step=0.01, de
 #
 # **Claim:** just below the percolation temperature $T_p$ the critical current of this network is carried
 # through one or a few bonds — the weakest links between puddles — as the paper's Discussion predicts.
-# Move $T$ towards $T_p$ and watch the yellow marks (the minimum cut) on the map and their number in the
+# Move $T$ towards $T_p$ and watch the pink marks (the minimum cut) on the map and their number in the
 # readouts; the panel is the one the dashboard shows.
 
 # %%

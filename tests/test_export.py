@@ -97,7 +97,7 @@ def test_downloads_in_a_served_page(tmp_path):
     notebook = tmp_path / "export.ipynb"
     nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(NOTEBOOK_CODE)]), notebook)
     port = _free_port()
-    env = serve.server_env(jupyter_path=serve.kernelspec_dir(tmp_path / "jupyter"))
+    env = serve.server_env(jupyter_path=serve.kernelspec_dir(tmp_path / "jupyter"), directory=tmp_path)
     with (tmp_path / "voila.log").open("w") as log:
         proc = subprocess.Popen(serve.voila_command(notebook, port), cwd=tmp_path, env=env, stdout=log,
                                 stderr=subprocess.STDOUT, start_new_session=True)
@@ -109,7 +109,7 @@ def test_downloads_in_a_served_page(tmp_path):
             errors: list[str] = []
             page.on("pageerror", lambda exc: errors.append(str(exc)))
             page.route("**/*", _loopback_only)
-            page.goto(f"http://127.0.0.1:{port}/", timeout=60_000)
+            page.goto(f"http://127.0.0.1:{port}/{serve.render_path(notebook.name)}", timeout=60_000)
             for fmt, head in (("png", b"\x89PNG"), ("svg", b"<?xml")):
                 button = page.get_by_role("button", name=fmt.upper())
                 button.wait_for(timeout=60_000)
