@@ -31,7 +31,7 @@ from puddles.cluster import BROKEN, FILAMENT, MATRIX, PUDDLE
 __all__ = [
     "STATE_COLOURS", "STATE_LABELS", "STATE_PRIORITY", "STATE_FILL", "KIND_PALETTE", "KIND_PRIORITY", "KIND_FILL",
     "PERCOLATION_PALETTE", "CURRENT_ANCHORS", "CURRENT_SC_COLOURS", "WEAK_LINK_COLOUR", "WEAK_LINK_EDGE",
-    "state_codes", "code_raster", "paint", "hex_to_rgb", "lut",
+    "LIVE_COLOUR", "PIN_COLOURS", "state_codes", "code_raster", "paint", "hex_to_rgb", "lut",
 ]
 
 # Bond state codes, in increasing drawing priority (a node pixel shows its highest-priority bond).
@@ -79,6 +79,10 @@ CURRENT_SC_COLOURS = {C_FIL_S: "#9ecae1", C_PUD_S: "#6baed6", C_SPAN: STATE_COLO
 #: Weakest links: a bright pink that differs from every state colour in every kind of colour vision, with a black edge.
 WEAK_LINK_COLOUR = "#f850b0"
 WEAK_LINK_EDGE = "#000000"
+
+#: R(T) curves: the live curve, and the muted colours of pinned ones (the live curve is the only saturated one).
+LIVE_COLOUR = "#08306b"
+PIN_COLOURS = ["#8c96c6", "#74c476", "#fdae6b", "#9e9ac8", "#a6bddb", "#fa9fb5", "#bdbdbd", "#c7e9c0"]
 
 
 def state_codes(kind: np.ndarray, superconducting: np.ndarray, spanning: np.ndarray) -> np.ndarray:

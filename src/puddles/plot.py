@@ -51,9 +51,6 @@ _RC = {
     "grid.linewidth": 0.7,
     "svg.hashsalt": "puddles",  # reproducible SVG ids
 }
-#: The live curve (as in the dashboard) and the muted colours of pinned curves.
-LIVE_COLOUR = "#08306b"
-PIN_COLOURS = ["#8c96c6", "#74c476", "#fdae6b", "#9e9ac8", "#a6bddb", "#fa9fb5", "#bdbdbd", "#c7e9c0"]
 FIT_COLOUR = "#c51b7d"
 LABEL_T = "$T$ (K)"
 LABEL_R = "$R/R_\\mathrm{N}$"
@@ -177,7 +174,7 @@ def plot_rt(T, R, *, pins=(), cursor=None, tp=None, plateau=None, label=None, ba
         if not isinstance(pin, Sequence) or len(pin) not in (3, 4):
             raise ValueError(f"pins[{i}] must be (label, T, R) or (label, T, R, colour), got {pin!r}")
         pt = _curve(f"pins[{i}] T", pin[1])
-        colour = pin[3] if len(pin) == 4 else PIN_COLOURS[i % len(PIN_COLOURS)]
+        colour = pin[3] if len(pin) == 4 else colours.PIN_COLOURS[i % len(colours.PIN_COLOURS)]
         checked.append((str(pin[0]), pt, _curve(f"pins[{i}] R", pin[2], pt.size), colour))
     mpl = _mpl()
     with mpl.rc_context(_RC):
@@ -187,8 +184,8 @@ def plot_rt(T, R, *, pins=(), cursor=None, tp=None, plateau=None, label=None, ba
         for name, pt, pr, colour in checked:
             ax.plot(pt, pr, color=colour, lw=2, label=name, gid="pin")
         if band is not None:
-            ax.fill_between(T, R - band, R + band, color=LIVE_COLOUR, alpha=0.2, lw=0, label="spread")
-        ax.plot(T, R, color=LIVE_COLOUR, lw=2.5, label=label or "R(T)", gid="rt", zorder=3)
+            ax.fill_between(T, R - band, R + band, color=colours.LIVE_COLOUR, alpha=0.2, lw=0, label="spread")
+        ax.plot(T, R, color=colours.LIVE_COLOUR, lw=2.5, label=label or "R(T)", gid="rt", zorder=3)
         if cursor is not None:
             ax.axvline(cursor, color="#555555", lw=1.2, ls="-", label=f"T = {cursor:.2f} K", gid="cursor")
         if tp is not None:
@@ -419,9 +416,9 @@ def plot_mu(params, *, n_mean=None, kappa=True, n_max=None, ax=None, path=None) 
         a_mu = axes[0]
         # The dashed piece includes its neighbours so it joins the solid pieces.
         touch = unstable | np.r_[unstable[1:], False] | np.r_[False, unstable[:-1]]
-        a_mu.plot(n, np.where(unstable, np.nan, mu), color=LIVE_COLOUR, label="$\\mu(n)$", gid="mu")
+        a_mu.plot(n, np.where(unstable, np.nan, mu), color=colours.LIVE_COLOUR, label="$\\mu(n)$", gid="mu")
         if unstable.any():
-            a_mu.plot(n, np.where(touch, mu, np.nan), color=LIVE_COLOUR, ls="--", label="unstable ($\\kappa^{-1} < 0$)",
+            a_mu.plot(n, np.where(touch, mu, np.nan), color=colours.LIVE_COLOUR, ls="--", label="unstable ($\\kappa^{-1} < 0$)",
                       gid="mu-unstable")
             lo, hi = float(n[unstable][0]), float(n[unstable][-1])
             for a in axes:
@@ -440,7 +437,7 @@ def plot_mu(params, *, n_mean=None, kappa=True, n_max=None, ax=None, path=None) 
         a_mu.set_ylabel("$\\mu$ (eV)")
         if kappa:
             a_k = axes[1]
-            a_k.plot(n, kap, color=LIVE_COLOUR, gid="kappa")
+            a_k.plot(n, kap, color=colours.LIVE_COLOUR, gid="kappa")
             a_k.axhline(0.0, color="#777777", lw=1)
             k_lo = float(min(kap.min(), -0.2))
             k_hi = float(min(kap.max(), max(3.0, 4 * abs(kap.min()))))
@@ -494,7 +491,7 @@ def plot_fit(result, *, ax=None, band_sigma: float = 1.0, label: str | None = No
         else:
             main, res = ax
             fig = main.figure
-        main.plot(result.T, result.R, "o", ms=3.5, color=LIVE_COLOUR, label=label or "data", gid="data")
+        main.plot(result.T, result.R, "o", ms=3.5, color=colours.LIVE_COLOUR, label=label or "data", gid="data")
         if band_sigma > 0:
             band = result.eval_uncertainty(result.T_curve, band_sigma)
             main.fill_between(result.T_curve, result.R_curve - band, result.R_curve + band, color=FIT_COLOUR,
@@ -541,7 +538,7 @@ def plot_series(series, *, axes=None, path=None) -> Figure:
                   "w2": "(e) $w_2$"}
         for ax, name in zip(axes, SERIES_PARAMETERS):
             ax.errorbar(x, series.column(name), yerr=np.nan_to_num(series.column(f"{name}_stderr")), fmt="o-",
-                        color=LIVE_COLOUR, capsize=3, label="model $w_2$" if name == "w2" else None)
+                        color=colours.LIVE_COLOUR, capsize=3, label="model $w_2$" if name == "w2" else None)
             if name == "w2":
                 ax.plot(x, series.column("skeleton_broken_fraction"), "s--", mfc="none", color=FIT_COLOUR,
                         label="broken / skeleton")
