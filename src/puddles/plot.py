@@ -45,12 +45,12 @@ _RC = {
     "ytick.labelsize": 12,
     "legend.fontsize": 11,
     "lines.linewidth": 2.0,
-    "mathtext.default": "regular",
     "axes.grid": True,
     "grid.linestyle": ":",
     "grid.linewidth": 0.7,
     "svg.hashsalt": "puddles",  # reproducible SVG ids
 }
+#: Fits, Tp and the Maxwell line: the accent colour of the R(T) and mu(n) figures.
 FIT_COLOUR = "#c51b7d"
 LABEL_T = "$T$ (K)"
 LABEL_R = "$R/R_\\mathrm{N}$"
@@ -112,15 +112,15 @@ def _scalar(name: str, value) -> float | None:
     return x if math.isfinite(x) else None
 
 
-def _legend(fig: Figure, ax, own: bool, handles=None, labels=None, ncols: int = 3, **kw) -> None:
-    """Legend above the axes (outside: it never covers a curve) on our own figures, best spot otherwise."""
-    handles, labels = ax.get_legend_handles_labels() if handles is None else (handles, labels)
+def _legend(fig: Figure, ax, own: bool, ncols: int = 3) -> None:
+    """Legend above the axes on our own figures (outside: it never covers a curve), else at the best spot."""
+    handles, labels = ax.get_legend_handles_labels()
     if not handles:
         return
     if own:
-        fig.legend(handles, labels, loc="outside upper center", ncols=min(ncols, len(handles)), frameon=False, **kw)
+        fig.legend(handles, labels, loc="outside upper center", ncols=min(ncols, len(handles)), frameon=False)
     else:
-        ax.legend(handles, labels, loc="best", **kw)
+        ax.legend(handles, labels, loc="best")
 
 
 # -- R(T) ---------------------------------------------------------------------------------
@@ -187,7 +187,7 @@ def plot_rt(T, R, *, pins=(), cursor=None, tp=None, plateau=None, label=None, ba
             ax.fill_between(T, R - band, R + band, color=colours.LIVE_COLOUR, alpha=0.2, lw=0, label="spread")
         ax.plot(T, R, color=colours.LIVE_COLOUR, lw=2.5, label=label or "R(T)", gid="rt", zorder=3)
         if cursor is not None:
-            ax.axvline(cursor, color="#555555", lw=1.2, ls="-", label=f"T = {cursor:.2f} K", gid="cursor")
+            ax.axvline(cursor, color="#555555", lw=1.2, ls="-", label=f"$T$ = {cursor:.2f} K", gid="cursor")
         if tp is not None:
             ax.axvline(tp, color=FIT_COLOUR, lw=1.5, ls="--", label=f"$T_\\mathrm{{p}}$ = {tp:.2f} K", gid="tp")
         if plateau is not None and plateau > 0:
