@@ -24,20 +24,77 @@ def float_slider(
     s.add_class(f"pd-{key.lower()}")
     return s
 
+
+def labelled(figure, *, x_label: str, y_label: str, width: int, height: int) -> widgets.Box:
+    """A bqplot figure with HTML axis labels beside and under it, at most ``width`` x ``height`` px.
+
+    bqplot draws axis labels as SVG text, which has no subscripts: "R/R_N" would be printed
+    literally. HTML labels are typeset like the panel titles (R/R<sub>N</sub>). The figure
+    takes the box's width (so it narrows with the page); its axes keep only their ticks.
+    """
+    figure.layout.width = "100%"
+    figure.layout.height = f"{height}px"
+    figure.layout.min_width = "0"
+    y = widgets.HTML(f'<div class="pd-ylabel">{y_label}</div>', layout=widgets.Layout(height=f"{height}px"))
+    y.add_class("pd-ylabel-box")
+    column = [figure]
+    if x_label:
+        x = widgets.HTML(f'<div class="pd-xlabel">{x_label}</div>')
+        x.add_class("pd-xlabel-box")
+        column.append(x)
+    body = widgets.VBox(column, layout=widgets.Layout(flex="1 1 auto", min_width="0"))
+    box = widgets.HBox([y, body], layout=widgets.Layout(width="100%", max_width=f"{width}px"))
+    box.add_class("pd-labelled")
+    return box
+
 CSS = """
 <style>
-.pd-root { width: 1262px; max-width: 1262px; font-size: 13px; }
+.pd-root { width: 100%; max-width: 1262px; box-sizing: border-box; font-size: 13px; position: relative; }
 .pd-root .widget-label, .pd-root .widget-readout { font-size: 13px; }
 .pd-root .widget-slider, .pd-root .widget-hslider { height: 28px; }
 .pd-root .widget-inline-hbox { margin-top: 1px; margin-bottom: 1px; }
-.pd-root .pd-tabs.widget-tab > .lm-TabBar .lm-TabBar-tab { font-size: 14px; flex: 0 0 230px; max-width: none; }
+.pd-root .pd-tabs.widget-tab > .lm-TabBar .lm-TabBar-tab { font-size: 14px; flex: 0 1 230px; min-width: 0; max-width: none; }
 .pd-root .widget-html-content { line-height: 1.35; }
-.pd-root .widget-toggle-buttons { display: flex; align-items: center; }
+.pd-root .widget-toggle-buttons { display: flex; align-items: center; flex-wrap: wrap; }
 .pd-root .widget-toggle-buttons .widget-label { flex: 0 0 auto; }
+/* Any screen: the columns of a tab wrap instead of scrolling sideways, and no box is wider than the page. */
+.pd-root .pd-network, .pd-root .pd-thermo, .pd-root .pd-fit, .pd-root .pd-fit-results { flex-wrap: wrap; }
+.pd-root .pd-network > *, .pd-root .pd-thermo > *, .pd-root .pd-fit > *, .pd-root .pd-fit-results > * {
+  max-width: 100%; min-width: 0; }
+.pd-root .pd-rt-box { flex: 0 1 480px; }
+.pd-root .pd-labelled { flex: 0 1 auto; }
+/* Back row: tick labels 14 px in full contrast. */
+.pd-root .bqplot .tick text { font-size: 14px !important; fill: #000 !important; opacity: 1 !important; }
+.pd-root .bqplot .axis .domain { stroke: #333; }
+.pd-ylabel-box { flex: 0 0 22px; width: 22px; }
+.pd-ylabel-box .widget-html-content { height: 100%; }
+.pd-ylabel { writing-mode: vertical-rl; transform: rotate(180deg); height: 100%; display: flex; align-items: center;
+  justify-content: center; font-size: 14px; font-weight: 600; color: #222; white-space: nowrap; line-height: 20px; }
+.pd-xlabel { text-align: center; font-size: 14px; font-weight: 600; color: #222; line-height: 18px; margin-top: -4px;
+  padding-left: 40px; }
+.pd-header-row { align-items: center; }
 .pd-header { font-size: 15px; line-height: 20px; margin: 0 0 2px 4px; color: #333; }
 .pd-header b { font-size: 16px; color: #08306b; }
-.pd-panel-title { font-size: 13px; font-weight: 600; color: #333; line-height: 20px; }
-.pd-map { image-rendering: pixelated; image-rendering: crisp-edges; border: 1px solid #bbb; }
+.pd-help-button { flex: 0 0 auto; }
+.pd-glossary { position: absolute !important; right: 4px; top: 34px; z-index: 40; width: 640px; max-width: calc(100% - 8px);
+  max-height: 78vh; overflow: auto; background: #fff; border: 1px solid #777; box-shadow: 0 4px 18px rgba(0,0,0,.25);
+  padding: 6px 12px; box-sizing: border-box; }
+.pd-glossary dl { margin: 4px 0; }
+.pd-glossary dt { font-weight: 700; margin-top: 4px; }
+.pd-glossary dd { margin: 0 0 0 16px; }
+.pd-glossary ul { margin: 2px 0 4px 0; padding-left: 20px; }
+.pd-panel-title { font-size: 14px; font-weight: 600; color: #333; line-height: 20px; }
+.pd-map { image-rendering: pixelated; image-rendering: crisp-edges; border: 1px solid #bbb; box-sizing: border-box;
+  flex: 0 1 400px; min-width: 0; width: auto !important; height: auto !important; aspect-ratio: 1 / 1; }
+.pd-map-leads { max-width: 100%; align-items: stretch; }
+.pd-lead-box { flex: 0 0 18px; }
+.pd-lead-box .widget-html-content { height: 100%; }
+.pd-lead { height: 100%; display: flex; align-items: center; justify-content: center; background: #444; color: #fff;
+  font-size: 15px; font-weight: 700; }
+.pd-current { font-size: 13px; line-height: 18px; text-align: center; color: #222; }
+.pd-arrow { font-size: 18px; font-weight: 700; }
+.pd-map-column { max-width: 100%; }
+.pd-map-box { width: 440px; max-width: 100%; }
 .pd-legend { font-size: 12px; line-height: 17px; }
 .pd-map-sub { font-size: 13px; font-weight: 600; color: #333; margin-bottom: 3px; }
 .pd-swatch { display: inline-block; white-space: nowrap; margin-right: 10px; }
@@ -68,5 +125,9 @@ CSS = """
 .pd-pin-row i { display: inline-block; width: 16px; height: 3px; margin-right: 5px; vertical-align: 3px; }
 .pd-summary { font-size: 12px; line-height: 16px; color: #333; }
 .pd-controls .widget-button, .pd-controls .widget-toggle-button { height: 28px; }
+@media (max-width: 500px) {
+  .pd-header { font-size: 13px; }
+  .pd-root .pd-readouts span { white-space: normal; }
+}
 </style>
 """
