@@ -497,8 +497,8 @@ def test_every_control_and_readout_explains_itself(dash):
     # A scenario shows its note; the map says where the current goes and what it shows.
     dash.controls.scenario.value = "geometry-driven loss (ZrNCl-like)"
     assert "few connections" in c.scenario_note.value
-    assert "T = " in dash.cluster_map.image.tooltip and "100 x 100" in dash.cluster_map.image.tooltip
-    assert "left lead (V)" in dash.cluster_map.image.tooltip
+    assert "T = " in dash.cluster_map.alt and "100 x 100" in dash.cluster_map.alt and "bond states" in dash.cluster_map.alt
+    assert "left lead (V)" in dash.cluster_map.alt and html.escape(dash.cluster_map.alt) in dash.cluster_map.legend.value
     dash.apply_scenario("percolating, long tail")
 
 

@@ -70,7 +70,7 @@ _STATE_PALETTE = [STATE_COLOURS[c] for c in range(len(STATE_COLOURS))]
 #: Displayed map size in CSS pixels (the raster is upscaled by an integer factor to at most this).
 MAP_PIXELS = 400
 #: Width (CSS pixels) of each lead marker beside the map.
-LEAD_PX = 18
+LEAD_PX = 14
 
 
 def render_states(n: int, kind: np.ndarray, superconducting: np.ndarray, spanning: np.ndarray) -> np.ndarray:
@@ -191,6 +191,8 @@ class ClusterMap:
         Title, image and legend.
     image : ipywidgets.Image
         The PNG; its ``value`` changes whenever the picture does.
+    alt : str
+        What the picture shows, in words (mode, T, N): the image's alt text in the page.
     """
 
     def __init__(self):
@@ -218,6 +220,7 @@ class ClusterMap:
         self.widget = widgets.VBox([self.title, current, picture, self.legend])
         self.widget.add_class("pd-map-box")
         self.rgb: np.ndarray | None = None
+        self.alt = ""
 
     @staticmethod
     def encode(rgb: np.ndarray) -> bytes:
@@ -230,11 +233,11 @@ class ClusterMap:
     ) -> None:
         """Display an RGB raster with the legend of ``mode`` ("states", "currents" or "weakest links");
         ``png`` is its :meth:`encode`, if at hand; ``alt`` says in words what the picture shows
-        (the image's tooltip, which the page also makes its alt text)."""
+        (:attr:`alt`; the page makes it the image's alt text: an ipywidgets Image has none, and a
+        tooltip on it breaks its view in ipywidgets 8.1)."""
         self.rgb = rgb
-        with self.image.hold_sync():
-            self.image.value = self.encode(rgb) if png is None else png
-            self.image.tooltip = alt or title
+        self.image.value = self.encode(rgb) if png is None else png
+        self.alt = alt or title
         self.title.value = html.escape(title)
         sub = f'<div class="pd-map-sub">{html.escape(subtitle)}</div>' if subtitle else ""
         if mode == "weakest links":
@@ -242,4 +245,5 @@ class ClusterMap:
             legend += f'<div class="pd-note">{html.escape(note)}</div>' if note else ""
         else:
             legend = _state_legend() if mode == "states" else _current_legend(note)
-        self.legend.value = sub + legend
+        # Hidden: the page's script copies it into the image's alt attribute.
+        self.legend.value = sub + legend + f'<span class="pd-map-alt" hidden>{html.escape(self.alt)}</span>'

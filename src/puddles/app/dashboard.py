@@ -65,7 +65,7 @@ from .plots import RTPlot, format_readouts
 from .presets import DEFAULT_SCENARIO, N_CHOICES, RANGES, SCENARIOS, T_MAX
 from .runner import LatestRunner
 from .status import StatusLine, describe_error
-from .style import CSS, float_slider
+from .style import ACCESSIBILITY, CSS, float_slider
 from .superfluid_panel import SuperfluidPanel
 from .thermo_panel import CUSTOM, ThermoPanel, lever_to_w
 
@@ -73,8 +73,8 @@ __all__ = ["Dashboard", "build_dashboard", "w_floor"]
 
 _W_STEP = RANGES["w"][2]
 #: Largest width (px) of the middle column's plots (R(T), mu(n), Ic / rho_s): with the controls
-#: (336) and the map (440) it fills a 1280 px page; on a narrower one the plots narrow or wrap.
-_MIDDLE_PX = 470
+#: (336) and the map (428) it fills a 1280 px page; on a narrower one the plots narrow or wrap.
+_MIDDLE_PX = 440
 #: Temperatures of the Ic(T) / rho_s(T) curves (0.25 K apart on the R(T) axis): each one below
 #: Tp costs a max-flow and a linear solve, so the panel uses a coarser grid than R(T)'s 501.
 SUPERFLUID_POINTS = 101
@@ -273,7 +273,7 @@ class Dashboard:
         self.readouts = widgets.HTML()
         self.readouts.add_class("pd-rt-readouts")
 
-        self.rt = RTPlot(self.model.T, width=_MIDDLE_PX, height=250)
+        self.rt = RTPlot(self.model.T, width=_MIDDLE_PX, height=245)
         self.rt.legend.layout.width = "326px"  # the pins' legend sits under the pin buttons
         self.superfluid = None
         if superfluid:
@@ -374,7 +374,7 @@ class Dashboard:
         header.add_class("pd-header-row")
         status = widgets.Box([self.status.widget, self.status.heartbeat], layout=widgets.Layout(width="100%"))
         status.add_class("pd-status-wrap")
-        self.widget = widgets.VBox([widgets.HTML(CSS), header, self.glossary, self.tabs, status])
+        self.widget = widgets.VBox([widgets.HTML(CSS + ACCESSIBILITY), header, self.glossary, self.tabs, status])
         self.widget.add_class("pd-root")
         no_null_tooltips(self.widget)
 

@@ -207,9 +207,13 @@ class FitPanel:
             layout=widgets.Layout(width="330px", flex="0 0 330px"),  # never squeezed by wide results
         )
         controls.add_class("pd-controls")
-        plots = widgets.VBox([self.fig, self.resid_fig], layout=widgets.Layout(width="570px"))
-        side = widgets.VBox([self.params_html, self.downloads], layout=widgets.Layout(width="340px"))
-        self.results_stack = widgets.Stack([widgets.HBox([plots, side]), self.series_panels.widget], selected_index=0)
+        # Widths adapt to the page: the plots narrow down to a phone's width, the table wraps under them.
+        plots = widgets.VBox([self.fig, self.resid_fig], layout=widgets.Layout(width="570px", max_width="100%"))
+        side = widgets.VBox([self.params_html, self.downloads], layout=widgets.Layout(width="340px", max_width="100%"))
+        results = widgets.HBox([plots, side])
+        results.add_class("pd-fit-results")
+        self.results_stack = widgets.Stack([results, self.series_panels.widget], selected_index=0,
+                                           layout=widgets.Layout(flex="1 1 0", min_width="min(100%, 570px)"))
         self.widget = widgets.HBox([controls, self.results_stack], layout=widgets.Layout(width="100%"))
         self.widget.add_class("pd-fit")
         self._show_result(None)
@@ -232,7 +236,7 @@ class FitPanel:
             marks=[self.band_mark, self.data_mark, self.fit_mark],
             axes=[bq.Axis(scale=xs, label="T (K)", grid_lines="dashed"), self.y_axis],
             fig_margin=dict(top=14, bottom=40, left=70, right=14), animation_duration=0, legend_location="top-left",
-            layout=widgets.Layout(width="560px", height="370px"),
+            layout=widgets.Layout(width="100%", max_width="560px", height="370px"),
         )
         self.fig.add_class("pd-fit-plot")
         self.residual_mark = bq.Scatter(x=empty, y=empty, scales={"x": xs, "y": yr}, colors=[_FIT_COLOR],
@@ -245,7 +249,7 @@ class FitPanel:
             marks=[self.zero_line, self.residual_mark],
             axes=[bq.Axis(scale=xs, label="T (K)", grid_lines="dashed"), self.resid_axis],
             fig_margin=dict(top=8, bottom=40, left=70, right=14), animation_duration=0,
-            layout=widgets.Layout(width="560px", height="190px"),
+            layout=widgets.Layout(width="100%", max_width="560px", height="190px"),
         )
         self.resid_fig.add_class("pd-fit-residuals")
 

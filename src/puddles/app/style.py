@@ -35,7 +35,7 @@ def labelled(figure, *, x_label: str, y_label: str, width: int, height: int) -> 
     figure.layout.width = "100%"
     figure.layout.height = f"{height}px"
     figure.layout.min_width = "0"
-    y = widgets.HTML(f'<div class="pd-ylabel">{y_label}</div>', layout=widgets.Layout(height=f"{height}px"))
+    y = widgets.HTML(f'<div class="pd-ylabel"><span>{y_label}</span></div>', layout=widgets.Layout(height=f"{height}px"))
     y.add_class("pd-ylabel-box")
     column = [figure]
     if x_label:
@@ -61,16 +61,27 @@ CSS = """
 .pd-root .pd-network, .pd-root .pd-thermo, .pd-root .pd-fit, .pd-root .pd-fit-results { flex-wrap: wrap; }
 .pd-root .pd-network > *, .pd-root .pd-thermo > *, .pd-root .pd-fit > *, .pd-root .pd-fit-results > * {
   max-width: 100%; min-width: 0; }
-.pd-root .pd-rt-box { flex: 0 1 480px; }
+.pd-root .pd-rt-box { flex: 0 1 450px; }
+/* Fixed-width controls (sliders, text boxes, buttons) narrow on a phone instead of overflowing
+   (every widget has a 2 px margin on each side). */
+.pd-root .widget-inline-hbox, .pd-root .widget-html, .pd-root .widget-button, .pd-root .widget-box,
+.pd-root .widget-upload { max-width: calc(100% - 4px); }
+.pd-root .pd-labelled, .pd-root .pd-labelled .jupyter-widgets { margin: 0; }
+.pd-root .pd-labelled { max-width: 100%; }
+.pd-root .pd-tabs > .widget-tab-contents, .pd-root .pd-tabs > .lm-TabPanel-stackedPanel { padding: 6px 4px; }
 .pd-root .pd-labelled { flex: 0 1 auto; }
+.pd-root .pd-series .widget-hbox { flex-wrap: wrap; }
+.pd-root .pd-series .bqplot.figure, .pd-root .pd-fit .widget-html { max-width: 100%; }
 /* Back row: tick labels 14 px in full contrast. */
 .pd-root .bqplot .tick text { font-size: 14px !important; fill: #000 !important; opacity: 1 !important; }
 .pd-root .bqplot .axis .domain { stroke: #333; }
 .pd-ylabel-box { flex: 0 0 22px; width: 22px; }
 .pd-ylabel-box .widget-html-content { height: 100%; }
-.pd-ylabel { writing-mode: vertical-rl; transform: rotate(180deg); height: 100%; display: flex; align-items: center;
-  justify-content: center; font-size: 14px; font-weight: 600; color: #222; white-space: nowrap; line-height: 20px; }
-.pd-xlabel { text-align: center; font-size: 14px; font-weight: 600; color: #222; line-height: 18px; margin-top: -4px;
+.pd-ylabel { position: relative; height: 100%; font-size: 14px; font-weight: 600; color: #222; line-height: 20px; }
+/* Turned a quarter turn as a whole (vertical writing modes would set subscripts sideways). */
+.pd-ylabel span { position: absolute; left: 50%; top: 45%; transform: translate(-50%, -50%) rotate(-90deg);
+  white-space: nowrap; }
+.pd-xlabel { text-align: center; font-size: 14px; font-weight: 600; color: #222; line-height: 18px; margin-top: -12px;
   padding-left: 40px; }
 .pd-header-row { align-items: center; }
 .pd-header { font-size: 15px; line-height: 20px; margin: 0 0 2px 4px; color: #333; }
@@ -94,7 +105,7 @@ CSS = """
 .pd-current { font-size: 13px; line-height: 18px; text-align: center; color: #222; }
 .pd-arrow { font-size: 18px; font-weight: 700; }
 .pd-map-column { max-width: 100%; }
-.pd-map-box { width: 440px; max-width: 100%; }
+.pd-map-box { width: 430px; max-width: 100%; }
 .pd-legend { font-size: 12px; line-height: 17px; }
 .pd-map-sub { font-size: 13px; font-weight: 600; color: #333; margin-bottom: 3px; }
 .pd-swatch { display: inline-block; white-space: nowrap; margin-right: 10px; }
@@ -127,7 +138,40 @@ CSS = """
 .pd-controls .widget-button, .pd-controls .widget-toggle-button { height: 28px; }
 @media (max-width: 500px) {
   .pd-header { font-size: 13px; }
+  .pd-root .pd-tabs.widget-tab > .lm-TabBar .lm-TabBar-tab { font-size: 12px; padding: 0 4px; }
   .pd-root .pd-readouts span { white-space: normal; }
 }
 </style>
 """
+
+#: Accessible names the widget library does not give: ipywidgets 8.1 renders a slider's handle
+#: as ``role="slider"`` and its value as an editable ``div``, neither named by the label beside
+#: them, and has no alt text for an ``Image``. This script (run once by the page, from an
+#: ``<img onerror>`` in an HTML widget: the one way ipywidgets lets a page run code) names
+#: them from the visible label, copies each label's help text into ``aria-description``, and
+#: keeps the map's alt text equal to the hidden ``.pd-map-alt`` text of its legend, which the
+#: kernel rewrites with every picture.
+ACCESSIBILITY = """<img src="data:," alt="" style="display:none" onerror="(function (img) {
+  var root = img.closest('.pd-root') || document.body, queued = false;
+  function name(w) { var l = w.querySelector('.widget-label'); return l ? [l.textContent.trim(), l.title || ''] : ['', '']; }
+  function fix() {
+    queued = false;
+    root.querySelectorAll('.widget-slider, .widget-hslider').forEach(function (w) {
+      var n = name(w);
+      if (!n[0]) return;
+      w.querySelectorAll('[role=slider]').forEach(function (h) {
+        if (h.getAttribute('aria-label') !== n[0]) h.setAttribute('aria-label', n[0]);
+        if (n[1]) h.setAttribute('aria-description', n[1]);
+      });
+      var r = w.querySelector('.widget-readout');
+      if (r && r.getAttribute('aria-label') !== n[0] + ' value') r.setAttribute('aria-label', n[0] + ' value');
+    });
+    root.querySelectorAll('.pd-map-box').forEach(function (b) {
+      var i = b.querySelector('img.pd-map'), a = b.querySelector('.pd-map-alt'), t = a ? a.textContent : '';
+      if (i && i.alt !== t) i.alt = t;
+    });
+  }
+  new MutationObserver(function () { if (!queued) { queued = true; requestAnimationFrame(fix); } })
+    .observe(root, {subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ['title']});
+  fix();
+})(this)">"""

@@ -311,7 +311,7 @@ class ThermoPanel:
     # -- figures ---------------------------------------------------------------------
     def _build_figures(self) -> None:
         self.mu_plot = MuPlot(width=530, height=330, x_label="", name="pd-mu")
-        self.compact = MuPlot(width=470, height=215, x_label=N_LABEL, name="pd-mu-compact", compact=True)
+        self.compact = MuPlot(width=440, height=205, x_label=N_LABEL, name="pd-mu-compact", compact=True)
         xs = self.mu_plot.xscale
         ys_k = bq.LinearScale()
         s_k = {"x": xs, "y": ys_k}
@@ -494,8 +494,8 @@ class ThermoPanel:
         else:
             self.weight_note.value = (
                 f'<div class="pd-small"><b>w = {w:.3f}</b> ↔ mean density <b>n = {n_w:.4f}</b> '
-                f"= n<sub>1</sub> + w (n<sub>2</sub> − n<sub>1</sub>), "
-                f"n<sub>1</sub> = {res.n1:.3f}, n<sub>2</sub> = {res.n2:.3f}</div>"
+                f"= n<sub>1</sub> + w (n<sub>2</sub> − n<sub>1</sub>) with n<sub>1</sub> = {res.n1:.3f}, "
+                f"n<sub>2</sub> = {res.n2:.3f}</div>"
             )
         return n_w
 
