@@ -154,7 +154,7 @@ def test_map_changes_with_T_and_never_resolves_cached_k(dash):
 
 def test_map_colours_kinds_and_spanning_path(dash):
     from puddles.app.cluster_map import C_SPAN, STATE_COLOURS
-    from puddles.app.png import hex_to_rgb
+    from puddles.colours import hex_to_rgb
 
     dash.apply_scenario("percolating, long tail")
     ro = dash.model.readouts(dash.entry, dash.controls.tc_mean.value, dash.controls.sigma.value)
@@ -838,7 +838,7 @@ def test_superfluid_panel_follows_the_dashboard(sdash):
 
 def test_weakest_links_map_mode(sdash):
     from puddles.app.cluster_map import WEAK_LINK_COLOUR
-    from puddles.app.png import hex_to_rgb
+    from puddles.colours import hex_to_rgb
 
     d = sdash
     net, tc, sg = d.entry.net, d.controls.tc_mean.value, d.controls.sigma.value

@@ -11,8 +11,8 @@ from puddles.app.cluster_map import (
     render_states,
     render_weakest_links,
 )
-from puddles.app.png import hex_to_rgb
 from puddles.app.superfluid_panel import SuperfluidPanel
+from puddles.colours import hex_to_rgb
 
 T = np.linspace(0.0, 25.0, 101)
 TC, SIGMA = 10.0, 2.0

@@ -2,7 +2,7 @@
 
 A 200 x 200 lattice has ~80 000 bonds; one DOM node per bond (bqplot ``GridHeatMap``,
 SVG lines) would make the browser crawl, so the map is a raster image, painted by the
-bond -> raster rule and in the colours of :mod:`puddles.app.bond_colours` (the teaching
+bond -> raster rule and in the colours of :mod:`puddles.colours` (the teaching
 widgets use the same). The raster is upscaled by an integer factor and encoded as PNG
 (:mod:`puddles.app.png`).
 
@@ -28,8 +28,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from puddles import lattice
-
-from .bond_colours import (
+from puddles.colours import (
     C_BROKEN,
     C_FIL_N,
     C_FIL_S,
@@ -45,10 +44,13 @@ from .bond_colours import (
     WEAK_LINK_COLOUR,
     WEAK_LINK_EDGE,
     code_raster,
+    hex_to_rgb,
+    lut,
     paint,
     state_codes,
 )
-from .png import encode_png, hex_to_rgb, lut, upscale
+
+from .png import encode_png, upscale
 
 __all__ = [
     "STATE_COLOURS",

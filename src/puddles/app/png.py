@@ -1,4 +1,4 @@
-"""Minimal PNG encoding and colour helpers for the dashboard's raster images.
+"""Minimal PNG encoding for the dashboard's raster images (colours: :mod:`puddles.colours`).
 
 The cluster map is a small RGB raster (at most 399 x 399 pixels before upscaling) that
 is re-encoded on every temperature change, so it has to be cheap and dependency-free:
@@ -14,7 +14,7 @@ import zlib
 
 import numpy as np
 
-__all__ = ["encode_png", "hex_to_rgb", "lut", "upscale"]
+__all__ = ["encode_png", "upscale"]
 
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -54,22 +54,6 @@ def encode_png(rgb: np.ndarray, *, level: int = 3) -> bytes:
         + _chunk(b"IDAT", zlib.compress(raw.tobytes(), level))
         + _chunk(b"IEND", b"")
     )
-
-
-def hex_to_rgb(colour: str) -> tuple[int, int, int]:
-    """``"#rrggbb"`` to an ``(r, g, b)`` tuple of ints."""
-    colour = colour.lstrip("#")
-    if len(colour) != 6:
-        raise ValueError(f"colour must look like '#rrggbb', got {colour!r}")
-    return tuple(int(colour[i : i + 2], 16) for i in (0, 2, 4))  # type: ignore[return-value]
-
-
-def lut(anchors: list[str], size: int = 256) -> np.ndarray:
-    """A ``(size, 3)`` uint8 colour table interpolated linearly between hex anchors."""
-    pts = np.array([hex_to_rgb(c) for c in anchors], dtype=float)
-    pos = np.linspace(0.0, 1.0, len(anchors))
-    t = np.linspace(0.0, 1.0, size)
-    return np.stack([np.interp(t, pos, pts[:, i]) for i in range(3)], axis=1).round().astype(np.uint8)
 
 
 def upscale(img: np.ndarray, target: int) -> np.ndarray:

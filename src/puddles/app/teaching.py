@@ -26,11 +26,12 @@ try:  # the widget stack is an optional dependency of the engine ("puddles[app]"
 except ImportError as exc:  # pragma: no cover - depends on the environment
     raise ImportError("puddles.app.teaching needs ipywidgets and bqplot: pip install 'puddles[app]'") from exc
 
-from .bond_colours import KIND_FILL, KIND_PALETTE, KIND_PRIORITY, PERCOLATION_PALETTE
-from .bond_colours import paint as bond_rgb
+from puddles.colours import KIND_FILL, KIND_PALETTE, KIND_PRIORITY, PERCOLATION_PALETTE, hex_to_rgb
+from puddles.colours import paint as bond_rgb
+
 from .cluster_map import ClusterMap, render_currents, render_states
 from .plots import RTPlot
-from .png import encode_png, hex_to_rgb
+from .png import encode_png
 from .presets import T_MAX
 from .status import LEVELS, describe_error
 from .style import CSS
@@ -164,7 +165,7 @@ class BondMap(widgets.VBox):
     size : int
         Target width of the picture in pixels.
     priority : list of int, optional
-        Drawing priority of each code, see :func:`puddles.app.bond_colours.code_raster`.
+        Drawing priority of each code, see :func:`puddles.colours.code_raster`.
     fill : sequence of int
         Codes that fill the plaquettes they surround (e.g. :data:`KIND_FILL`: puddles).
     title : str

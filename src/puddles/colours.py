@@ -1,8 +1,9 @@
 """Bond colours and the one rule that paints per-bond codes into a picture of the lattice.
 
-Shared by the dashboard's cluster map (:mod:`puddles.app.cluster_map`) and the teaching
-widgets (:mod:`puddles.app.teaching`), so that a filament, a puddle or the spanning path
-has the same colour, and is drawn the same way, in every picture of the project.
+Shared by the dashboard's cluster map (:mod:`puddles.app.cluster_map`), the teaching
+widgets (:mod:`puddles.app.teaching`) and the matplotlib figures (:mod:`puddles.plot`), so
+that a filament, a puddle or the spanning path has the same colour, and is drawn the same
+way, in every picture of the project. numpy only: no widgets, no matplotlib.
 
 The rule (:func:`code_raster`): each bond is a pixel of the ``(2N - 1) x (2N - 1)`` raster
 of :func:`puddles.lattice.bonds_to_raster`; a node pixel takes the code of highest
@@ -21,12 +22,10 @@ import numpy as np
 from puddles import lattice
 from puddles.cluster import BROKEN, FILAMENT, MATRIX, PUDDLE
 
-from .png import hex_to_rgb
-
 __all__ = [
     "STATE_COLOURS", "STATE_LABELS", "STATE_PRIORITY", "STATE_FILL", "KIND_PALETTE", "KIND_PRIORITY", "KIND_FILL",
     "PERCOLATION_PALETTE", "CURRENT_ANCHORS", "CURRENT_SC_COLOURS", "WEAK_LINK_COLOUR", "WEAK_LINK_EDGE",
-    "state_codes", "code_raster", "paint",
+    "state_codes", "code_raster", "paint", "hex_to_rgb", "lut",
 ]
 
 # Bond state codes, in increasing drawing priority (a node pixel shows its highest-priority bond).
@@ -130,3 +129,19 @@ def paint(codes, n: int, palette, *, priority=None, fill=(), scale: int = 1) -> 
     if scale > 1:
         rgb = np.repeat(np.repeat(rgb, scale, axis=0), scale, axis=1)
     return rgb
+
+
+def hex_to_rgb(colour: str) -> tuple[int, int, int]:
+    """``"#rrggbb"`` to an ``(r, g, b)`` tuple of ints."""
+    colour = colour.lstrip("#")
+    if len(colour) != 6:
+        raise ValueError(f"colour must look like '#rrggbb', got {colour!r}")
+    return tuple(int(colour[i : i + 2], 16) for i in (0, 2, 4))  # type: ignore[return-value]
+
+
+def lut(anchors: list[str], size: int = 256) -> np.ndarray:
+    """A ``(size, 3)`` uint8 colour table interpolated linearly between hex anchors."""
+    pts = np.array([hex_to_rgb(c) for c in anchors], dtype=float)
+    pos = np.linspace(0.0, 1.0, len(anchors))
+    t = np.linspace(0.0, 1.0, size)
+    return np.stack([np.interp(t, pos, pts[:, i]) for i in range(3)], axis=1).round().astype(np.uint8)
