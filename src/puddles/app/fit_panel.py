@@ -49,6 +49,7 @@ from puddles.io.columns import choose_columns
 
 from .fit_job import FitCancelled, FitJob, fit_series_job
 from .series_plots import SeriesPanels
+from .style import labelled, y_label_html
 
 __all__ = ["FitPanel", "UPLOAD_MAX_BYTES"]
 
@@ -208,7 +209,10 @@ class FitPanel:
         )
         controls.add_class("pd-controls")
         # Widths adapt to the page: the plots narrow down to a phone's width, the table wraps under them.
-        plots = widgets.VBox([self.fig, self.resid_fig], layout=widgets.Layout(width="570px", max_width="100%"))
+        fit_box = labelled(self.fig, x_label="", y_label="R (Ω)", width=570, height=360)
+        self.y_label = fit_box.children[0]
+        resid_box = labelled(self.resid_fig, x_label="T (K)", y_label="data − fit", width=570, height=190)
+        plots = widgets.VBox([fit_box, resid_box], layout=widgets.Layout(width="580px", max_width="100%"))
         side = widgets.VBox([self.params_html, self.downloads], layout=widgets.Layout(width="340px", max_width="100%"))
         results = widgets.HBox([plots, side])
         results.add_class("pd-fit-results")
@@ -231,25 +235,24 @@ class FitPanel:
         self.band_mark = bq.Lines(x=empty, y=np.zeros((2, 0)), scales={"x": xs, "y": ys}, colors=[_FIT_COLOR],
                                   fill="between", fill_colors=[_FIT_COLOR], fill_opacities=[0.25], stroke_width=0,
                                   opacities=[0.0, 0.0])
-        self.y_axis = bq.Axis(scale=ys, side="left", label="R (Ω)", grid_lines="dashed")
+        # Axis labels are HTML beside the figures (style.labelled): R/R_N gets a real subscript. Few
+        # ticks: 14 px labels (readable from the back row) must not run into each other.
+        self.y_axis = bq.Axis(scale=ys, side="left", label="", grid_lines="dashed", num_ticks=6)
         self.fig = bq.Figure(
             marks=[self.band_mark, self.data_mark, self.fit_mark],
-            axes=[bq.Axis(scale=xs, label="T (K)", grid_lines="dashed"), self.y_axis],
-            fig_margin=dict(top=14, bottom=40, left=70, right=14), animation_duration=0, legend_location="top-left",
-            layout=widgets.Layout(width="100%", max_width="560px", height="370px"),
+            axes=[bq.Axis(scale=xs, label="", grid_lines="dashed", num_ticks=6), self.y_axis],
+            fig_margin=dict(top=14, bottom=26, left=58, right=14), animation_duration=0, legend_location="top-left",
         )
         self.fig.add_class("pd-fit-plot")
         self.residual_mark = bq.Scatter(x=empty, y=empty, scales={"x": xs, "y": yr}, colors=[_FIT_COLOR],
                                         default_size=14)
         self.zero_line = bq.Lines(x=empty, y=empty, scales={"x": xs, "y": yr}, colors=["#777777"],
                                   line_style="dashed")
-        self.resid_axis = bq.Axis(scale=yr, side="left", label="data − fit", grid_lines="dashed",
-                                  tick_format=".3~g", label_offset="52px")
+        self.resid_axis = bq.Axis(scale=yr, side="left", label="", grid_lines="dashed", tick_format=".3~g", num_ticks=4)
         self.resid_fig = bq.Figure(
             marks=[self.zero_line, self.residual_mark],
-            axes=[bq.Axis(scale=xs, label="T (K)", grid_lines="dashed"), self.resid_axis],
-            fig_margin=dict(top=8, bottom=40, left=70, right=14), animation_duration=0,
-            layout=widgets.Layout(width="100%", max_width="560px", height="190px"),
+            axes=[bq.Axis(scale=xs, label="", grid_lines="dashed", num_ticks=6), self.resid_axis],
+            fig_margin=dict(top=8, bottom=30, left=58, right=14), animation_duration=0,
         )
         self.resid_fig.add_class("pd-fit-residuals")
 
@@ -399,7 +402,7 @@ class FitPanel:
         shown = f" ({PLOT_MAX_POINTS} shown)" if len(data) > PLOT_MAX_POINTS else ""
         self.source.value = f'<div class="pd-small">{html.escape(source)}: {len(data)} points{shown}, ' \
                             f"{lo:.4g}–{hi:.4g} K</div>"
-        self.y_axis.label = "R / R_N" if data.r_unit == "normalized" else "R (Ω)"
+        self.y_label.value = y_label_html("R/R<sub>N</sub>" if data.r_unit == "normalized" else "R (Ω)")
         self.data_mark.x, self.data_mark.y = _thin(T, data.R)
         self._show_result(None)
         self._note("")

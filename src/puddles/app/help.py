@@ -97,7 +97,7 @@ def glossary_html() -> str:
     modes = "".join(f"<li>{html.escape(text)}</li>" for text in MAP_MODE_HELP)
     return (
         '<div class="pd-glossary-body"><b>What the controls and readouts mean</b> '
-        "(hover over any of them for the same text)"
+        "(hover over any of them for the same text; “? help” again closes this)"
         f"<dl>{rows}</dl><div>Map modes:</div><ul>{modes}</ul></div>"
     )
 

@@ -9,9 +9,11 @@ import ipywidgets as widgets
 
 
 def float_slider(
-    key: str, ranges: dict, value: float, description: str, fmt: str, *, continuous: bool, label_px: int, width_px: int
+    key: str, ranges: dict, value: float, description: str, fmt: str, *, continuous: bool, label_px: int, width_px: int,
+    prefix: str = "pd-",
 ) -> widgets.FloatSlider:
-    """A compact slider with (min, max, step) from ``ranges[key]`` and CSS class ``pd-<key>``.
+    """A compact slider with (min, max, step) from ``ranges[key]`` and CSS class ``<prefix><key>``
+    (lower case).
 
     The class lets the browser tests find a slider by parameter name.
     """
@@ -21,8 +23,13 @@ def float_slider(
         continuous_update=continuous, style={"description_width": f"{label_px}px"},
         layout=widgets.Layout(width=f"{width_px}px"),
     )
-    s.add_class(f"pd-{key.lower()}")
+    s.add_class(f"{prefix}{key.lower()}")
     return s
+
+
+def y_label_html(text: str) -> str:
+    """HTML of a y-axis label beside a figure (the value of the first child of :func:`labelled`)."""
+    return f'<div class="pd-ylabel"><span>{text}</span></div>'
 
 
 def labelled(figure, *, x_label: str, y_label: str, width: int, height: int) -> widgets.Box:
@@ -31,11 +38,12 @@ def labelled(figure, *, x_label: str, y_label: str, width: int, height: int) -> 
     bqplot draws axis labels as SVG text, which has no subscripts: "R/R_N" would be printed
     literally. HTML labels are typeset like the panel titles (R/R<sub>N</sub>). The figure
     takes the box's width (so it narrows with the page); its axes keep only their ticks.
+    The box's first child is the y label (``HTML``, value :func:`y_label_html`).
     """
     figure.layout.width = "100%"
     figure.layout.height = f"{height}px"
     figure.layout.min_width = "0"
-    y = widgets.HTML(f'<div class="pd-ylabel"><span>{y_label}</span></div>', layout=widgets.Layout(height=f"{height}px"))
+    y = widgets.HTML(y_label_html(y_label), layout=widgets.Layout(height=f"{height}px"))
     y.add_class("pd-ylabel-box")
     column = [figure]
     if x_label:
@@ -49,7 +57,7 @@ def labelled(figure, *, x_label: str, y_label: str, width: int, height: int) -> 
 
 CSS = """
 <style>
-.pd-root { width: 100%; max-width: 1262px; box-sizing: border-box; font-size: 13px; position: relative; }
+.pd-root { width: 100%; max-width: 1262px; box-sizing: border-box; font-size: 13px; position: relative; margin: 0 auto; }
 .pd-root .widget-label, .pd-root .widget-readout { font-size: 13px; }
 .pd-root .widget-slider, .pd-root .widget-hslider { height: 28px; }
 .pd-root .widget-inline-hbox { margin-top: 1px; margin-bottom: 1px; }
@@ -68,6 +76,8 @@ CSS = """
 .pd-root .widget-upload { max-width: calc(100% - 4px); }
 .pd-root .pd-labelled, .pd-root .pd-labelled .jupyter-widgets { margin: 0; }
 .pd-root .pd-labelled { max-width: 100%; }
+/* bqplot resizes its WebGL canvas and toolbar a moment after the figure: clip them meanwhile. */
+.pd-root .bqplot.figure { overflow: hidden; }
 .pd-root .pd-tabs > .widget-tab-contents, .pd-root .pd-tabs > .lm-TabPanel-stackedPanel { padding: 6px 4px; }
 .pd-root .pd-labelled { flex: 0 1 auto; }
 .pd-root .pd-series .widget-hbox { flex-wrap: wrap; }
@@ -87,12 +97,12 @@ CSS = """
 .pd-header { font-size: 15px; line-height: 20px; margin: 0 0 2px 4px; color: #333; }
 .pd-header b { font-size: 16px; color: #08306b; }
 .pd-help-button { flex: 0 0 auto; }
-.pd-glossary { position: absolute !important; right: 4px; top: 34px; z-index: 40; width: 640px; max-width: calc(100% - 8px);
+.pd-glossary { position: absolute !important; right: 4px; top: 34px; z-index: 40; width: 780px; max-width: calc(100% - 8px);
   max-height: 78vh; overflow: auto; background: #fff; border: 1px solid #777; box-shadow: 0 4px 18px rgba(0,0,0,.25);
   padding: 6px 12px; box-sizing: border-box; }
-.pd-glossary dl { margin: 4px 0; }
-.pd-glossary dt { font-weight: 700; margin-top: 4px; }
-.pd-glossary dd { margin: 0 0 0 16px; }
+.pd-glossary dl { margin: 4px 0; display: grid; grid-template-columns: minmax(70px, max-content) 1fr; gap: 3px 12px; }
+.pd-glossary dt { font-weight: 700; }
+.pd-glossary dd { margin: 0; }
 .pd-glossary ul { margin: 2px 0 4px 0; padding-left: 20px; }
 .pd-panel-title { font-size: 14px; font-weight: 600; color: #333; line-height: 20px; }
 .pd-map { image-rendering: pixelated; image-rendering: crisp-edges; border: 1px solid #bbb; box-sizing: border-box;
@@ -139,6 +149,9 @@ CSS = """
 @media (max-width: 500px) {
   .pd-header { font-size: 13px; }
   .pd-root .pd-tabs.widget-tab > .lm-TabBar .lm-TabBar-tab { font-size: 12px; padding: 0 4px; }
+  .pd-root .pd-map-mode .widget-toggle-button, .pd-root .pd-lower .widget-toggle-button {
+    width: auto !important; flex: 1 1 auto; padding: 0 6px; }
+  .pd-root .pd-map-mode > div, .pd-root .pd-lower > div { max-width: 100%; }
   .pd-root .pd-readouts span { white-space: normal; }
 }
 </style>

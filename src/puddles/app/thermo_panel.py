@@ -87,7 +87,9 @@ lever_to_w = weight_from_fraction
 
 
 def _slider(name: str, value: float, description: str, fmt: str) -> widgets.FloatSlider:
-    return float_slider(name, THERMO_RANGES, value, description, fmt, continuous=True, label_px=70, width_px=320)
+    # Own prefix: "W" would otherwise share the class of the network's "w".
+    return float_slider(name, THERMO_RANGES, value, description, fmt, continuous=True, label_px=70, width_px=320,
+                        prefix="pd-thermo-")
 
 
 N_LABEL = "n (electrons per unit cell)"
@@ -301,7 +303,7 @@ class ThermoPanel:
             [self.preset, self.gamma, self.B, self.W, self.A, self.nu0, self.density, self.readout, self.drive_w, mapping, self.w_note],
             layout=widgets.Layout(width="330px"),
         )
-        plots = widgets.VBox([self.mu_plot.widget, self.kappa_box], layout=widgets.Layout(width="540px", max_width="100%"))
+        plots = widgets.VBox([self.mu_plot.widget, self.kappa_box], layout=widgets.Layout(width="510px", max_width="100%"))
         plots.add_class("pd-thermo-plots")
         children = [controls, plots] + ([side] if side is not None else [])
         self.widget = widgets.HBox(children, layout=widgets.Layout(width="100%"))
@@ -310,7 +312,7 @@ class ThermoPanel:
 
     # -- figures ---------------------------------------------------------------------
     def _build_figures(self) -> None:
-        self.mu_plot = MuPlot(width=530, height=330, x_label="", name="pd-mu")
+        self.mu_plot = MuPlot(width=500, height=330, x_label="", name="pd-mu")
         self.compact = MuPlot(width=440, height=205, x_label=N_LABEL, name="pd-mu-compact", compact=True)
         xs = self.mu_plot.xscale
         ys_k = bq.LinearScale()
@@ -332,7 +334,7 @@ class ThermoPanel:
         )
         self.kappa_fig.add_class("pd-kappa")
         self.kappa_box = labelled(self.kappa_fig, x_label=N_LABEL, y_label="κ<sup>−1</sup> = dμ/dn (eV)",
-                                  width=530, height=225)
+                                  width=500, height=225)
 
     # -- parameters ------------------------------------------------------------------
     @property
