@@ -235,12 +235,11 @@ class FitPanel:
         self.band_mark = bq.Lines(x=empty, y=np.zeros((2, 0)), scales={"x": xs, "y": ys}, colors=[_FIT_COLOR],
                                   fill="between", fill_colors=[_FIT_COLOR], fill_opacities=[0.25], stroke_width=0,
                                   opacities=[0.0, 0.0])
-        # Axis labels are HTML beside the figures (style.labelled): R/R_N gets a real subscript. Few
-        # ticks: 14 px labels (readable from the back row) must not run into each other.
-        self.y_axis = bq.Axis(scale=ys, side="left", label="", grid_lines="dashed", num_ticks=6)
+        # Axis labels are HTML beside the figures (style.labelled): R/R_N gets a real subscript.
+        self.y_axis = bq.Axis(scale=ys, side="left", label="", grid_lines="dashed")
         self.fig = bq.Figure(
             marks=[self.band_mark, self.data_mark, self.fit_mark],
-            axes=[bq.Axis(scale=xs, label="", grid_lines="dashed", num_ticks=6), self.y_axis],
+            axes=[bq.Axis(scale=xs, label="", grid_lines="dashed"), self.y_axis],
             fig_margin=dict(top=14, bottom=26, left=58, right=14), animation_duration=0, legend_location="top-left",
         )
         self.fig.add_class("pd-fit-plot")
@@ -248,10 +247,12 @@ class FitPanel:
                                         default_size=14)
         self.zero_line = bq.Lines(x=empty, y=empty, scales={"x": xs, "y": yr}, colors=["#777777"],
                                   line_style="dashed")
-        self.resid_axis = bq.Axis(scale=yr, side="left", label="", grid_lines="dashed", tick_format=".3~g", num_ticks=4)
+        # Five ticks before a fit (bqplot spreads num_ticks evenly: 0, 0.25, ... on the empty 0..1
+        # domain); 14 px labels would run into each other at the default count on 190 px.
+        self.resid_axis = bq.Axis(scale=yr, side="left", label="", grid_lines="dashed", tick_format=".3~g", num_ticks=5)
         self.resid_fig = bq.Figure(
             marks=[self.zero_line, self.residual_mark],
-            axes=[bq.Axis(scale=xs, label="", grid_lines="dashed", num_ticks=6), self.resid_axis],
+            axes=[bq.Axis(scale=xs, label="", grid_lines="dashed"), self.resid_axis],
             fig_margin=dict(top=8, bottom=30, left=58, right=14), animation_duration=0,
         )
         self.resid_fig.add_class("pd-fit-residuals")

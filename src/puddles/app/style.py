@@ -105,8 +105,10 @@ CSS = """
 .pd-glossary dd { margin: 0; }
 .pd-glossary ul { margin: 2px 0 4px 0; padding-left: 20px; }
 .pd-panel-title { font-size: 14px; font-weight: 600; color: #333; line-height: 20px; }
-.pd-map { image-rendering: pixelated; image-rendering: crisp-edges; border: 1px solid #bbb; box-sizing: border-box;
-  flex: 0 1 400px; min-width: 0; width: auto !important; height: auto !important; aspect-ratio: 1 / 1; }
+.pd-map { image-rendering: pixelated; image-rendering: crisp-edges; border: 1px solid #bbb; }
+/* The dashboard's map narrows with the page (between its leads), staying square. */
+.pd-map-leads .pd-map { box-sizing: border-box; flex: 0 1 400px; min-width: 0; width: auto !important;
+  height: auto !important; aspect-ratio: 1 / 1; }
 .pd-map-leads { max-width: 100%; align-items: stretch; }
 .pd-lead-box { flex: 0 0 18px; }
 .pd-lead-box .widget-html-content { height: 100%; }
