@@ -188,15 +188,22 @@ def test_page_renders_three_plots_without_errors(dashboard_page):
     assert _path(page, ".pd-rt")
     assert page.locator(".pd-status").inner_text().strip()
     _show_tab(page, "Network", ".pd-rt")
-    # The Ic / rho_s panel under R(T) gets its curves from a background job.
+    # One page, no scrolling at 1280 x 800: R(T), mu(n) and the map with its legend, down to the status line.
+    for sel in (".pd-rt", ".pd-mu-compact", ".pd-map-box", ".pd-status"):
+        box = page.locator(sel).bounding_box()
+        assert box["x"] + box["width"] <= VIEWPORT["width"] and box["y"] + box["height"] <= VIEWPORT["height"], sel
+    _shot(page, "dashboard-network.png")
+    # The Ic / rho_s panel in place of mu(n) gets its curves from a background job; it fits the page too.
+    page.get_by_role("button", name="Ic and ρs").click()
     page.wait_for_function(
-        "() => document.querySelector('.pd-superfluid-box .pd-readouts').innerText.includes('at T = 7.00 K')",
+        "() => { const r = document.querySelector('.pd-superfluid-box .pd-readouts');"
+        " return r && r.innerText.includes('at T = 7.00 K'); }",
         timeout=UPDATE_MS,
     )
-    # One page, no scrolling at 1280 x 800 (with the panel's readouts in).
-    width, height = page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.scrollHeight]")
-    assert width <= VIEWPORT["width"] and height <= VIEWPORT["height"]
-    _shot(page, "dashboard-network.png")
+    box = page.locator(".pd-superfluid-box").bounding_box()
+    assert box["y"] + box["height"] <= VIEWPORT["height"]
+    _shot(page, "dashboard-network-superfluid.png")
+    page.get_by_role("button", name="μ(n): density of w").click()
     # Map mode "weakest links" below Tp: the minimum cut is marked on the map and counted in its legend.
     before = _map_src(page)
     _set_slider(page, "pd-t", "5.00")
@@ -531,7 +538,7 @@ def test_a_series_fits_in_the_background_and_shows_four_panels(dashboard_page, t
 #: Viewports of the layout test: the lecture-hall projector, a laptop, a large screen, a phone.
 SCREENS = {"1280x800": (1280, 800), "1024x768": (1024, 768), "1920x1080": (1920, 1080), "phone": (390, 844)}
 TABS = (("Network and transport", ".pd-rt", "network"), ("Thermodynamics", ".pd-mu", "thermo"),
-        ("Fit your data", ".pd-fit-plot", "fit"))
+        ("Fit your data", ".pd-fit", "fit"))
 
 OVERFLOW_JS = """() => {
   const vw = window.innerWidth, cut = [], scrolling = [];
@@ -690,6 +697,15 @@ def test_help_texts_names_and_readable_plots(dashboard_page):
         ticks = page.evaluate(TICK_STYLE_JS)
         assert ticks and all(size >= 14 and fill == "rgb(0, 0, 0)" and opacity == "1" for size, fill, opacity in ticks)
     _show_tab_at(page, "Network", ".pd-rt")
+    # Under R(T): the Ic / rho_s panel instead of mu(n), on the same T axis, same rules.
+    page.get_by_role("button", name="Ic and ρs").click()
+    _show_tab_at(page, "Network", ".pd-superfluid")
+    ticks = page.evaluate(TICK_STYLE_JS)
+    assert ticks and all(size >= 14 for size, _fill, _opacity in ticks)
+    assert page.evaluate(OVERFLOW_JS)["cut"] == []
+    _shot(page, "screen-1280x800-network-superfluid.png")
+    page.get_by_role("button", name="μ(n): density of w").click()
+    _show_tab_at(page, "Network", ".pd-mu-compact")
     assert not [t for t in page.evaluate(SVG_TEXT_JS) if "R_N" in t or "R / R" in t]
     assert page.locator(".pd-rt-box .pd-ylabel sub", has_text="N").count() >= 1
     # In-plot labels whole and off the curves: Tp on R(T), n1 and n2 on mu(n).
@@ -720,11 +736,16 @@ def test_w_moves_the_density_marker_and_the_density_moves_w(dashboard_page):
                            timeout=UPDATE_MS)
     # "density sets w" on the Thermodynamics tab: the density slider moves w, and w moves it.
     _show_tab(page, "Thermodynamics", ".pd-mu")
+    page.locator(".pd-thermo-preset select").select_option(index=1 + list(FIG6_PRESETS.values()).index("fig6-green"))
     page.locator(".pd-drive-w input").check()
-    _set_slider(page, "pd-density", "0.080")
+    _set_slider(page, "pd-density", "0.080")  # x = 0.82 of the green window (0 ... 0.0976)
     _show_tab(page, "Network", ".pd-rt")
-    page.wait_for_function("() => document.querySelector('.pd-weight-note').innerText.includes('w = 0.820')",
+    page.wait_for_function("() => document.querySelector('.pd-w .widget-readout').innerText.trim() !== '0.700'",
                            timeout=UPDATE_MS)
+    w = float(page.locator(".pd-w .widget-readout").inner_text())
+    assert 0.75 < w <= 0.82
+    page.wait_for_function("(w) => document.querySelector('.pd-weight-note').innerText.includes(w)",
+                           arg=f"w = {w:.3f}", timeout=UPDATE_MS)
     _set_slider(page, "pd-w", "0.500")
     page.wait_for_function("() => document.querySelector('.pd-w-note').innerText.includes('follows w = 0.500')",
                            timeout=UPDATE_MS)
