@@ -350,6 +350,7 @@ def test_plateau_line_only_where_there_is_one_and_scenario_note(dashboard_page):
     page.wait_for_function(PLATEAU_VISIBLE_JS, timeout=UPDATE_MS)
     assert "few connections" in page.locator(".pd-scenario-note").inner_text()
     _assert_label_clear(page, ".pd-rt", "plateau")
+    _shot(page, "dashboard-zrncl-plateau.png")
     _choose_scenario(page, "Tc-driven loss (MoS2/TiSe2-like)")
     page.wait_for_function(f"() => !({PLATEAU_VISIBLE_JS})()", timeout=UPDATE_MS)
     assert "no plateau" in page.locator(".pd-scenario-note").inner_text()

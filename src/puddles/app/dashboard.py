@@ -1,9 +1,12 @@
 """The dashboard: sliders that rebuild the network and redraw R(T), the cluster map and mu(n).
 
-Layout (one page, no scrolling at 1280 x 800): three tabs - *Network* (controls, R(T)
-with the Ic / rho_s panel under it on the same T axis, cluster map), *Thermodynamics*
-(mu(n), kappa^-1(n), lever rule; a small R(T) of the current network) and, when
-:mod:`puddles.app.fit_panel` exists, *Fit your data* - and a status line under them.
+Layout (one page, no scrolling at 1280 x 800; the columns wrap on narrower screens, down to
+a 390 px phone): three tabs - *Network* (controls, R(T) with, under it, either mu(n) marking
+the density that w implies or the Ic / rho_s panel on the same T axis, and the cluster map
+between its leads), *Thermodynamics* (mu(n), kappa^-1(n), lever rule; a small R(T) of the
+current network) and, when :mod:`puddles.app.fit_panel` exists, *Fit your data* - and a
+status line under them. Every control has its help text (:mod:`puddles.app.help`) on hover
+and in the "? help" glossary.
 
 Two update paths, because the costs differ by four orders of magnitude:
 
@@ -165,6 +168,11 @@ class Dashboard:
     thermo : puddles.app.thermo_panel.ThermoPanel
     superfluid : puddles.app.superfluid_panel.SuperfluidPanel or None
         The Ic(T) / rho_s(T) panel (None with ``superfluid=False``).
+    lower : ipywidgets.ToggleButtons or None
+        Chooses the panel under R(T): "mu" (``thermo.compact``, mu(n) with the density of w) or
+        "superfluid"; None without the Ic / rho_s panel (mu(n) is then always shown).
+    help_button, glossary : ipywidgets.ToggleButton, ipywidgets.HTML
+        "? help" and the glossary it shows (:mod:`puddles.app.help`).
     runner, superfluid_runner, cursor_runner : puddles.app.runner.LatestRunner
         Background jobs, each latest-wins: network builds; the Ic / rho_s curves of a
         (network, Tc_mean, sigma); what a cursor position needs beyond cached views (the
