@@ -357,8 +357,13 @@ def test_thermo_preset_changes_mu_and_bad_params_keep_plots(dash):
     assert dash.status.level == "error" and "thermodynamics" in dash.status.message
     np.testing.assert_array_equal(_mu_from_marks(panel.mu_plot), red)
     np.testing.assert_array_equal(_mu_from_marks(panel.compact), red)
+    dash.controls.w.value = 0.5  # the network side keeps working; the mu(n) marker says why it is gone
+    assert _params(dash).w == 0.5 and dash.status.level == "info"
+    assert not panel.compact.marker.visible and "pd-warn" in panel.weight_note.value
     assert panel.preset.value == "custom"
     panel.preset.value = "fig6-green"
+    assert panel.compact.marker.visible
+    dash.apply_scenario("percolating, long tail")
 
 
 def test_density_sets_w_with_clamp_note(dash):

@@ -469,10 +469,14 @@ class ThermoPanel:
         marker is hidden and the note says so).
         """
         self._weight = (float(w), float(w_skeleton), float(w_max))
-        p = self.params
-        res = thermo.maxwell_construction(p)
-        n_w = self._show_weight_density(*self._weight_density(p, res))
-        return n_w
+        try:
+            p = self.params
+            weight = self._weight_density(p, thermo.maxwell_construction(p))
+        except ValueError as exc:  # parameters the Thermodynamics tab already reports as invalid
+            self.compact.set_density(None)
+            self.weight_note.value = f'<div class="pd-small pd-warn">{html.escape(str(exc))}</div>'
+            return None
+        return self._show_weight_density(*weight)
 
     def _weight_density(self, p, res):
         """``(w, n, mu*, res)`` of the compact marker (``n`` None without coexistence or weight)."""
