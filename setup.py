@@ -1,8 +1,9 @@
 """What pyproject.toml cannot say: ship the repository's notebooks/ as ``puddles/notebooks``.
 
-The dashboard and course notebooks exist once, in ``notebooks/`` at the repository root,
-where Binder links, ``scripts/make_notebooks.py`` and the tests expect them. The wheel maps
-that directory into the package, so an installed puddles finds them with
+The dashboard and course notebooks exist once, in ``notebooks/`` at the repository root
+(each ``.ipynb`` with the jupytext ``.py`` it is built from), where Binder links and the
+tests expect them. The wheel maps that directory into the package, so an installed puddles
+finds them with
 ``importlib.resources`` (see ``puddles.app.serve.notebooks_dir``). Every other setting is
 in pyproject.toml.
 """

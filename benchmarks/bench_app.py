@@ -220,7 +220,7 @@ def voila_first_render(n: int) -> float | None:
                 page = b.new_page(viewport={"width": 1280, "height": 800})
                 page.route("**/*", lambda r: r.continue_() if "127.0.0.1" in r.request.url.split("/")[2] else r.abort())
                 t0 = time.perf_counter()
-                page.goto(f"http://127.0.0.1:{port}/?N={n}", timeout=120_000)
+                page.goto(f"http://127.0.0.1:{port}/{serve.render_path()}?N={n}", timeout=120_000)
                 page.wait_for_function(
                     "() => document.querySelectorAll('.pd-rt path.line').length > 0 && "
                     "document.querySelector('img.pd-map') && document.querySelector('img.pd-map').naturalWidth > 0",
@@ -335,12 +335,14 @@ def _served_round(url: str, loads: int) -> tuple[float, int, int]:
     import urllib.parse
     import urllib.request
 
+    from puddles.app import serve
+
     def load(_):
         jar = http.cookiejar.CookieJar()
         opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
         t0 = time.perf_counter()
         try:
-            with opener.open(url, timeout=600) as r:
+            with opener.open(url + serve.render_path(), timeout=600) as r:
                 html, status = r.read().decode(), r.status
         except urllib.error.HTTPError as e:
             html, status = e.read().decode(), e.code

@@ -76,7 +76,7 @@ def voila_url(tmp_path_factory):
         if not serve.wait_for_port(port, timeout=90, proc=proc):
             log.flush()
             pytest.fail(f"Voilà did not start; log:\n{Path(log.name).read_text()[-3000:]}")
-        yield f"http://127.0.0.1:{port}/", proc
+        yield f"http://127.0.0.1:{port}/{serve.render_path()}", proc  # the dashboard's URL
     finally:
         try:
             os.killpg(proc.pid, signal.SIGTERM)

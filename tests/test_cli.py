@@ -101,6 +101,7 @@ def test_notebooks_are_copied_and_never_overwritten_silently(tmp_path, capsys):
     assert main(["notebooks", str(tmp_path)]) == 0
     course = sorted(p.name for p in (REPO / "notebooks").glob("0*.ipynb"))
     assert sorted(p.name for p in tmp_path.glob("*.ipynb")) == course
+    assert sorted(p.name for p in tmp_path.glob("*.py")) == [n.replace(".ipynb", ".py") for n in course]
     assert main(["notebooks", str(tmp_path)]) == 2
     assert "--force" in capsys.readouterr().err
     assert main(["notebooks", str(tmp_path), "--force"]) == 0

@@ -20,3 +20,14 @@ def test_readme_example_runs():
 def test_readme_has_the_two_commands():
     text = README.read_text()
     assert "make dashboard" in text and "make test" in text
+
+
+def test_readme_links_every_course_notebook_in_voila_and_jupyterlab():
+    """The teaching table's Binder column opens each notebook read-only in Voilà or editable in JupyterLab."""
+    text = README.read_text()
+    course = sorted(p.name for p in README.parent.joinpath("notebooks").glob("[0-9][0-9]_*.ipynb"))
+    assert len(course) >= 5
+    binder = "https://mybinder.org/v2/gh/puddles-dev/puddles/HEAD?urlpath="
+    for name in course:
+        row = next(line for line in text.splitlines() if line.startswith("|") and f"(notebooks/{name})" in line)
+        assert f"{binder}voila/render/notebooks/{name}" in row and f"{binder}lab/tree/notebooks/{name}" in row, name

@@ -87,16 +87,19 @@ def _stop(proc: subprocess.Popen) -> None:
 
 
 class Visitor:
-    """A browser without JavaScript: cookies, page loads, and the page's unload beacon."""
+    """A browser without JavaScript: cookies, page loads, and the page's unload beacon.
+
+    ``url`` is the server root; :meth:`load` opens the dashboard at its URL there.
+    """
 
     def __init__(self, url: str):
         self.url = url
         self.cookies = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies))
 
-    def load(self) -> tuple[int, str]:
+    def load(self, path: str = serve.render_path()) -> tuple[int, str]:
         try:
-            with self.opener.open(self.url, timeout=LOAD_S) as r:
+            with self.opener.open(self.url + path, timeout=LOAD_S) as r:
                 return r.status, r.read().decode()
         except urllib.error.HTTPError as e:
             return e.code, e.read().decode()
@@ -226,6 +229,45 @@ def test_a_class_loading_at_once_renders_then_the_cap_shows_a_busy_page(server):
     assert Visitor(url).load()[0] == 200  # slots are free again
 
 
+@pytest.mark.served
+def test_the_root_is_a_landing_page_that_links_every_notebook_and_browses_no_files(server):
+    """The server root lists the dashboard and the course (title + one line each), starts no
+    kernel, and offers no file browser: the tree pages are the landing page, files are not served."""
+    url, _ = server
+    visitor = Visitor(url)
+    entries = serve.pages()
+    assert [p.name for p in entries][:1] == ["dashboard.ipynb"] and len(entries) >= 6
+    for path in ("", "?classic-tree=false", "voila/tree", "voila/tree/"):
+        status, html = visitor.load(path)
+        assert status == 200 and "kernelId" not in html, path
+        for page in entries:
+            assert f'href="/{serve.render_path(page.name)}"' in html, (path, page.name)
+            assert page.title in html and page.description and page.description in html
+    for path in ("voila/files/voila.json", "voila/files/01_percolation.py", "voila/render/voila.json",
+                 "tree", "lab", "api/contents", "edit/01_percolation.py"):
+        assert visitor.load(path)[0] in (403, 404), path
+    assert f"{len(entries) - 1} notebooks" in visitor.load("")[1]
+
+
+@pytest.mark.served
+def test_a_course_notebook_streams_its_title_before_its_cells_have_run(server):
+    """The first screen (title, learning goals) reaches the browser while the cells execute."""
+    url, _ = server
+    visitor = Visitor(url)
+    first = []
+    with visitor.opener.open(url + serve.render_path("01_percolation.ipynb"), timeout=LOAD_S) as r:
+        html = b""
+        while chunk := r.read1(65536):
+            html += chunk
+            if not first and b"Learning goals" in html:
+                first.append(html.count(b"voila_process("))
+    html = html.decode()
+    # Streamed ahead of most cells, and shown: the template does not hide the cells until the end.
+    assert first and first[0] <= 3, first
+    assert "#rendered_cells { display: block !important; }" in html and WIDGET_VIEW in html
+    assert visitor.shutdown(_kernel_id(html)) == 204
+
+
 def test_v1_frame_check_accepts_real_frames_and_rejects_crafted_ones():
     frame = serialize_msg_to_ws_v1([b"{}", b"{}", b"{}", b"{}", b"buffer"], "shell")
     assert is_valid_v1_frame(frame)
@@ -251,6 +293,22 @@ def test_binder_puts_culling_where_jupyter_server_reads_it():
     app = ServerApp(config=binder)
     assert app.kernel_websocket_connection_class.__name__ == "V1KernelConnection"
     assert "jupyter_server_config.json" in (REPO / "binder" / "postBuild").read_text()
+
+
+def test_binder_renders_the_course_with_the_puddles_template(tmp_path):
+    """Binder selects the template in jupyter-server's config and postBuild writes it, with links
+    into notebooks/ (Binder serves the repository root)."""
+    binder = json.loads((REPO / "binder" / "jupyter_server_config.json").read_text())
+    assert binder["VoilaConfiguration"]["template"] == serve.TEMPLATE
+    post = (REPO / "binder" / "postBuild").read_text()
+    assert "write_template(" in post and 'prefix="notebooks/"' in post
+    serve.write_template(tmp_path, REPO / "notebooks", prefix="notebooks/")
+    target = tmp_path / "voila" / "templates" / serve.TEMPLATE
+    assert json.loads((target / "conf.json").read_text())["base_template"] == "lab"
+    landing = (target / "tree.html").read_text()
+    assert landing == (target / "tree-lab.html").read_text()
+    for page in serve.pages(REPO / "notebooks"):
+        assert f'href="{{{{ base_url }}}}voila/render/notebooks/{page.name}"' in landing
 
 
 def test_an_oversized_upload_reaches_the_kernel_to_be_refused_in_words():

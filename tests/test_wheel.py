@@ -71,6 +71,10 @@ def test_wheel_contents(wheel):
         assert path in names, path
     course = sorted(p.name for p in (REPO / "notebooks").glob("*.ipynb"))
     assert {f"puddles/notebooks/{n}" for n in course} <= names
+    # The jupytext sources ship too (`superpuddles notebooks DIR` copies them), and the served template.
+    assert {f"puddles/notebooks/{n[:-6]}.py" for n in course} <= names
+    template = {"conf.json", "index.html.j2", "landing.html"}
+    assert {f"puddles/app/voila_template/{n}" for n in template} <= names
     assert any(n.startswith("puddles/data/") and n.endswith(".csv") for n in names)
     assert any(n.startswith("puddles/data/samples/") for n in names)  # instrument sample files
     assert any(n.endswith((".dist-info/licenses/LICENSE", ".dist-info/LICENSE")) for n in names)
@@ -117,7 +121,8 @@ def test_installed_wheel_serves_the_dashboard(wheel, tmp_path):
         proc = subprocess.Popen([str(bin_ / "superpuddles"), "dashboard", "--port", str(port)], cwd=tmp_path,
                                 env=env, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True)
         try:
-            page = _get_page(f"http://127.0.0.1:{port}/", proc)
+            landing = _get_page(f"http://127.0.0.1:{port}/", proc)
+            page = _get_page(f"http://127.0.0.1:{port}/voila/render/dashboard.ipynb", proc)
         finally:
             os.killpg(proc.pid, signal.SIGTERM)
             try:
@@ -126,7 +131,10 @@ def test_installed_wheel_serves_the_dashboard(wheel, tmp_path):
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait()
     log = log_path.read_text()
-    assert page is not None, f"the dashboard did not answer:\n{log[-3000:]}"
+    assert landing is not None and page is not None, f"the server did not answer:\n{log[-3000:]}"
+    # The landing page (the template shipped in the wheel) links the dashboard and the course.
+    for name in sorted(p.name for p in (REPO / "notebooks").glob("*.ipynb")):
+        assert f"/voila/render/{name}" in landing, name
     # The notebook ran in the kernel and its last expression is the dashboard widget.
     assert "application/vnd.jupyter.widget-view+json" in page, log[-3000:]
     assert "Traceback" not in page and "ModuleNotFoundError" not in page

@@ -2,8 +2,8 @@
 
 Serving (needs the ``[app]`` extra)::
 
-    superpuddles dashboard [--port 8866]   # the Voilà dashboard on 127.0.0.1
-    superpuddles course [--port 8866]      # the course notebooks, rendered by Voilà
+    superpuddles dashboard [--port 8866]   # dashboard and course with Voilà on 127.0.0.1
+    superpuddles course [--port 8866]      # the same server (an alias)
     superpuddles notebooks DIR             # copy the course notebooks to DIR, to edit in Jupyter
 
 Batch work without Jupyter (``--figure`` needs the ``[figures]`` extra, matplotlib)::
@@ -30,11 +30,11 @@ from typing import Any, TextIO
 import numpy as np
 
 from . import __version__
+from .plot import FIGURES_HINT
 
 __all__ = ["main", "build_parser"]
 
 PROG = "superpuddles"
-FIGURES_HINT = 'pip install "superpuddles[figures]"'
 
 
 class UsageError(Exception):
@@ -46,7 +46,7 @@ class UsageError(Exception):
 # --------------------------------------------------------------------------------------
 
 
-def _serve(args: argparse.Namespace, course: bool) -> int:
+def _serve(args: argparse.Namespace) -> int:
     from .app import require_app, serve
 
     try:
@@ -56,8 +56,6 @@ def _serve(args: argparse.Namespace, course: bool) -> int:
     argv = ["--port", str(args.port)] + (["--debug"] if args.debug else [])
     if args.max_kernels is not None:
         argv += ["--max-kernels", str(args.max_kernels)]
-    if course:
-        argv += ["--notebook", str(serve.notebooks_dir())]
     return serve.main(argv, prog=f"{PROG} {args.command}")
 
 
@@ -65,7 +63,8 @@ def _copy_notebooks(args: argparse.Namespace) -> int:
     from .app.serve import notebooks_dir
 
     source = notebooks_dir()
-    names = sorted(p.name for p in source.glob("*.ipynb") if p.name != "dashboard.ipynb")
+    # Each notebook with its jupytext source: JupyterLab with jupytext keeps the pair in sync.
+    names = sorted(p.name for p in source.glob("[0-9][0-9]_*") if p.suffix in (".ipynb", ".py"))
     target = Path(args.directory)
     clashes = [n for n in names if (target / n).exists()]
     if clashes and not args.force:
@@ -73,7 +72,9 @@ def _copy_notebooks(args: argparse.Namespace) -> int:
     target.mkdir(parents=True, exist_ok=True)
     for name in names:
         shutil.copyfile(source / name, target / name)
-    print(f"copied {len(names)} course notebooks to {target} (open them with JupyterLab or Jupyter Notebook)")
+    count = sum(n.endswith(".ipynb") for n in names)
+    print(f"copied {count} course notebooks (.ipynb, with their jupytext .py sources) to {target} "
+          "(open them with JupyterLab or Jupyter Notebook)")
     return 0
 
 
@@ -165,31 +166,23 @@ def _write_table(output: str | None, header: dict, columns: dict[str, np.ndarray
             write(f)
 
 
-def _figure(height_ratios: Sequence[float] = (1.0,)):
-    """A matplotlib Figure (no pyplot, no display) with one panel per height ratio, sharing x."""
+def _save_figure(draw) -> None:
+    """Run ``draw()`` (a :mod:`puddles.plot` call that saves its figure), naming the extra if matplotlib is missing."""
     try:
-        from matplotlib.figure import Figure
+        draw()
     except ModuleNotFoundError:
         raise UsageError(f"--figure needs matplotlib: {FIGURES_HINT}") from None
-    fig = Figure(figsize=(6.0, 4.0 if len(height_ratios) == 1 else 5.5), layout="constrained")
-    axes = fig.subplots(len(height_ratios), 1, sharex=True, height_ratios=list(height_ratios), squeeze=False)
-    return fig, list(axes[:, 0])
 
 
 def _curve_figure(path: str, T: np.ndarray, curves: dict[str, dict[str, np.ndarray]], header: dict) -> None:
     """One panel per quantity: the curve (an ensemble's mean, with a band of one standard deviation)."""
-    fig, axes = _figure([1.0] * len(curves))
-    for i, (ax, (name, cols)) in enumerate(zip(axes, curves.items())):
-        ax.plot(T, cols[name], color=f"C{i}")
-        std = cols.get(f"{name} std", cols.get("std"))
-        if std is not None:
-            ax.fill_between(T, cols[name] - std, cols[name] + std, color=f"C{i}", alpha=0.25, lw=0)
-        ax.set(ylabel=name, ylim=(min(-0.02, ax.get_ylim()[0]), None))
+    from .plot import plot_curves
+
+    bands = {name: (cols[name], cols.get(f"{name} std", cols.get("std"))) for name, cols in curves.items()}
     spread = f"; band: spread of {header['realizations']} realizations" if header["realizations"] > 1 else ""
-    axes[0].set_title(f"N = {header['n']}, w = {header['w']}, w2 = {header['w2']}, Tc_mean = {header['tc_mean']} K, "
-                      f"sigma = {header['sigma']} K{spread}", fontsize="small")
-    axes[-1].set_xlabel("T (K)")
-    fig.savefig(path, dpi=150)
+    title = (f"N = {header['n']}, w = {header['w']}, w2 = {header['w2']}, Tc_mean = {header['tc_mean']} K, "
+             f"sigma = {header['sigma']} K{spread}")
+    _save_figure(lambda: plot_curves(T, bands, title=title, path=path))
 
 
 # --------------------------------------------------------------------------------------
@@ -249,20 +242,14 @@ def _fit(args: argparse.Namespace) -> int:
     if args.output:
         (series.to_json if args.output.endswith(".json") else series.to_csv)(args.output)
     if args.figure:
-        series.plot(args.figure)
+        _save_figure(lambda: series.plot(args.figure))
     return 0
 
 
-def _fit_figure(path: str, file: str, r) -> None:
-    fig, (ax, res) = _figure([3.0, 1.0])
-    ax.plot(r.T, r.R, "o", ms=3, color="C0", alpha=0.6, label=Path(file).name)
-    ax.plot(r.T_curve, r.R_curve, "-", color="C0")
-    res.plot(r.T, r.residual, "o", ms=3, color="C0")
-    ax.set(ylabel="R / R_N" if r.r_unit == "normalized" else "R (ohm)", title="data (points) and model fit (line)")
-    ax.legend(frameon=False, fontsize="small")
-    res.axhline(0.0, color="0.5", lw=0.8)
-    res.set(xlabel="T (K)", ylabel="residual")
-    fig.savefig(path, dpi=150)
+def _fit_figure(path: str, file: str, result) -> None:
+    from .plot import plot_fit
+
+    _save_figure(lambda: plot_fit(result, label=Path(file).name, path=path))
 
 
 # --------------------------------------------------------------------------------------
@@ -297,14 +284,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    for name, text in (("dashboard", "serve the dashboard with Voilà on 127.0.0.1"),
-                       ("course", "serve the course notebooks with Voilà on 127.0.0.1")):
+    # One server for both: a landing page at / links the dashboard and every course notebook.
+    # "course" stays as an alias, so existing notes and slides that say "superpuddles course" work.
+    for name, text in (("dashboard", "serve the dashboard and the course with Voilà on 127.0.0.1"),
+                       ("course", "the same server as 'dashboard' (an alias)")):
         p = sub.add_parser(name, help=text, description=text)
         p.add_argument("--port", type=int, default=8866, help="TCP port (default 8866)")
         p.add_argument("--debug", action="store_true", help="show tracebacks in the page")
         p.add_argument("--max-kernels", type=int, default=None,
                        help="most pages open at once, one kernel each (default 32); later visitors see a busy page")
-        p.set_defaults(run=lambda a, course=(name == "course"): _serve(a, course))
+        p.set_defaults(run=_serve)
 
     p = sub.add_parser("notebooks", help="copy the course notebooks into a directory, to run them in Jupyter")
     p.add_argument("directory", help="where to copy them (created if needed)")

@@ -11,8 +11,14 @@ priority among its bonds (so filaments draw as unbroken lines); a plaquette pixe
 when all four of its bonds carry "area" codes (puddles), the one of lowest priority among
 them (so puddles read as filled patches, not a checkerboard), and code 0 otherwise.
 
-Colours stay distinguishable on a washed-out projector and for red-green colour
-blindness: blues for filaments, oranges for puddles, the spanning path in magenta.
+The state colours are a family per kind, the darker shade superconducting: blues for
+filaments, amber and maroon for puddles, slate grey for broken filaments, the spanning path
+in purple, on a light warm-grey matrix. Within these families they were chosen (a search over
+sRGB colours) to keep every pair at least 30 CAM02-UCS units apart (colorspacious'
+``deltaE``) in normal vision and in simulated protanopia, deuteranopia and tritanopia, and
+18 apart on a washed-out projector (black lifted to 10 % of white); ``tests/test_colours.py``
+checks it. Broken filaments are grey rather than black so that they also differ in lightness
+from the dark superconducting filaments, which is what survives on thin lines.
 """
 
 from __future__ import annotations
@@ -25,20 +31,20 @@ from puddles.cluster import BROKEN, FILAMENT, MATRIX, PUDDLE
 __all__ = [
     "STATE_COLOURS", "STATE_LABELS", "STATE_PRIORITY", "STATE_FILL", "KIND_PALETTE", "KIND_PRIORITY", "KIND_FILL",
     "PERCOLATION_PALETTE", "CURRENT_ANCHORS", "CURRENT_SC_COLOURS", "WEAK_LINK_COLOUR", "WEAK_LINK_EDGE",
-    "state_codes", "code_raster", "paint", "hex_to_rgb", "lut",
+    "LIVE_COLOUR", "PIN_COLOURS", "state_codes", "code_raster", "paint", "hex_to_rgb", "lut",
 ]
 
 # Bond state codes, in increasing drawing priority (a node pixel shows its highest-priority bond).
 C_MATRIX, C_BROKEN, C_FIL_N, C_PUD_N, C_FIL_S, C_PUD_S, C_SPAN = range(7)
 
 STATE_COLOURS = {
-    C_MATRIX: "#e3e3e3",
-    C_BROKEN: "#3a3a3a",
-    C_FIL_N: "#9ecae1",
-    C_PUD_N: "#fdd0a2",
-    C_FIL_S: "#2166ac",
-    C_PUD_S: "#e6550d",
-    C_SPAN: "#c51b7d",
+    C_MATRIX: "#f4f1e7",
+    C_BROKEN: "#617576",
+    C_FIL_N: "#8fbcff",
+    C_PUD_N: "#ffa704",
+    C_FIL_S: "#02245b",
+    C_PUD_S: "#850000",
+    C_SPAN: "#a400ec",
 }
 STATE_LABELS = {
     C_MATRIX: "metallic matrix",
@@ -65,14 +71,18 @@ KIND_FILL = (PUDDLE,)
 PERCOLATION_PALETTE = [("normal, R0", STATE_COLOURS[C_MATRIX]), ("superconducting", STATE_COLOURS[C_FIL_S]),
                        ("spans the leads", STATE_COLOURS[C_SPAN])]
 
-#: Colour scale of |I| on normal bonds (white -> dark brown), and the flat colours of
+#: Colour scale of ``|I|`` on normal bonds (white -> dark brown), and the flat colours of
 #: superconducting bonds in the currents picture.
 CURRENT_ANCHORS = ["#ffffff", "#fee391", "#fe9929", "#cc4c02", "#662506"]
-CURRENT_SC_COLOURS = {C_FIL_S: "#9ecae1", C_PUD_S: "#6baed6", C_SPAN: "#c51b7d"}
+CURRENT_SC_COLOURS = {C_FIL_S: "#9ecae1", C_PUD_S: "#6baed6", C_SPAN: STATE_COLOURS[C_SPAN]}
 
-#: Weakest links: bright on every state colour, including the magenta path, with a black edge.
-WEAK_LINK_COLOUR = "#ffd92f"
+#: Weakest links: a bright pink that differs from every state colour in every kind of colour vision, with a black edge.
+WEAK_LINK_COLOUR = "#f850b0"
 WEAK_LINK_EDGE = "#000000"
+
+#: R(T) curves: the live curve, and the muted colours of pinned ones (the live curve is the only saturated one).
+LIVE_COLOUR = "#08306b"
+PIN_COLOURS = ["#8c96c6", "#74c476", "#fdae6b", "#9e9ac8", "#a6bddb", "#fa9fb5", "#bdbdbd", "#c7e9c0"]
 
 
 def state_codes(kind: np.ndarray, superconducting: np.ndarray, spanning: np.ndarray) -> np.ndarray:

@@ -1,7 +1,7 @@
 """Interactive dashboard of the puddles model (ipywidgets + bqplot, served with Voilà).
 
 ``from puddles.app import build_dashboard; build_dashboard()`` as the last expression of
-a notebook shows it; ``python -m puddles.app.serve`` serves ``notebooks/dashboard.ipynb``
+a notebook shows it; ``python -m puddles.app.serve`` serves it and the course
 with Voilà on 127.0.0.1. The widget-free logic lives in :mod:`puddles.app.model`,
 :mod:`puddles.app.runner` and :mod:`puddles.app.presets`; the engine (``puddles``
 outside this subpackage) never imports widgets.

@@ -16,18 +16,17 @@ import bqplot as bq
 import ipywidgets as widgets
 import numpy as np
 
+from puddles.colours import LIVE_COLOUR, PIN_COLOURS
+
 from .help import HELP
 from .presets import T_MAX
 from .style import labelled
 
 __all__ = ["RTPlot", "Pin", "PIN_COLOURS", "MAX_PINS", "format_readouts"]
 
-#: Muted colours of pinned curves (the live curve is the only saturated one).
-PIN_COLOURS = ["#8c96c6", "#74c476", "#fdae6b", "#9e9ac8", "#a6bddb", "#fa9fb5", "#bdbdbd", "#c7e9c0"]
 #: Pins kept at once (the oldest is dropped beyond this: six legend lines are what fits under
 #: the plot on a 1280 x 800 projector).
 MAX_PINS = 6
-LIVE_COLOUR = "#08306b"
 Y_MAX = 1.05
 #: Margins (px) of every plot on the R(T) temperature axis (R(T), Ic / rho_s): equal, so the
 #: T axes line up; wide enough for 14 px tick labels.

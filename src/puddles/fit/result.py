@@ -417,7 +417,7 @@ class FitResult:
     report = fit_report
 
     def plot(self, path=None, *, ax=None, band_sigma: float = 1.0):
-        """Data, fit and its shaded confidence band, residuals below (matplotlib).
+        """Data, fit and its shaded confidence band, residuals below (:func:`puddles.plot.plot_fit`).
 
         Parameters
         ----------
@@ -432,32 +432,9 @@ class FitResult:
         -------
         matplotlib.figure.Figure
         """
-        if ax is None:
-            from matplotlib.figure import (
-                Figure,  # no pyplot: no GUI backend, no global state
-            )
+        from ..plot import plot_fit
 
-            fig = Figure(figsize=(6.4, 5.6), layout="constrained")
-            main, res = fig.subplots(2, 1, sharex=True, height_ratios=[3, 1])
-        else:
-            main, res = ax
-            fig = main.figure
-        unit = "R / R_N" if self.r_unit == "normalized" else "R (Ω)"
-        main.plot(self.T, self.R, "o", ms=3, color="#08306b", label="data")
-        if band_sigma > 0:
-            band = self.eval_uncertainty(self.T_curve, band_sigma)
-            main.fill_between(self.T_curve, self.R_curve - band, self.R_curve + band, color="#c51b7d", alpha=0.25,
-                              lw=0, label=f"{band_sigma:g}σ band")
-        main.plot(self.T_curve, self.R_curve, "-", color="#c51b7d", lw=2, label="fit")
-        main.set_ylabel(unit)
-        main.legend(loc="upper left")
-        res.axhline(0.0, color="#777777", ls="--", lw=1)
-        res.plot(self.T, self.residual, "o", ms=3, color="#c51b7d")
-        res.set_xlabel("T (K)")
-        res.set_ylabel("data − fit")
-        if path is not None:
-            fig.savefig(path)
-        return fig
+        return plot_fit(self, ax=ax, band_sigma=band_sigma, path=path)
 
     def __repr__(self) -> str:
         vals = ", ".join(f"{k}={p.value:.4g}" for k, p in self.params.items())

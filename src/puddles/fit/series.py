@@ -228,7 +228,8 @@ class SeriesResult:
         return None
 
     def plot(self, path=None, *, axes=None):
-        """The paper's Fig. 1(b)-(e): ``tc_mean``, ``sigma``, ``w``, ``w2`` against the control value.
+        """The paper's Fig. 1(b)-(e) (:func:`puddles.plot.plot_series`): ``tc_mean``, ``sigma``, ``w``,
+        ``w2`` against the control value.
 
         Error bars are the 1-sigma uncertainties; the ``w2`` panel also shows the broken
         fraction of the whole skeleton (open symbols), the paper's quantity.
@@ -243,28 +244,9 @@ class SeriesResult:
         -------
         matplotlib.figure.Figure
         """
-        if axes is None:
-            from matplotlib.figure import Figure
+        from ..plot import plot_series
 
-            fig = Figure(figsize=(9.0, 6.5), layout="constrained")
-            axes = fig.subplots(2, 2, sharex=True).ravel()
-        fig = axes[0].figure
-        x = self.labels
-        titles = {"tc_mean": "(b) Tc_mean (K)", "sigma": "(c) σ (K)", "w": "(d) w", "w2": "(e) w2"}
-        for ax, name in zip(axes, SERIES_PARAMETERS):
-            ax.errorbar(x, self.column(name), yerr=np.nan_to_num(self.column(f"{name}_stderr")), fmt="o-",
-                        color="#08306b", capsize=3, label="model w2" if name == "w2" else None)
-            if name == "w2":
-                ax.plot(x, self.column("skeleton_broken_fraction"), "s--", mfc="none", color="#c51b7d",
-                        label="broken / skeleton")
-                ax.legend(loc="best", fontsize=8)
-            ax.set_title(titles[name], loc="left", fontsize=10)
-            ax.grid(ls=":", lw=0.6)
-        for ax in axes[2:]:
-            ax.set_xlabel(self.control)
-        if path is not None:
-            fig.savefig(path)
-        return fig
+        return plot_series(self, axes=axes, path=path)
 
     def __len__(self) -> int:
         return len(self.results)
