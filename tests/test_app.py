@@ -940,3 +940,19 @@ def test_one_bond_colour_rule_for_the_dashboard_and_the_teaching_widgets():
     states = render_states(30, kind, sc, np.zeros_like(sc))
     kinds = teaching.bond_rgb(kind, 30, teaching.KIND_PALETTE, priority=teaching.KIND_PRIORITY, fill=teaching.KIND_FILL)
     np.testing.assert_array_equal(kinds, states)
+
+
+def test_export_buttons_draw_the_views_on_screen_without_a_solve(dash):
+    pytest.importorskip("matplotlib")
+    dash.controls.pin_button.click()
+    solves = dash.entry.net.n_solves
+    for key, head in (("rt", b"\x89PNG"), ("map", b"\x89PNG"), ("mu", b"\x89PNG")):
+        content = dash.exports[key].export("png")
+        assert content is not None and content.startswith(head) and len(content) > 5000, key
+        assert dash.status.level == "info" and "saved puddles-" in dash.status.message
+    assert dash.exports["rt"].export("svg").startswith(b"<?xml")
+    assert dash.entry.net.n_solves == solves  # built from the state on screen
+    fig = dash._rt_figure()
+    labels = [t.get_text() for legend in fig.legends for t in legend.get_texts()]
+    assert any("seed=1" in t for t in labels) and any("T = 7.00" in t.replace("$", "") for t in labels)
+    dash.controls.clear_button.click()

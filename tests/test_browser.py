@@ -756,3 +756,31 @@ def test_w_moves_the_density_marker_and_the_density_moves_w(dashboard_page):
     page.locator(".pd-drive-w input").uncheck()
     _show_tab(page, "Network", ".pd-rt")
     assert not errors, errors
+
+
+def test_each_view_downloads_as_png_and_svg(dashboard_page, browser):
+    """R(T) with a pin, the map and mu(n) download as non-empty PNG and SVG files built from the
+    state on screen; the R(T) SVG is rendered by the browser for a screenshot."""
+    page, errors, _ = dashboard_page
+    page.set_viewport_size(VIEWPORT)
+    _show_tab(page, "Network", ".pd-rt")
+    page.get_by_role("button", name="pin curve").click()
+    for view, stem in (("rt", "puddles-rt"), ("map", "puddles-cluster-map"), ("mu", "puddles-mu")):
+        for fmt, head in (("png", b"\x89PNG"), ("svg", b"<?xml")):
+            button = page.locator(f".pd-export-{view}").get_by_role("button", name=fmt.upper())
+            with page.expect_download(timeout=UPDATE_MS) as info:
+                button.click()
+            download = info.value
+            assert download.suggested_filename == f"{stem}.{fmt}"
+            content = Path(download.path()).read_bytes()
+            assert content.startswith(head) and len(content) > 5000, (view, fmt, len(content))
+            ARTIFACTS.mkdir(exist_ok=True)
+            (ARTIFACTS / f"dashboard-export-{stem}.{fmt}").write_bytes(content)
+    page.get_by_role("button", name="clear pins").click()
+    svg = browser.new_page(viewport={"width": 1000, "height": 760})
+    try:
+        svg.goto((ARTIFACTS / "dashboard-export-puddles-rt.svg").as_uri())
+        svg.screenshot(path=str(ARTIFACTS / "dashboard-export-rt-svg-rendered.png"))
+    finally:
+        svg.close()
+    assert not errors, errors

@@ -62,13 +62,14 @@ from puddles.transport import TableCancelled
 
 from .cluster_map import ClusterMap, render_currents, render_states, render_weakest_links
 from .events import Quiet, is_slider_echo
+from .export import ExportButtons
 from .help import HELP, MAP_MODE_HELP, glossary_html, no_null_tooltips
 from .model import AppState, NetworkRequest, TransportModel, tolerances_for
 from .plots import RTPlot, format_readouts
 from .presets import DEFAULT_SCENARIO, N_CHOICES, RANGES, SCENARIOS, T_MAX
 from .runner import LatestRunner
 from .status import StatusLine, describe_error
-from .style import ACCESSIBILITY, CSS, float_slider
+from .style import CSS, accessibility_script, float_slider
 from .superfluid_panel import SuperfluidPanel
 from .thermo_panel import CUSTOM, ThermoPanel, lever_to_w
 
@@ -213,6 +214,7 @@ class Dashboard:
         self._quiet = Quiet()  # true while code (not the user) moves several sliders at once
         self._density_follows = False  # "density sets w": True when w moved last (the density follows it)
         self.entry = None
+        self.shown_readouts = None  # Tp, plateau, ... of the R(T) curve on screen (for its export)
         self.last_error: BaseException | None = None
         self.timings: dict[str, float] = {}
         if int(n) not in N_CHOICES:
@@ -318,6 +320,15 @@ class Dashboard:
                     "clear_button", "map_mode", "summary"):
             getattr(c, key).tooltip = HELP[key]
         self.rt.legend.tooltip = HELP["pins"]
+        # PNG / SVG of each view, drawn by matplotlib from what is on screen (no new solve).
+        self.exports = {
+            "rt": ExportButtons(self._rt_figure, "puddles-rt", self.status.set, what="R(T) with its pins"),
+            "map": ExportButtons(self._map_figure, "puddles-cluster-map", self.status.set,
+                                 what="the cluster map (bond states, leads, legend)"),
+            "mu": ExportButtons(self._mu_figure, "puddles-mu", self.status.set, what="μ(n) and κ⁻¹(n)"),
+        }
+        for key, export in self.exports.items():
+            export.widget.add_class(f"pd-export-{key}")
 
         for s in (self.controls.sigma, self.controls.tc_mean):
             s.observe(self._on_tc_change, names="value")
@@ -344,7 +355,7 @@ class Dashboard:
             layout=widgets.Layout(width="336px"),
         )
         controls.add_class("pd-controls")
-        mu_box = widgets.VBox([self.thermo.compact.widget, self.thermo.weight_note])
+        mu_box = widgets.VBox([self.thermo.compact.widget, self.thermo.weight_note, self.exports["mu"].widget])
         mu_box.add_class("pd-mu-box")
         if self.lower is not None:
             self.lower_stack = widgets.Stack([mu_box, self.superfluid.widget], selected_index=0)
@@ -354,12 +365,13 @@ class Dashboard:
             lower = [widgets.HTML('<div class="pd-panel-title">μ(n) of the film: the density that w implies</div>'),
                      mu_box]
         rt_box = widgets.VBox(
-            [widgets.HTML('<div class="pd-panel-title">Resistance R(T)/R<sub>N</sub></div>'), self.rt.widget,
-             self.readouts] + lower,
+            [widgets.HBox([widgets.HTML('<div class="pd-panel-title">Resistance R(T)/R<sub>N</sub></div>'),
+                           self.exports["rt"].widget], layout=widgets.Layout(justify_content="space-between")),
+             self.rt.widget, self.readouts] + lower,
             layout=widgets.Layout(width=f"{_MIDDLE_PX + 10}px", max_width="100%"),
         )
         rt_box.add_class("pd-rt-box")
-        map_box = widgets.VBox([c.map_mode, self.cluster_map.widget])
+        map_box = widgets.VBox([c.map_mode, self.cluster_map.widget, self.exports["map"].widget])
         map_box.add_class("pd-map-column")
         network_tab = widgets.HBox([controls, rt_box, map_box], layout=widgets.Layout(width="100%"))
         network_tab.add_class("pd-network")
@@ -382,7 +394,7 @@ class Dashboard:
         header.add_class("pd-header-row")
         status = widgets.Box([self.status.widget, self.status.heartbeat], layout=widgets.Layout(width="100%"))
         status.add_class("pd-status-wrap")
-        self.widget = widgets.VBox([widgets.HTML(CSS + ACCESSIBILITY), header, self.glossary, self.tabs, status])
+        self.widget = widgets.VBox([widgets.HTML(CSS), accessibility_script(), header, self.glossary, self.tabs, status])
         self.widget.add_class("pd-root")
         no_null_tooltips(self.widget)
 
@@ -618,6 +630,49 @@ class Dashboard:
         self.controls.w_note.value = f'<div class="pd-note{" pd-warn" if clamped else ""}">set by the density: {text}</div>'
         return w
 
+    # -- exports (matplotlib figures of what is on screen) ----------------------------------
+    def _on_screen(self):
+        """``(entry, state, readouts)`` of the views on screen; ValueError before the first network."""
+        with self._lock:
+            if self.entry is None or self.shown_readouts is None:
+                raise ValueError("no network on screen yet")
+            return self.entry, self.state, self.shown_readouts
+
+    def _rt_figure(self):
+        """R(T) as drawn: the live curve, the pins, the cursor, Tp or the plateau."""
+        from puddles import plot
+
+        entry, state, ro = self._on_screen()
+        T = self.model.T
+        pins = [(p.label, T, p.R, p.colour) for p in self.rt.pins]
+        p = entry.request.params
+        label = f"σ = {state.params.sigma:g} K, T̄c = {state.params.tc_mean:g} K, w = {p.w:g}, w2 = {p.w2:g}, N = {p.n}"
+        fig = plot.plot_rt(T, np.asarray(self.rt.line.y, dtype=float), pins=pins, cursor=state.T, tp=ro.tp,
+                           plateau=ro.plateau if ro.plateau_visible else None, label=label)
+        # The labels carry every parameter: one per line, or three columns of them run off the page.
+        ax = fig.axes[0]
+        for legend in list(fig.legends):
+            legend.remove()
+        fig.legend(*ax.get_legend_handles_labels(), loc="outside upper center", ncols=1, frameon=False)
+        return fig
+
+    def _map_figure(self):
+        """The cluster map at the cursor, as bond states (the currents and weakest-links colourings
+        need solves the export does not repeat), with leads and legend."""
+        from puddles import plot
+
+        entry, state, _ro = self._on_screen()
+        states = entry.net.bond_states(state.T, state.params.tc_mean, state.params.sigma)
+        return plot.plot_cluster(states, mode="states")
+
+    def _mu_figure(self):
+        """mu(n) and kappa^-1(n) of the Thermodynamics tab's film, marked at the density of w."""
+        from puddles import plot
+
+        marker = self.thermo.compact.marker
+        n_w = float(marker.x[0]) if marker.visible else None
+        return plot.plot_mu(self.thermo.params, n_mean=n_w)
+
     # -- the cheap path ----------------------------------------------------------------
     def _map_png(self, entry, k: int, mode: str, *, solve: bool):
         """``(rgb, png, view, note)`` of the "states" or "currents" map at ``k`` superconducting bonds,
@@ -684,6 +739,7 @@ class Dashboard:
                 self.rt_mini.set_curve(R)
                 self.rt_mini.set_markers(ro.tp, ro.plateau, plateau_visible=ro.plateau_visible)
                 self.readouts.value = format_readouts(ro, entry.net.percolates)
+                self.shown_readouts = ro
                 self.mini_readouts.value = self._mini_html(entry, ro)
             self.rt.set_cursor(T)
             self.rt_mini.set_cursor(T)

@@ -47,6 +47,7 @@ from puddles.fit import FitResult, SeriesResult, fit_rt, fit_series, read_series
 from puddles.io import RTData, load_rt, read_table
 from puddles.io.columns import choose_columns
 
+from .export import ExportButtons
 from .fit_job import FitCancelled, FitJob, fit_series_job
 from .series_plots import SeriesPanels
 from .style import labelled, y_label_html
@@ -214,11 +215,14 @@ class FitPanel:
         resid_box = labelled(self.resid_fig, x_label="T (K)", y_label="data − fit", width=570, height=190)
         plots = widgets.VBox([fit_box, resid_box], layout=widgets.Layout(width="580px", max_width="100%"))
         side = widgets.VBox([self.params_html, self.downloads], layout=widgets.Layout(width="340px", max_width="100%"))
+        # PNG / SVG of the fit on screen (or of the series' four panels), drawn by matplotlib.
+        self.export = ExportButtons(self._fit_figure, "puddles-fit", self._status, what="the fit with its residuals")
         results = widgets.HBox([plots, side])
         results.add_class("pd-fit-results")
-        self.results_stack = widgets.Stack([results, self.series_panels.widget], selected_index=0,
-                                           layout=widgets.Layout(flex="1 1 0", min_width="min(100%, 570px)"))
-        self.widget = widgets.HBox([controls, self.results_stack], layout=widgets.Layout(width="100%"))
+        self.results_stack = widgets.Stack([results, self.series_panels.widget], selected_index=0)
+        shown = widgets.VBox([self.results_stack, self.export.widget],
+                             layout=widgets.Layout(flex="1 1 0", min_width="min(100%, 570px)"))
+        self.widget = widgets.HBox([controls, shown], layout=widgets.Layout(width="100%"))
         self.widget.add_class("pd-fit")
         self._show_result(None)
 
@@ -581,6 +585,15 @@ class FitPanel:
             f'<a download="puddles_series.json" href="{_data_uri(series.to_json(), "application/json")}" '
             'target="_blank">JSON</a> (one row per curve)</div>'
         )
+
+    def _fit_figure(self):
+        """The fit shown (data, model, band, residuals), or the series' panels when a series is shown."""
+        from puddles import plot
+
+        shown = self.series if self.results_stack.selected_index == 1 else self.result
+        if shown is None:
+            raise ValueError("nothing fitted yet: load data and press Fit")
+        return plot.plot_fit(shown)
 
     # -- output ------------------------------------------------------------------------
     def _show_result(self, result: FitResult | None) -> None:

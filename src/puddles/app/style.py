@@ -148,6 +148,8 @@ CSS = """
 .pd-pin-row i { display: inline-block; width: 16px; height: 3px; margin-right: 5px; vertical-align: 3px; }
 .pd-summary { font-size: 12px; line-height: 16px; color: #333; }
 .pd-controls .widget-button, .pd-controls .widget-toggle-button { height: 28px; }
+.pd-root .pd-export-bar .widget-button { height: 26px; width: 68px !important; font-size: 12px; }
+.pd-root .pd-export-bar { flex-wrap: wrap; }
 @media (max-width: 500px) {
   .pd-header { font-size: 13px; }
   .pd-root .pd-tabs.widget-tab > .lm-TabBar .lm-TabBar-tab { font-size: 12px; padding: 0 4px; }
@@ -161,32 +163,41 @@ CSS = """
 
 #: Accessible names the widget library does not give: ipywidgets 8.1 renders a slider's handle
 #: as ``role="slider"`` and its value as an editable ``div``, neither named by the label beside
-#: them, and has no alt text for an ``Image``. This script (run once by the page, from an
-#: ``<img onerror>`` in an HTML widget: the one way ipywidgets lets a page run code) names
-#: them from the visible label, copies each label's help text into ``aria-description``, and
-#: keeps the map's alt text equal to the hidden ``.pd-map-alt`` text of its legend, which the
-#: kernel rewrites with every picture.
-ACCESSIBILITY = """<img src="data:," alt="" style="display:none" onerror="(function (img) {
-  var root = img.closest('.pd-root') || document.body, queued = false;
-  function name(w) { var l = w.querySelector('.widget-label'); return l ? [l.textContent.trim(), l.title || ''] : ['', '']; }
+#: them, and has no alt text for an ``Image``. This script names them from the visible label,
+#: copies each label's help text into ``aria-description``, and keeps the map's alt text equal
+#: to the hidden ``.pd-map-alt`` text of its legend, which the kernel rewrites with every picture.
+ACCESSIBILITY_JS = """(function () {
+  if (window.puddlesAccessibility) return;  // one observer for every dashboard on the page
+  window.puddlesAccessibility = true;
+  var queued = false;
   function fix() {
     queued = false;
-    root.querySelectorAll('.widget-slider, .widget-hslider').forEach(function (w) {
-      var n = name(w);
-      if (!n[0]) return;
+    document.querySelectorAll('.pd-root .widget-slider, .pd-root .widget-hslider').forEach(function (w) {
+      var l = w.querySelector('.widget-label'), name = l ? l.textContent.trim() : '';
+      if (!name) return;
       w.querySelectorAll('[role=slider]').forEach(function (h) {
-        if (h.getAttribute('aria-label') !== n[0]) h.setAttribute('aria-label', n[0]);
-        if (n[1]) h.setAttribute('aria-description', n[1]);
+        if (h.getAttribute('aria-label') !== name) h.setAttribute('aria-label', name);
+        if (l.title) h.setAttribute('aria-description', l.title);
       });
       var r = w.querySelector('.widget-readout');
-      if (r && r.getAttribute('aria-label') !== n[0] + ' value') r.setAttribute('aria-label', n[0] + ' value');
+      if (r && r.getAttribute('aria-label') !== name + ' value') r.setAttribute('aria-label', name + ' value');
     });
-    root.querySelectorAll('.pd-map-box').forEach(function (b) {
+    document.querySelectorAll('.pd-root .pd-map-box').forEach(function (b) {
       var i = b.querySelector('img.pd-map'), a = b.querySelector('.pd-map-alt'), t = a ? a.textContent : '';
       if (i && i.alt !== t) i.alt = t;
     });
   }
   new MutationObserver(function () { if (!queued) { queued = true; requestAnimationFrame(fix); } })
-    .observe(root, {subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ['title']});
+    .observe(document.body, {subtree: true, childList: true, characterData: true, attributes: true,
+                             attributeFilter: ['title']});
   fix();
-})(this)">"""
+})();"""
+
+
+def accessibility_script() -> widgets.Output:
+    """An invisible widget that runs :data:`ACCESSIBILITY_JS` in the page (a JavaScript output of an
+    ``Output`` widget runs in Jupyter and in Voila alike; scripts in ``HTML`` values never do)."""
+    out = widgets.Output(layout=widgets.Layout(width="0px", height="0px", overflow="hidden"))
+    out.outputs = ({"output_type": "display_data", "data": {"application/javascript": ACCESSIBILITY_JS},
+                    "metadata": {}},)
+    return out
