@@ -17,7 +17,7 @@ Three colourings:
   keeps its highlight.
 * **weakest links** - the bond states, with the minimum cut of the critical-current
   max-flow (the bonds that limit Ic, :meth:`puddles.network.Network.weakest_links`)
-  drawn as bold yellow marks on top.
+  drawn as bold pink marks (outlined) on top.
 """
 
 from __future__ import annotations
