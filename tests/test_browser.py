@@ -659,6 +659,7 @@ def test_help_texts_names_and_readable_plots(dashboard_page):
     page, errors, _ = dashboard_page
     page.set_viewport_size(VIEWPORT)
     _show_tab(page, "Network", ".pd-rt")
+    _choose_scenario(page, "percolating, long tail")  # Tp at 6.1 K: its label shows
     # Hover help on every control: the slider labels carry it (and the handles, for screen readers).
     for cls in ("pd-sigma", "pd-tc_mean", "pd-t", "pd-w", "pd-w2", "pd-diameter"):
         assert len(page.locator(f".{cls} .widget-label").get_attribute("title") or "") > 20, cls

@@ -213,8 +213,8 @@ class FitPanel:
         fit_box = labelled(self.fig, x_label="", y_label="R (Ω)", width=570, height=360)
         self.y_label = fit_box.children[0]
         resid_box = labelled(self.resid_fig, x_label="T (K)", y_label="data − fit", width=570, height=190)
-        plots = widgets.VBox([fit_box, resid_box], layout=widgets.Layout(width="580px", max_width="100%"))
-        side = widgets.VBox([self.params_html, self.downloads], layout=widgets.Layout(width="340px", max_width="100%"))
+        plots = widgets.VBox([fit_box, resid_box], layout=widgets.Layout(width="580px"))
+        side = widgets.VBox([self.params_html, self.downloads], layout=widgets.Layout(width="340px"))
         # PNG / SVG of the fit on screen (or of the series' four panels), drawn by matplotlib.
         self.export = ExportButtons(self._fit_figure, "puddles-fit", self._status, what="the fit with its residuals")
         results = widgets.HBox([plots, side])

@@ -81,7 +81,7 @@ CSS = """
 .pd-root .pd-tabs > .widget-tab-contents, .pd-root .pd-tabs > .lm-TabPanel-stackedPanel { padding: 6px 4px; }
 .pd-root .pd-labelled { flex: 0 1 auto; }
 .pd-root .pd-series .widget-hbox { flex-wrap: wrap; }
-.pd-root .pd-series .bqplot.figure, .pd-root .pd-fit .widget-html { max-width: 100%; }
+.pd-root .pd-series .bqplot.figure, .pd-root .pd-fit .widget-html { max-width: calc(100% - 4px); }
 /* Back row: tick labels 14 px in full contrast. */
 .pd-root .bqplot .tick text { font-size: 14px !important; fill: #000 !important; opacity: 1 !important; }
 .pd-root .bqplot .axis .domain { stroke: #333; }
