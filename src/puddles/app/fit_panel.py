@@ -251,9 +251,7 @@ class FitPanel:
                                         default_size=14)
         self.zero_line = bq.Lines(x=empty, y=empty, scales={"x": xs, "y": yr}, colors=["#777777"],
                                   line_style="dashed")
-        # Five ticks before a fit (bqplot spreads num_ticks evenly: 0, 0.25, ... on the empty 0..1
-        # domain); 14 px labels would run into each other at the default count on 190 px.
-        self.resid_axis = bq.Axis(scale=yr, side="left", label="", grid_lines="dashed", tick_format=".3~g", num_ticks=5)
+        self.resid_axis = bq.Axis(scale=yr, side="left", label="", grid_lines="dashed", tick_format=".3~g")
         self.resid_fig = bq.Figure(
             marks=[self.zero_line, self.residual_mark],
             axes=[bq.Axis(scale=xs, label="", grid_lines="dashed"), self.resid_axis],
@@ -602,8 +600,10 @@ class FitPanel:
             self.fit_mark.x, self.fit_mark.y = empty, empty
             self.band_mark.x, self.band_mark.y = empty, np.zeros((2, 0))
             self.residual_mark.x, self.residual_mark.y = empty, empty
-            self.resid_scale.min = self.resid_scale.max = None
-            self.resid_axis.tick_values = None
+            # No residuals yet: a symmetric placeholder range with round ticks (auto ticks of an
+            # empty plot are uneven, and too many for 14 px labels on 190 px).
+            self.resid_scale.min, self.resid_scale.max = -1.0, 1.0
+            self.resid_axis.tick_values = np.array([-1.0, -0.5, 0.0, 0.5, 1.0])
             self.zero_line.x, self.zero_line.y = empty, empty
             self.params_html.value = '<div class="pd-small">Load data and press <b>Fit</b>.</div>'
             self.downloads.value = ""

@@ -152,7 +152,12 @@ CSS = """
 .pd-root .pd-export-bar { flex-wrap: wrap; }
 @media (max-width: 500px) {
   .pd-header { font-size: 13px; }
-  .pd-root .pd-tabs.widget-tab > .lm-TabBar .lm-TabBar-tab { font-size: 12px; padding: 0 4px; }
+  .pd-root .pd-tabs.widget-tab > .lm-TabBar { min-height: 36px; }
+  .pd-root .pd-tabs.widget-tab > .lm-TabBar .lm-TabBar-content { height: auto; align-items: stretch; }
+  .pd-root .pd-tabs.widget-tab > .lm-TabBar .lm-TabBar-tab { font-size: 12px; padding: 0 4px; height: auto;
+    min-height: 34px; line-height: 15px; }
+  .pd-root .pd-tabs.widget-tab > .lm-TabBar .lm-TabBar-tabLabel { white-space: normal; align-self: center;
+    line-height: 15px; }
   .pd-root .pd-map-mode .widget-toggle-button, .pd-root .pd-lower .widget-toggle-button {
     width: auto !important; flex: 1 1 auto; padding: 0 6px; }
   .pd-root .pd-map-mode > div, .pd-root .pd-lower > div { max-width: 100%; }
