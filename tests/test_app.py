@@ -956,3 +956,6 @@ def test_export_buttons_draw_the_views_on_screen_without_a_solve(dash):
     labels = [t.get_text() for legend in fig.legends for t in legend.get_texts()]
     assert any("seed=1" in t for t in labels) and any("T = 7.00" in t.replace("$", "") for t in labels)
     dash.controls.clear_button.click()
+    dash.controls.map_mode.value = "currents"  # exported as bond states, and the file says so
+    assert "the map showed currents" in dash._map_figure().axes[0].get_title(loc="left")
+    dash.controls.map_mode.value = "states"

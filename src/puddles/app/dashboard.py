@@ -663,7 +663,11 @@ class Dashboard:
 
         entry, state, _ro = self._on_screen()
         states = entry.net.bond_states(state.T, state.params.tc_mean, state.params.sigma)
-        return plot.plot_cluster(states, mode="states")
+        fig = plot.plot_cluster(states, mode="states")
+        if state.map_mode != "states":  # say which picture this is
+            ax = fig.axes[0]
+            ax.set_title(f"{ax.get_title(loc='left')}: bond states (the map showed {state.map_mode})", loc="left")
+        return fig
 
     def _mu_figure(self):
         """mu(n) and kappa^-1(n) of the Thermodynamics tab's film, marked at the density of w."""
