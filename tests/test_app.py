@@ -320,9 +320,9 @@ def test_pins(dash):
 
 
 # -- thermodynamics ----------------------------------------------------------------------
-def _mu_from_marks(panel):
-    stable = np.asarray(panel.mu_stable.y, dtype=float)
-    unstable = np.asarray(panel.mu_unstable.y, dtype=float)
+def _mu_from_marks(plot):
+    stable = np.asarray(plot.stable.y, dtype=float)
+    unstable = np.asarray(plot.unstable.y, dtype=float)
     return np.where(np.isnan(stable), unstable, stable)
 
 
@@ -332,14 +332,16 @@ def test_thermo_marks_equal_engine(dash, preset):
     panel.preset.value = preset
     p = thermo.ThermoParams.preset(preset)
     assert panel.params == p
-    n = np.asarray(panel.mu_stable.x)
-    np.testing.assert_array_equal(_mu_from_marks(panel), thermo.chemical_potential(n, p))
-    np.testing.assert_array_equal(panel.kappa_line.y, thermo.inverse_compressibility(n, p))
-    kappa = thermo.inverse_compressibility(n, p)
-    assert np.isnan(np.asarray(panel.mu_stable.y)[kappa < 0]).all()  # unstable part only dashed
     res = thermo.maxwell_construction(p)
-    assert list(panel.maxwell.x) == [res.n1, res.n2] and list(panel.maxwell.y) == [res.mu_star] * 2
-    assert panel.shade_mu.visible and max(panel.shade_mu.x) == pytest.approx(res.spinodal.max())
+    kappa = None
+    for plot in (panel.mu_plot, panel.compact):  # the Thermodynamics tab's and the Network tab's mu(n)
+        n = np.asarray(plot.stable.x)
+        np.testing.assert_array_equal(_mu_from_marks(plot), thermo.chemical_potential(n, p))
+        kappa = thermo.inverse_compressibility(n, p)
+        assert np.isnan(np.asarray(plot.stable.y)[kappa < 0]).all()  # unstable part only dashed
+        assert list(plot.maxwell.x) == [res.n1, res.n2] and list(plot.maxwell.y) == [res.mu_star] * 2
+        assert plot.shade.visible and max(plot.shade.x) == pytest.approx(res.spinodal.max())
+    np.testing.assert_array_equal(panel.kappa_line.y, kappa)
     assert panel.fraction == pytest.approx(thermo.high_density_fraction(panel.density.value, p))
     panel.preset.value = "fig6-green"
 
@@ -347,15 +349,21 @@ def test_thermo_marks_equal_engine(dash, preset):
 def test_thermo_preset_changes_mu_and_bad_params_keep_plots(dash):
     panel = dash.thermo
     panel.preset.value = "fig6-green"
-    green = _mu_from_marks(panel)
+    green = _mu_from_marks(panel.mu_plot)
     panel.preset.value = "fig6-red"
-    assert not np.array_equal(green, _mu_from_marks(panel))
-    red = _mu_from_marks(panel)
+    assert not np.array_equal(green, _mu_from_marks(panel.mu_plot))
+    red = _mu_from_marks(panel.mu_plot)
     panel.B.value = 0.0  # nothing stops the collapse: the Maxwell construction must fail
     assert dash.status.level == "error" and "thermodynamics" in dash.status.message
-    np.testing.assert_array_equal(_mu_from_marks(panel), red)
+    np.testing.assert_array_equal(_mu_from_marks(panel.mu_plot), red)
+    np.testing.assert_array_equal(_mu_from_marks(panel.compact), red)
+    dash.controls.w.value = 0.5  # the network side keeps working; the mu(n) marker says why it is gone
+    assert _params(dash).w == 0.5 and dash.status.level == "info"
+    assert not panel.compact.marker.visible and "pd-warn" in panel.weight_note.value
     assert panel.preset.value == "custom"
     panel.preset.value = "fig6-green"
+    assert panel.compact.marker.visible
+    dash.apply_scenario("percolating, long tail")
 
 
 def test_density_sets_w_with_clamp_note(dash):
@@ -364,7 +372,6 @@ def test_density_sets_w_with_clamp_note(dash):
     res = thermo.maxwell_construction(panel.params)
     panel.drive_w.value = True
     try:
-        assert dash.controls.w.disabled
         # Inside the window, above w_skeleton: w = x.
         n_mid = res.n1 + 0.6 * (res.n2 - res.n1)
         panel.density.value = round(n_mid, 3)
@@ -379,7 +386,124 @@ def test_density_sets_w_with_clamp_note(dash):
         assert "clamped" in dash.controls.w_note.value
     finally:
         panel.drive_w.value = False
-    assert not dash.controls.w.disabled and dash.controls.w_note.value == ""
+    assert dash.controls.w_note.value == ""
+    dash.apply_scenario("percolating, long tail")
+
+
+def _compact_marker(d):
+    m = d.thermo.compact.marker
+    return float(m.x[0]) if m.visible else None
+
+
+def test_w_moves_the_density_marker_of_the_network_tab(dash):
+    """The compact mu(n) marks the density w implies (inverse lever rule), on the Maxwell line."""
+    panel = dash.thermo
+    panel.preset.value = "fig6-green"
+    res = thermo.maxwell_construction(panel.params)
+    density_before = panel.density.value
+    for w in (0.45, 0.6, 0.8):
+        dash.controls.w.value = w
+        n = _compact_marker(dash)
+        assert n == pytest.approx(res.n1 + w * (res.n2 - res.n1), rel=1e-12)
+        assert list(panel.compact.marker.y) == [res.mu_star]
+        assert thermo.high_density_fraction(n, panel.params) == pytest.approx(w, abs=1e-12)
+        assert f"w = {w:.3f}" in panel.weight_note.value
+    assert panel.density.value == density_before  # without the link the Thermodynamics tab keeps its density
+    # New thermodynamic parameters move the marker with the window.
+    panel.preset.value = "fig6-red"
+    red = thermo.maxwell_construction(panel.params)
+    assert _compact_marker(dash) == pytest.approx(red.n1 + 0.8 * (red.n2 - red.n1), rel=1e-12)
+    # Without coexistence no density sets w: the marker hides and the note says so.
+    panel.gamma.value = 0.0
+    assert not thermo.maxwell_construction(panel.params).coexists
+    assert _compact_marker(dash) is None and "no phase coexistence" in panel.weight_note.value
+    panel.preset.value = "fig6-green"
+    dash.apply_scenario("percolating, long tail")
+    assert _compact_marker(dash) == pytest.approx(res.n1 + 0.45 * (res.n2 - res.n1), rel=1e-12)
+
+
+def _count_builds(d, monkeypatch):
+    calls = []
+    original = d._build_job
+
+    def counting(target, *args, **kwargs):
+        calls.append(target)
+        return original(target, *args, **kwargs)
+
+    monkeypatch.setattr(d, "_build_job", counting)
+    return calls
+
+
+def test_density_sets_w_both_ways_without_loops_or_extra_builds(dash, monkeypatch):
+    panel = dash.thermo
+    panel.preset.value = "fig6-green"
+    res = thermo.maxwell_construction(panel.params)
+    builds = _count_builds(dash, monkeypatch)
+    panel.drive_w.value = True
+    try:
+        builds.clear()
+        # density -> w: one build, w = x, the compact marker follows the new w.
+        panel.density.value = round(res.n1 + 0.7 * (res.n2 - res.n1), 3)
+        x = thermo.high_density_fraction(panel.density.value, panel.params)
+        assert dash.controls.w.value == pytest.approx(round(x, 4)) and len(builds) == 1
+        assert _compact_marker(dash) == pytest.approx(res.n1 + dash.controls.w.value * (res.n2 - res.n1))
+        # A density move that leaves w where it is builds nothing: two densities whose fraction is
+        # below w_skeleton both give w = w_skeleton (clamped).
+        panel.density.value = round(res.n1 + 0.05 * (res.n2 - res.n1), 3)
+        assert dash.controls.w.value == w_floor(dash.entry.net.w_skeleton)
+        builds.clear()
+        panel.density.value = round(res.n1 + 0.15 * (res.n2 - res.n1), 3)
+        assert builds == [] and dash.controls.w.value == w_floor(dash.entry.net.w_skeleton)
+        # w -> density: the density slider (and both markers) follow, with exactly one build and no echo.
+        builds.clear()
+        dash.controls.w.value = 0.55
+        n_w = res.n1 + 0.55 * (res.n2 - res.n1)
+        assert len(builds) == 1 and _params(dash).w == 0.55 and dash.controls.w.value == 0.55
+        assert panel.density.value == pytest.approx(n_w, abs=0.0005)  # on the density slider's 0.001 grid
+        assert list(panel.mu_plot.marker.x) == [panel.density.value]
+        assert _compact_marker(dash) == pytest.approx(n_w, rel=1e-12)
+        assert "follows w = 0.550" in panel.w_note.value and "linked to the density" in dash.controls.w_note.value
+    finally:
+        panel.drive_w.value = False
+    dash.apply_scenario("percolating, long tail")
+
+
+def test_every_control_and_readout_explains_itself(dash):
+    from puddles.app.help import GLOSSARY, HELP
+
+    c = dash.controls
+    described = [c.scenario, c.sigma, c.tc_mean, c.T, c.w, c.w2, c.diameter, c.n, c.seed, c.new_button, c.pin_button,
+                 c.clear_button, c.map_mode, dash.help_button, dash.thermo.preset, dash.thermo.gamma, dash.thermo.B,
+                 dash.thermo.W, dash.thermo.A, dash.thermo.nu0, dash.thermo.density, dash.thermo.drive_w]
+    for widget in described:
+        assert widget.tooltip and len(widget.tooltip) > 20, widget
+    assert len(c.map_mode.tooltips) == len(c.map_mode.options) and all(c.map_mode.tooltips)
+    # No widget is left with tooltip None (ipywidgets would show "null").
+    stack, seen = [dash.widget], 0
+    while stack:
+        w = stack.pop()
+        seen += 1
+        assert getattr(w, "tooltip", "") is not None, w
+        stack.extend(getattr(w, "children", ()))
+    assert seen > 50
+    # Readouts carry their help on hover; w2's help says how it relates to the paper's broken fraction.
+    for key in ("tp", "t_half", "plateau", "spanning"):
+        assert f'title="{html.escape(HELP[key])}"' in dash.readouts.value
+    assert "skeleton_broken_fraction" in HELP["w2"] and "of the skeleton" in c.summary.value
+    # The glossary covers every term the issue names.
+    terms = [t for t, _ in GLOSSARY]
+    for term in ("σ", "T̄<sub>c</sub>", "w", "w2", "D", "N", "seed", "T<sub>p</sub>", "spanning",
+                 "R(T→0)/R<sub>N</sub>", "map modes", "pins"):
+        assert term in terms
+    dash.help_button.value = True
+    assert dash.glossary.layout.display == "block" and "broken" in dash.glossary.value
+    dash.help_button.value = False
+    assert dash.glossary.layout.display == "none"
+    # A scenario shows its note; the map says where the current goes and what it shows.
+    dash.controls.scenario.value = "geometry-driven loss (ZrNCl-like)"
+    assert "few connections" in c.scenario_note.value
+    assert "T = " in dash.cluster_map.alt and "100 x 100" in dash.cluster_map.alt and "bond states" in dash.cluster_map.alt
+    assert "left lead (V)" in dash.cluster_map.alt and html.escape(dash.cluster_map.alt) in dash.cluster_map.legend.value
     dash.apply_scenario("percolating, long tail")
 
 
@@ -816,3 +940,22 @@ def test_one_bond_colour_rule_for_the_dashboard_and_the_teaching_widgets():
     states = render_states(30, kind, sc, np.zeros_like(sc))
     kinds = teaching.bond_rgb(kind, 30, teaching.KIND_PALETTE, priority=teaching.KIND_PRIORITY, fill=teaching.KIND_FILL)
     np.testing.assert_array_equal(kinds, states)
+
+
+def test_export_buttons_draw_the_views_on_screen_without_a_solve(dash):
+    pytest.importorskip("matplotlib")
+    dash.controls.pin_button.click()
+    solves = dash.entry.net.n_solves
+    for key, head in (("rt", b"\x89PNG"), ("map", b"\x89PNG"), ("mu", b"\x89PNG")):
+        content = dash.exports[key].export("png")
+        assert content is not None and content.startswith(head) and len(content) > 5000, key
+        assert dash.status.level == "info" and "saved puddles-" in dash.status.message
+    assert dash.exports["rt"].export("svg").startswith(b"<?xml")
+    assert dash.entry.net.n_solves == solves  # built from the state on screen
+    fig = dash._rt_figure()
+    labels = [t.get_text() for legend in fig.legends for t in legend.get_texts()]
+    assert any("seed=1" in t for t in labels) and any("T = 7.00" in t.replace("$", "") for t in labels)
+    dash.controls.clear_button.click()
+    dash.controls.map_mode.value = "currents"  # exported as bond states, and the file says so
+    assert "the map showed currents" in dash._map_figure().axes[0].get_title(loc="left")
+    dash.controls.map_mode.value = "states"

@@ -188,15 +188,22 @@ def test_page_renders_three_plots_without_errors(dashboard_page):
     assert _path(page, ".pd-rt")
     assert page.locator(".pd-status").inner_text().strip()
     _show_tab(page, "Network", ".pd-rt")
-    # The Ic / rho_s panel under R(T) gets its curves from a background job.
+    # One page, no scrolling at 1280 x 800: R(T), mu(n) and the map with its legend, down to the status line.
+    for sel in (".pd-rt", ".pd-mu-compact", ".pd-map-box", ".pd-status"):
+        box = page.locator(sel).bounding_box()
+        assert box["x"] + box["width"] <= VIEWPORT["width"] and box["y"] + box["height"] <= VIEWPORT["height"], sel
+    _shot(page, "dashboard-network.png")
+    # The Ic / rho_s panel in place of mu(n) gets its curves from a background job; it fits the page too.
+    page.get_by_role("button", name="Ic and ρs").click()
     page.wait_for_function(
-        "() => document.querySelector('.pd-superfluid-box .pd-readouts').innerText.includes('at T = 7.00 K')",
+        "() => { const r = document.querySelector('.pd-superfluid-box .pd-readouts');"
+        " return r && r.innerText.includes('at T = 7.00 K'); }",
         timeout=UPDATE_MS,
     )
-    # One page, no scrolling at 1280 x 800 (with the panel's readouts in).
-    width, height = page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.scrollHeight]")
-    assert width <= VIEWPORT["width"] and height <= VIEWPORT["height"]
-    _shot(page, "dashboard-network.png")
+    box = page.locator(".pd-superfluid-box").bounding_box()
+    assert box["y"] + box["height"] <= VIEWPORT["height"]
+    _shot(page, "dashboard-network-superfluid.png")
+    page.get_by_role("button", name="μ(n): density of w").click()
     # Map mode "weakest links" below Tp: the minimum cut is marked on the map and counted in its legend.
     before = _map_src(page)
     _set_slider(page, "pd-t", "5.00")
@@ -308,7 +315,7 @@ def test_thermo_tick_labels_follow_the_data(dashboard_page):
     _show_tab(page, "Thermodynamics", ".pd-kappa")
     for gamma in ("0.00", "1.75", "0.60"):  # the default is 1.75: 0 -> 1.75 is the reported case
         before = page.evaluate(ALL_PATHS_JS, ".pd-kappa")
-        _set_slider(page, "pd-gamma", gamma)
+        _set_slider(page, "pd-thermo-gamma", gamma)
         _wait_change(page, ALL_PATHS_JS, ".pd-kappa", before)
         page.wait_for_timeout(500)  # let every axis message arrive (the bug was a late format)
         for fig in (".pd-kappa", ".pd-mu"):
@@ -322,7 +329,7 @@ def test_thermo_tick_labels_follow_the_data(dashboard_page):
 
 
 PLATEAU_VISIBLE_JS = """() => Array.from(document.querySelectorAll('.pd-rt text'))
-  .filter(t => t.textContent.startsWith('R(0)/R_N') && t.getClientRects().length > 0
+  .filter(t => t.textContent.startsWith('plateau') && t.getClientRects().length > 0
     && getComputedStyle(t).visibility !== 'hidden' && getComputedStyle(t).opacity !== '0').length"""
 
 
@@ -342,6 +349,8 @@ def test_plateau_line_only_where_there_is_one_and_scenario_note(dashboard_page):
     _choose_scenario(page, "geometry-driven loss (ZrNCl-like)")
     page.wait_for_function(PLATEAU_VISIBLE_JS, timeout=UPDATE_MS)
     assert "few connections" in page.locator(".pd-scenario-note").inner_text()
+    _assert_label_clear(page, ".pd-rt", "plateau")
+    _shot(page, "dashboard-zrncl-plateau.png")
     _choose_scenario(page, "Tc-driven loss (MoS2/TiSe2-like)")
     page.wait_for_function(f"() => !({PLATEAU_VISIBLE_JS})()", timeout=UPDATE_MS)
     assert "no plateau" in page.locator(".pd-scenario-note").inner_text()
@@ -523,4 +532,256 @@ def test_a_series_fits_in_the_background_and_shows_four_panels(dashboard_page, t
     panels = page.locator(".pd-fit .bqplot.figure")
     assert panels.count() >= 4
     _shot(page, "dashboard-fit-series.png")
+    assert not errors, errors
+
+
+# -- issue 16: explain itself, readable from the back row, any screen ---------------------------
+#: Viewports of the layout test: the lecture-hall projector, a laptop, a large screen, a phone.
+SCREENS = {"1280x800": (1280, 800), "1024x768": (1024, 768), "1920x1080": (1920, 1080), "phone": (390, 844)}
+TABS = (("Network and transport", ".pd-rt", "network"), ("Thermodynamics", ".pd-mu", "thermo"),
+        ("Fit your data", ".pd-fit", "fit"))
+
+OVERFLOW_JS = """() => {
+  const vw = window.innerWidth, cut = [], scrolling = [];
+  for (const f of document.querySelectorAll('.bqplot.figure, img.pd-map')) {
+    if (f.offsetParent === null) continue;  // in a hidden tab
+    const r = f.getBoundingClientRect(), svg = f.querySelector('svg'), s = svg ? svg.getBoundingClientRect() : r;
+    if (r.left < -1 || r.right > vw + 1 || s.left < -1 || s.right > vw + 1)
+      cut.push([(f.className.baseVal ?? f.className).toString().slice(-30), Math.round(r.left), Math.round(r.right)]);
+  }
+  for (const e of document.querySelectorAll('.pd-root *')) {
+    const cs = getComputedStyle(e);
+    if (e.offsetParent !== null && ['auto', 'scroll'].includes(cs.overflowX) && e.scrollWidth > e.clientWidth + 1)
+      scrolling.push([(e.className.baseVal ?? e.className).toString().slice(-50), e.scrollWidth, e.clientWidth]);
+  }
+  return {cut, scrolling, scrollWidth: document.documentElement.scrollWidth, vw};
+}"""
+
+
+def _show_tab_at(page, title: str, figure: str) -> None:
+    """Show a tab and let its figures take the page's width (bqplot re-measures after a resize)."""
+    page.locator(".lm-TabBar-tab", has_text=title).click()
+    page.wait_for_function(
+        "(sel) => { const f = document.querySelector(sel); return f && getComputedStyle(f).visibility === 'visible'; }",
+        arg=figure, timeout=UPDATE_MS,
+    )
+    page.evaluate("() => document.querySelectorAll('.bqplot.figure').forEach(f => f.offsetParent && f.scrollIntoView())")
+    page.evaluate("() => document.querySelector('.pd-root').scrollIntoView()")
+    page.wait_for_timeout(1200)
+
+
+def test_every_screen_from_a_phone_to_1920_without_horizontal_scrolling(browser, voila_url):
+    """One page resized through the screens: at each, every tab's figures lie inside the viewport and
+    nothing scrolls sideways (the columns wrap, the plots narrow); screenshots of every tab."""
+    url, _ = voila_url
+    page, errors, _ = _open(browser, url)
+    try:
+        for screen, (width, height) in SCREENS.items():
+            page.set_viewport_size({"width": width, "height": height})
+            for title, figure, name in TABS:
+                _show_tab_at(page, title, figure)
+                found = page.evaluate(OVERFLOW_JS)
+                assert found["scrollWidth"] <= width and not found["cut"] and not found["scrolling"], (screen, name, found)
+                _shot(page, f"screen-{screen}-{name}.png")
+            _show_tab(page, "Network", ".pd-rt")
+        # On a phone the controls and R(T) stay usable: R(T) at least 300 px wide, the sigma slider
+        # still redraws it.
+        page.set_viewport_size({"width": 390, "height": 844})
+        _show_tab_at(page, "Network", ".pd-rt")
+        assert page.evaluate("() => document.querySelector('.pd-rt').getBoundingClientRect().width") >= 300
+        before = _path(page, ".pd-rt")
+        _set_slider(page, "pd-sigma", "1.70")
+        _wait_change(page, LIVE_PATH_JS, ".pd-rt", before)
+        page.locator(".pd-rt").scroll_into_view_if_needed()
+        _shot(page, "screen-phone-network-rt.png")
+        assert not errors, errors
+    finally:
+        page.close()
+
+
+AX_ROLES = {"slider", "button", "textbox", "combobox", "checkbox", "spinbutton", "togglebutton", "radio", "tab",
+            "listbox", "menulistpopup"}
+
+
+def _unnamed_controls(page) -> tuple[list, dict]:
+    """Interactive nodes of the accessibility tree (as a screen reader gets it) without a name, and
+    how many of each role were checked."""
+    cdp = page.context.new_cdp_session(page)
+    try:
+        nodes = cdp.send("Accessibility.getFullAXTree")["nodes"]
+    finally:
+        cdp.detach()
+    out, checked = [], {}
+    for node in nodes:
+        role = node.get("role", {}).get("value")
+        if node.get("ignored") or role not in AX_ROLES:
+            continue
+        checked[role] = checked.get(role, 0) + 1
+        if not str(node.get("name", {}).get("value", "")).strip():
+            out.append((role, node.get("backendDOMNodeId")))
+    return out, checked
+
+
+TICK_STYLE_JS = """() => Array.from(document.querySelectorAll('.bqplot.figure')).filter(f => f.offsetParent !== null)
+  .flatMap(f => Array.from(f.querySelectorAll('.tick text')).filter(t => t.textContent.trim())
+  .map(t => { const cs = getComputedStyle(t); return [parseFloat(cs.fontSize), cs.fill, cs.opacity]; }))"""
+
+#: SVG text of the figures: what bqplot typesets itself (must hold no "R_N" or "R / R").
+SVG_TEXT_JS = """() => Array.from(document.querySelectorAll('.bqplot.figure text')).map(t => t.textContent)"""
+
+LABEL_CLEAR_JS = """([sel, start]) => {
+  const fig = document.querySelector(sel);
+  const label = Array.from(fig.querySelectorAll('text')).find(t => t.textContent.startsWith(start)
+    && t.getClientRects().length && getComputedStyle(t).visibility !== 'hidden' && getComputedStyle(t).opacity !== '0');
+  if (!label) return null;
+  const L = label.getBoundingClientRect(), S = fig.querySelector('svg').getBoundingClientRect();
+  const inside = L.left >= S.left && L.right <= S.right && L.top >= S.top && L.bottom <= S.bottom;
+  let hits = 0;
+  for (const p of fig.querySelectorAll('path.line')) {
+    if (getComputedStyle(p).stroke !== 'rgb(8, 48, 107)') continue;  // the curves: live R(T), mu(n)
+    const m = p.getScreenCTM(), n = p.getTotalLength();
+    for (let i = 0; i <= 800; i++) {
+      const q = p.getPointAtLength(n * i / 800), x = m.a * q.x + m.c * q.y + m.e, y = m.b * q.x + m.d * q.y + m.f;
+      if (x > L.left && x < L.right && y > L.top && y < L.bottom) hits++;
+    }
+  }
+  return [inside, hits];
+}"""
+
+
+def _assert_label_clear(page, figure: str, start: str) -> None:
+    """The label starting with ``start`` is shown whole inside the figure and on no curve."""
+    found = page.evaluate(LABEL_CLEAR_JS, [figure, start])
+    assert found == [True, 0], (figure, start, found)
+
+
+def test_help_texts_names_and_readable_plots(dashboard_page):
+    page, errors, _ = dashboard_page
+    page.set_viewport_size(VIEWPORT)
+    _show_tab(page, "Network", ".pd-rt")
+    _choose_scenario(page, "percolating, long tail")  # Tp at 6.1 K: its label shows
+    # Hover help on every control: the slider labels carry it (and the handles, for screen readers).
+    for cls in ("pd-sigma", "pd-tc_mean", "pd-t", "pd-w", "pd-w2", "pd-diameter"):
+        assert len(page.locator(f".{cls} .widget-label").get_attribute("title") or "") > 20, cls
+        assert page.locator(f".{cls} [role=slider]").get_attribute("aria-label"), cls
+    assert "broken filament" in page.locator(".pd-w2 .widget-label").get_attribute("title")
+    for text in ("Tp", "R(T→0)", "spanning"):
+        assert page.locator(f".pd-rt-readouts span[title*='{text}']").count() >= 1, text
+    # Accessible names and no "null" tooltip, on every tab.
+    for title, figure, _name in TABS:
+        _show_tab_at(page, title, figure)
+        assert page.locator('[title="null"]').count() == 0, title
+        unnamed, checked = _unnamed_controls(page)
+        assert not unnamed and checked.get("slider", 0) >= 3 and sum(checked.values()) >= 10, (title, unnamed, checked)
+    _show_tab_at(page, "Network", ".pd-rt")
+    page.get_by_role("slider", name="σ (K)").focus()
+    page.get_by_role("button", name="pin curve").wait_for()
+    # The "?" glossary.
+    page.get_by_role("button", name="? help").click()
+    page.wait_for_function("() => getComputedStyle(document.querySelector('.pd-glossary')).display !== 'none'")
+    glossary = page.locator(".pd-glossary").inner_text()
+    for term in ("σ", "w2", "fraction of broken filament", "seed", "spanning", "R(T→0)/RN", "map modes", "pins"):
+        assert term in glossary, term
+    _shot(page, "help-glossary-1280x800.png")
+    page.get_by_role("button", name="? help").click()
+    # The map: leads V (left) and 0 (right), the current's direction, alt text that says what it shows.
+    img = page.locator("img.pd-map").bounding_box()
+    v, ground = page.locator(".pd-lead", has_text="V").bounding_box(), page.locator(".pd-lead", has_text="0").bounding_box()
+    assert v["x"] + v["width"] <= img["x"] + 1 and ground["x"] >= img["x"] + img["width"] - 1
+    assert "⟶" in page.locator(".pd-current").inner_text()
+    page.wait_for_function("() => document.querySelector('img.pd-map').alt.includes('T = ')")
+    alt = page.locator("img.pd-map").get_attribute("alt")
+    assert "100 x 100" in alt and "bond states" in alt, alt
+    page.locator(".pd-map-box").screenshot(path=str(ARTIFACTS / "map-leads-legend.png"))
+    # Back row: 14 px ticks in black; axis labels typeset in HTML (R/R_N with a subscript), none in SVG.
+    for title, figure, _name in TABS[:2]:
+        _show_tab_at(page, title, figure)
+        ticks = page.evaluate(TICK_STYLE_JS)
+        assert ticks and all(size >= 14 and fill == "rgb(0, 0, 0)" and opacity == "1" for size, fill, opacity in ticks)
+    _show_tab_at(page, "Network", ".pd-rt")
+    # Under R(T): the Ic / rho_s panel instead of mu(n), on the same T axis, same rules.
+    page.get_by_role("button", name="Ic and ρs").click()
+    _show_tab_at(page, "Network", ".pd-superfluid")
+    ticks = page.evaluate(TICK_STYLE_JS)
+    assert ticks and all(size >= 14 for size, _fill, _opacity in ticks)
+    assert page.evaluate(OVERFLOW_JS)["cut"] == []
+    _shot(page, "screen-1280x800-network-superfluid.png")
+    page.get_by_role("button", name="μ(n): density of w").click()
+    _show_tab_at(page, "Network", ".pd-mu-compact")
+    assert not [t for t in page.evaluate(SVG_TEXT_JS) if "R_N" in t or "R / R" in t]
+    assert page.locator(".pd-rt-box .pd-ylabel sub", has_text="N").count() >= 1
+    # In-plot labels whole and off the curves: Tp on R(T), n1 and n2 on mu(n).
+    _assert_label_clear(page, ".pd-rt", "T\u209a")
+    for label in ("n\u2081", "n\u2082"):
+        _assert_label_clear(page, ".pd-mu-compact", label)
+    assert not errors, errors
+
+
+#: x (px) of the density marker (the black diamond) of a mu(n) figure.
+MARKER_X_JS = """(sel) => { const m = Array.from(document.querySelectorAll(sel + ' .dot'))
+  .find(d => getComputedStyle(d).fill === 'rgb(0, 0, 0)');
+  return m ? m.getBoundingClientRect().x : null; }"""
+
+
+def test_w_moves_the_density_marker_and_the_density_moves_w(dashboard_page):
+    page, errors, _ = dashboard_page
+    page.set_viewport_size(VIEWPORT)
+    _show_tab(page, "Network", ".pd-rt")
+    note = page.locator(".pd-weight-note")
+    before = note.inner_text()
+    x0 = page.evaluate(MARKER_X_JS, ".pd-mu-compact")
+    _set_slider(page, "pd-w", "0.700")
+    page.wait_for_function("(b) => document.querySelector('.pd-weight-note').innerText !== b", arg=before,
+                           timeout=UPDATE_MS)
+    assert "w = 0.700" in note.inner_text()
+    page.wait_for_function(f"([sel, x0]) => ({MARKER_X_JS})(sel) > x0 + 20", arg=[".pd-mu-compact", x0],
+                           timeout=UPDATE_MS)
+    # "density sets w" on the Thermodynamics tab: the density slider moves w, and w moves it.
+    _show_tab(page, "Thermodynamics", ".pd-mu")
+    page.locator(".pd-thermo-preset select").select_option(index=1 + list(FIG6_PRESETS.values()).index("fig6-green"))
+    page.locator(".pd-drive-w input").check()
+    _set_slider(page, "pd-density", "0.080")  # x = 0.82 of the green window (0 ... 0.0976)
+    _show_tab(page, "Network", ".pd-rt")
+    page.wait_for_function("() => document.querySelector('.pd-w .widget-readout').innerText.trim() !== '0.700'",
+                           timeout=UPDATE_MS)
+    w = float(page.locator(".pd-w .widget-readout").inner_text())
+    assert 0.75 < w <= 0.82
+    page.wait_for_function("(w) => document.querySelector('.pd-weight-note').innerText.includes(w)",
+                           arg=f"w = {w:.3f}", timeout=UPDATE_MS)
+    _set_slider(page, "pd-w", "0.500")
+    page.wait_for_function("() => document.querySelector('.pd-w-note').innerText.includes('follows w = 0.500')",
+                           timeout=UPDATE_MS)
+    _shot(page, "density-link-network-1280x800.png")
+    _show_tab(page, "Thermodynamics", ".pd-mu")
+    assert page.locator(".pd-density .widget-readout").inner_text().strip() == "0.049"
+    page.locator(".pd-drive-w input").uncheck()
+    _show_tab(page, "Network", ".pd-rt")
+    assert not errors, errors
+
+
+def test_each_view_downloads_as_png_and_svg(dashboard_page, browser):
+    """R(T) with a pin, the map and mu(n) download as non-empty PNG and SVG files built from the
+    state on screen; the R(T) SVG is rendered by the browser for a screenshot."""
+    page, errors, _ = dashboard_page
+    page.set_viewport_size(VIEWPORT)
+    _show_tab(page, "Network", ".pd-rt")
+    page.get_by_role("button", name="pin curve").click()
+    for view, stem in (("rt", "puddles-rt"), ("map", "puddles-cluster-map"), ("mu", "puddles-mu")):
+        for fmt, head in (("png", b"\x89PNG"), ("svg", b"<?xml")):
+            button = page.locator(f".pd-export-{view}").get_by_role("button", name=fmt.upper())
+            with page.expect_download(timeout=UPDATE_MS) as info:
+                button.click()
+            download = info.value
+            assert download.suggested_filename == f"{stem}.{fmt}"
+            content = Path(download.path()).read_bytes()
+            assert content.startswith(head) and len(content) > 5000, (view, fmt, len(content))
+            ARTIFACTS.mkdir(exist_ok=True)
+            (ARTIFACTS / f"dashboard-export-{stem}.{fmt}").write_bytes(content)
+    page.get_by_role("button", name="clear pins").click()
+    svg = browser.new_page(viewport={"width": 1000, "height": 760})
+    try:
+        svg.goto((ARTIFACTS / "dashboard-export-puddles-rt.svg").as_uri())
+        svg.screenshot(path=str(ARTIFACTS / "dashboard-export-rt-svg-rendered.png"))
+    finally:
+        svg.close()
     assert not errors, errors

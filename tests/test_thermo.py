@@ -420,3 +420,39 @@ def test_weight_from_fraction_clamps_to_skeleton():
         weight_from_fraction(1.5, 0.28)
     with pytest.raises(ValueError, match="w_skeleton"):
         weight_from_fraction(0.5, float("nan"))
+
+
+@pytest.mark.parametrize("preset", ["fig6-green", "fig6-blue", "fig6-red"])
+def test_density_from_weight_inverts_the_lever_rule_and_the_weight_map(preset):
+    from puddles.thermo import density_from_weight, weight_from_fraction
+
+    p = ThermoParams.preset(preset)
+    res = maxwell_construction(p)
+    wsk, wmax = 0.27, 0.93
+    for w in np.linspace(wsk, wmax, 13):
+        n = density_from_weight(w, p, wsk, wmax)
+        assert res.n1 <= n <= res.n2
+        # Round trip through the forward maps (density -> lever fraction -> weight).
+        back, clamped = weight_from_fraction(high_density_fraction(n, p), wsk, wmax)
+        assert back == pytest.approx(w, abs=1e-12) and not clamped
+    # Limits: the window's ends for w = 0 and w = 1 (no skeleton, no ceiling).
+    assert density_from_weight(0.0, p) == pytest.approx(res.n1, abs=1e-15)
+    assert density_from_weight(1.0, p) == pytest.approx(res.n2, rel=1e-15)
+    # Monotone: more weight needs more density.
+    ns = [density_from_weight(w, p) for w in np.linspace(0.0, 1.0, 11)]
+    assert np.all(np.diff(ns) > 0)
+
+
+def test_density_from_weight_refuses_what_no_density_gives():
+    from puddles.thermo import density_from_weight
+
+    p = ThermoParams.preset("fig6-green")
+    for w in (0.2, 0.95, float("nan"), -1.0):
+        with pytest.raises(ValueError, match=r"^w "):
+            density_from_weight(w, p, 0.27, 0.93)
+    with pytest.raises(ValueError, match="w_max"):
+        density_from_weight(0.5, p, 0.3, 0.2)
+    stable = ThermoParams(W=1.0, A=1.0, B=10.0, Gamma=0.0, nu0=0.01)
+    assert not maxwell_construction(stable).coexists
+    with pytest.raises(ValueError, match="no phase coexistence"):
+        density_from_weight(0.5, stable)

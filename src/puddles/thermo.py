@@ -55,6 +55,7 @@ from scipy import optimize
 
 __all__ = [
     "weight_from_fraction",
+    "density_from_weight",
     "DEFAULT_N_MAX",
     "PRESETS",
     "ThermoParams",
@@ -911,6 +912,59 @@ def weight_from_fraction(x, w_skeleton: float, w_max: float = 1.0) -> tuple[floa
         raise ValueError(f"w_max must lie in [w_skeleton, 1] = [{w_skeleton}, 1], got {w_max}")
     w = min(max(x, w_skeleton), w_max)
     return w, not math.isclose(w, x, abs_tol=1e-12)
+
+
+def density_from_weight(
+    w, p: ThermoParams, w_skeleton: float = 0.0, w_max: float = 1.0, n_max: float = DEFAULT_N_MAX
+) -> float:
+    """Mean density that sets the weight ``w``: the inverse lever rule.
+
+    Inverts ``weight_from_fraction(high_density_fraction(n, p), w_skeleton, w_max)`` on the
+    range where that map is one to one: ``x = w`` and
+
+        n = n1 + w (n2 - n1)
+
+    inside the coexistence window ``[n1, n2]`` of :func:`maxwell_construction`. At
+    ``w = w_skeleton`` every density with ``x <= w_skeleton`` gives the same weight; the one
+    returned is the largest, ``x = w_skeleton`` (the one that is not clamped).
+
+    Parameters
+    ----------
+    w : float
+        Superconducting weight of the network, in ``[w_skeleton, w_max]``.
+    p : ThermoParams
+        Model parameters; they must give phase coexistence.
+    w_skeleton, w_max : float
+        Limits of the weight, as in :func:`weight_from_fraction`.
+    n_max : float, optional
+        Density range of the Maxwell construction (see :func:`maxwell_construction`).
+
+    Returns
+    -------
+    float
+        Mean electron density in electrons per unit cell, in ``[n1, n2]``.
+
+    Raises
+    ------
+    ValueError
+        If ``w`` is outside ``[w_skeleton, w_max]`` or the limits are invalid, or if the
+        parameters give no coexistence (a homogeneous film: no density sets ``w``).
+    """
+    w = _check_real("w", w, "a weight in [w_skeleton, w_max]")
+    w_skeleton = _check_real("w_skeleton", w_skeleton, "a fraction in [0, 1]")
+    w_max = _check_real("w_max", w_max, "a fraction in [w_skeleton, 1]")
+    if not (0.0 <= w_skeleton <= 1.0):
+        raise ValueError(f"w_skeleton must lie in [0, 1], got {w_skeleton}")
+    if not (w_skeleton <= w_max <= 1.0):
+        raise ValueError(f"w_max must lie in [w_skeleton, 1] = [{w_skeleton}, 1], got {w_max}")
+    if not (w_skeleton <= w <= w_max):
+        raise ValueError(f"w (superconducting weight) must lie in [w_skeleton, w_max] = [{w_skeleton}, {w_max}], got {w}")
+    res = maxwell_construction(p, n_max)
+    if not res.coexists:
+        raise ValueError(
+            "p (thermodynamic parameters) give no phase coexistence (a homogeneous film): no density sets w"
+        )
+    return float(res.n1 + w * (res.n2 - res.n1))
 
 
 def gamma_from_capacitance(C_uF_per_cm2: float, a_cm: float) -> float:

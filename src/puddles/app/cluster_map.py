@@ -17,7 +17,7 @@ Three colourings:
   keeps its highlight.
 * **weakest links** - the bond states, with the minimum cut of the critical-current
   max-flow (the bonds that limit Ic, :meth:`puddles.network.Network.weakest_links`)
-  drawn as bold yellow marks on top.
+  drawn as bold pink marks (outlined) on top.
 """
 
 from __future__ import annotations
@@ -71,6 +71,8 @@ _STATE_PALETTE = [STATE_COLOURS[c] for c in range(len(STATE_COLOURS))]
 
 #: Displayed map size in CSS pixels (the raster is upscaled by an integer factor to at most this).
 MAP_PIXELS = 400
+#: Width (CSS pixels) of each lead marker beside the map.
+LEAD_PX = 14
 
 
 def render_states(n: int, kind: np.ndarray, superconducting: np.ndarray, spanning: np.ndarray) -> np.ndarray:
@@ -146,15 +148,26 @@ def render_weakest_links(
     return rgb
 
 
-def _swatch(colour: str, label: str) -> str:
-    return (
-        f'<span class="pd-swatch"><i style="background:{colour}"></i>{html.escape(label)}</span>'
-    )
+def _swatch(colour: str, label: str, help_text: str = "") -> str:
+    title = f' title="{html.escape(help_text)}"' if help_text else ""
+    return f'<span class="pd-swatch"{title}><i style="background:{colour}"></i>{html.escape(label)}</span>'
+
+
+#: Hover texts of the legend entries of the bond states.
+_STATE_HELP = {
+    C_MATRIX: "metallic matrix: bonds that never superconduct (resistance R_N per bond)",
+    C_FIL_N: "filament bond (DLA skeleton) above its local Tc: normal",
+    C_FIL_S: "filament bond below its local Tc: superconducting",
+    C_PUD_N: "puddle bond above its local Tc: normal",
+    C_PUD_S: "puddle bond below its local Tc: superconducting",
+    C_BROKEN: "broken filament bond: never superconducts (probability w2 where no puddle covers the filament)",
+    C_SPAN: "spanning cluster: superconducting bonds connected from lead V to lead 0 (R = 0)",
+}
 
 
 def _state_legend() -> str:
     order = [C_MATRIX, C_FIL_N, C_FIL_S, C_PUD_N, C_PUD_S, C_BROKEN, C_SPAN]
-    return "".join(_swatch(STATE_COLOURS[c], STATE_LABELS[c]) for c in order)
+    return "".join(_swatch(STATE_COLOURS[c], STATE_LABELS[c], _STATE_HELP[c]) for c in order)
 
 
 def _current_legend(note: str) -> str:
@@ -180,6 +193,8 @@ class ClusterMap:
         Title, image and legend.
     image : ipywidgets.Image
         The PNG; its ``value`` changes whenever the picture does.
+    alt : str
+        What the picture shows, in words (mode, T, N): the image's alt text in the page.
     """
 
     def __init__(self):
@@ -187,11 +202,27 @@ class ClusterMap:
         self.title.add_class("pd-panel-title")
         self.image = widgets.Image(format="png", layout=widgets.Layout(width=f"{MAP_PIXELS}px", height=f"{MAP_PIXELS}px"))
         self.image.add_class("pd-map")
-        self.legend = widgets.HTML(layout=widgets.Layout(width=f"{MAP_PIXELS}px"))
+        self.legend = widgets.HTML(layout=widgets.Layout(max_width=f"{MAP_PIXELS + 2 * LEAD_PX}px"))
         self.legend.add_class("pd-legend")
-        self.widget = widgets.VBox([self.title, self.image, self.legend], layout=widgets.Layout(width=f"{MAP_PIXELS + 10}px"))
+        # The leads: the solver holds the left column at V and the right column at 0.
+        current = widgets.HTML(
+            '<div class="pd-current" title="The current enters at the left lead (potential V) and leaves at '
+            'the right lead (potential 0).">current I: lead V <span class="pd-arrow">⟶</span> lead 0</div>'
+        )
+        current.add_class("pd-current-box")
+        lead_v, lead_0 = (
+            widgets.HTML(f'<div class="pd-lead" title="{text}">{mark}</div>', layout=widgets.Layout(width=f"{LEAD_PX}px"))
+            for mark, text in (("V", "left lead: every node of the left column at potential V"),
+                               ("0", "right lead: every node of the right column at potential 0 (ground)"))
+        )
+        for lead in (lead_v, lead_0):
+            lead.add_class("pd-lead-box")
+        picture = widgets.HBox([lead_v, self.image, lead_0])
+        picture.add_class("pd-map-leads")
+        self.widget = widgets.VBox([self.title, current, picture, self.legend])
         self.widget.add_class("pd-map-box")
         self.rgb: np.ndarray | None = None
+        self.alt = ""
 
     @staticmethod
     def encode(rgb: np.ndarray) -> bytes:
@@ -200,12 +231,15 @@ class ClusterMap:
 
     def show(
         self, rgb: np.ndarray, *, png: bytes | None = None, title: str, subtitle: str = "", mode: str = "states",
-        note: str = "",
+        note: str = "", alt: str = "",
     ) -> None:
         """Display an RGB raster with the legend of ``mode`` ("states", "currents" or "weakest links");
-        ``png`` is its :meth:`encode`, if at hand."""
+        ``png`` is its :meth:`encode`, if at hand; ``alt`` says in words what the picture shows
+        (:attr:`alt`; the page makes it the image's alt text: an ipywidgets Image has none, and a
+        tooltip on it breaks its view in ipywidgets 8.1)."""
         self.rgb = rgb
         self.image.value = self.encode(rgb) if png is None else png
+        self.alt = alt or title
         self.title.value = html.escape(title)
         sub = f'<div class="pd-map-sub">{html.escape(subtitle)}</div>' if subtitle else ""
         if mode == "weakest links":
@@ -213,4 +247,5 @@ class ClusterMap:
             legend += f'<div class="pd-note">{html.escape(note)}</div>' if note else ""
         else:
             legend = _state_legend() if mode == "states" else _current_legend(note)
-        self.legend.value = sub + legend
+        # Hidden: the page's script copies it into the image's alt attribute.
+        self.legend.value = sub + legend + f'<span class="pd-map-alt" hidden>{html.escape(self.alt)}</span>'

@@ -1,9 +1,12 @@
 """The dashboard: sliders that rebuild the network and redraw R(T), the cluster map and mu(n).
 
-Layout (one page, no scrolling at 1280 x 800): three tabs - *Network* (controls, R(T)
-with the Ic / rho_s panel under it on the same T axis, cluster map), *Thermodynamics*
-(mu(n), kappa^-1(n), lever rule; a small R(T) of the current network) and, when
-:mod:`puddles.app.fit_panel` exists, *Fit your data* - and a status line under them.
+Layout (one page, no scrolling at 1280 x 800; the columns wrap on narrower screens, down to
+a 390 px phone): three tabs - *Network* (controls, R(T) with, under it, either mu(n) marking
+the density that w implies or the Ic / rho_s panel on the same T axis, and the cluster map
+between its leads), *Thermodynamics* (mu(n), kappa^-1(n), lever rule; a small R(T) of the
+current network) and, when :mod:`puddles.app.fit_panel` exists, *Fit your data* - and a
+status line under them. Every control has its help text (:mod:`puddles.app.help`) on hover
+and in the "? help" glossary.
 
 Two update paths, because the costs differ by four orders of magnitude:
 
@@ -59,18 +62,23 @@ from puddles.transport import TableCancelled
 
 from .cluster_map import ClusterMap, render_currents, render_states, render_weakest_links
 from .events import Quiet, is_slider_echo
+from .export import ExportButtons
+from .help import HELP, MAP_MODE_HELP, glossary_html, no_null_tooltips
 from .model import AppState, NetworkRequest, TransportModel, tolerances_for
 from .plots import RTPlot, format_readouts
 from .presets import DEFAULT_SCENARIO, N_CHOICES, RANGES, SCENARIOS, T_MAX
 from .runner import LatestRunner
 from .status import StatusLine, describe_error
-from .style import CSS, float_slider
+from .style import CSS, accessibility_script, float_slider
 from .superfluid_panel import SuperfluidPanel
 from .thermo_panel import CUSTOM, ThermoPanel, lever_to_w
 
 __all__ = ["Dashboard", "build_dashboard", "w_floor"]
 
 _W_STEP = RANGES["w"][2]
+#: Largest width (px) of the middle column's plots (R(T), mu(n), Ic / rho_s): with the controls
+#: (336) and the map (428) it fills a 1280 px page; on a narrower one the plots narrow or wrap.
+_MIDDLE_PX = 440
 #: Temperatures of the Ic(T) / rho_s(T) curves (0.25 K apart on the R(T) axis): each one below
 #: Tp costs a max-flow and a linear solve, so the panel uses a coarser grid than R(T)'s 501.
 SUPERFLUID_POINTS = 101
@@ -161,6 +169,11 @@ class Dashboard:
     thermo : puddles.app.thermo_panel.ThermoPanel
     superfluid : puddles.app.superfluid_panel.SuperfluidPanel or None
         The Ic(T) / rho_s(T) panel (None with ``superfluid=False``).
+    lower : ipywidgets.ToggleButtons or None
+        Chooses the panel under R(T): "mu" (``thermo.compact``, mu(n) with the density of w) or
+        "superfluid"; None without the Ic / rho_s panel (mu(n) is then always shown).
+    help_button, glossary : ipywidgets.ToggleButton, ipywidgets.HTML
+        "? help" and the glossary it shows (:mod:`puddles.app.help`).
     runner, superfluid_runner, cursor_runner : puddles.app.runner.LatestRunner
         Background jobs, each latest-wins: network builds; the Ic / rho_s curves of a
         (network, Tc_mean, sigma); what a cursor position needs beyond cached views (the
@@ -199,7 +212,9 @@ class Dashboard:
             self.status.start_heartbeat()  # a dead kernel becomes visible on the page
         self._lock = threading.RLock()
         self._quiet = Quiet()  # true while code (not the user) moves several sliders at once
+        self._density_follows = False  # "density sets w": True when w moved last (the density follows it)
         self.entry = None
+        self.shown_readouts = None  # Tp, plateau, ... of the R(T) curve on screen (for its export)
         self.last_error: BaseException | None = None
         self.timings: dict[str, float] = {}
         if int(n) not in N_CHOICES:
@@ -258,34 +273,62 @@ class Dashboard:
         self.controls.clear_button.add_class("pd-clear")
         self.controls.map_mode = widgets.ToggleButtons(
             options=[("bond states", "states"), ("currents |I|", "currents"), ("weakest links", "weakest links")],
-            value="states", tooltips=["kinds and states of the bonds", "|I| on the normal bonds",
-                                      "bonds that limit the critical current (minimum cut)"],
-            style={"button_width": "128px"}, layout=widgets.Layout(width="400px"),
+            value="states", tooltips=list(MAP_MODE_HELP), style={"button_width": "128px"},
         )
         self.controls.map_mode.add_class("pd-map-mode")
         self.controls.w_note = widgets.HTML(layout=widgets.Layout(width="326px"))
         self.controls.w_note.add_class("pd-w-note")
         self.controls.summary = widgets.HTML(layout=widgets.Layout(width="326px"))
         self.controls.summary.add_class("pd-summary")
-        self.readouts = widgets.HTML(layout=widgets.Layout(width="490px"))
+        self.readouts = widgets.HTML()
         self.readouts.add_class("pd-rt-readouts")
 
-        self.rt = RTPlot(self.model.T, width=490, height=280 if superfluid else 440)
+        self.rt = RTPlot(self.model.T, width=_MIDDLE_PX, height=245)
         self.rt.legend.layout.width = "326px"  # the pins' legend sits under the pin buttons
         self.superfluid = None
         if superfluid:
             self.superfluid = SuperfluidPanel(
-                np.linspace(0.0, T_MAX, SUPERFLUID_POINTS), width=490, height=200, status=self.status.set
+                np.linspace(0.0, T_MAX, SUPERFLUID_POINTS), width=_MIDDLE_PX, height=190, status=self.status.set
             )
-        self.rt_mini = RTPlot(self.model.T, width=360, height=270, compact=True)
-        self.mini_readouts = widgets.HTML(layout=widgets.Layout(width="360px"))
+        self.rt_mini = RTPlot(self.model.T, width=360, height=250, compact=True)
+        self.mini_readouts = widgets.HTML(layout=widgets.Layout(max_width="360px"))
         self.cluster_map = ClusterMap()
         side = widgets.VBox(
-            [widgets.HTML('<div class="pd-panel-title">R(T) of the current network</div>'), self.rt_mini.figure,
+            [widgets.HTML('<div class="pd-panel-title">R(T) of the current network</div>'), self.rt_mini.widget,
              self.mini_readouts],
-            layout=widgets.Layout(width="370px"),
+            layout=widgets.Layout(width="370px", max_width="100%"),
         )
         self.thermo = ThermoPanel(status=self.status.set, on_change=self._on_thermo, side=side)
+        # Under R(T): mu(n) of the film (the density w implies) or the Ic / rho_s panel, one at a time
+        # (both with R(T) and the map would not fit a 1280 x 800 page at a readable size).
+        self.lower = None
+        if superfluid:
+            self.lower = widgets.ToggleButtons(
+                options=[("μ(n): density of w", "mu"), ("Ic and ρs", "superfluid")], value="mu",
+                tooltips=["mu(n) of the film, with the mean density that w implies",
+                          "critical current and superfluid stiffness against T"],
+                style={"button_width": "150px"}, tooltip=HELP["lower"],
+            )
+            self.lower.add_class("pd-lower")
+        self.help_button = widgets.ToggleButton(value=False, description="? help", tooltip=HELP["help"],
+                                                layout=widgets.Layout(width="84px"))
+        self.help_button.add_class("pd-help-button")
+        self.glossary = widgets.HTML(glossary_html(), layout=widgets.Layout(display="none"))
+        self.glossary.add_class("pd-glossary")
+        self.help_button.observe(self._on_help, names="value")
+        for key in ("scenario", "sigma", "tc_mean", "T", "w", "w2", "diameter", "n", "seed", "new_button", "pin_button",
+                    "clear_button", "map_mode", "summary"):
+            getattr(c, key).tooltip = HELP[key]
+        self.rt.legend.tooltip = HELP["pins"]
+        # PNG / SVG of each view, drawn by matplotlib from what is on screen (no new solve).
+        self.exports = {
+            "rt": ExportButtons(self._rt_figure, "puddles-rt", self.status.set, what="R(T) with its pins"),
+            "map": ExportButtons(self._map_figure, "puddles-cluster-map", self.status.set,
+                                 what="the cluster map (bond states, leads, legend)"),
+            "mu": ExportButtons(self._mu_figure, "puddles-mu", self.status.set, what="μ(n) and κ⁻¹(n)"),
+        }
+        for key, export in self.exports.items():
+            export.widget.add_class(f"pd-export-{key}")
 
         for s in (self.controls.sigma, self.controls.tc_mean):
             s.observe(self._on_tc_change, names="value")
@@ -297,6 +340,8 @@ class Dashboard:
         self.controls.new_button.on_click(self._on_new_realization)
         self.controls.pin_button.on_click(self._on_pin)
         self.controls.clear_button.on_click(self._on_clear)
+        if self.lower is not None:
+            self.lower.observe(self._on_lower, names="value")
 
     def _build_layout(self, tab: int) -> None:
         c = self.controls
@@ -310,13 +355,26 @@ class Dashboard:
             layout=widgets.Layout(width="336px"),
         )
         controls.add_class("pd-controls")
+        mu_box = widgets.VBox([self.thermo.compact.widget, self.thermo.weight_note, self.exports["mu"].widget])
+        mu_box.add_class("pd-mu-box")
+        if self.lower is not None:
+            self.lower_stack = widgets.Stack([mu_box, self.superfluid.widget], selected_index=0)
+            lower = [self.lower, self.lower_stack]
+        else:
+            self.lower_stack = None
+            lower = [widgets.HTML('<div class="pd-panel-title">μ(n) of the film: the density that w implies</div>'),
+                     mu_box]
         rt_box = widgets.VBox(
-            [widgets.HTML('<div class="pd-panel-title">Resistance R(T) / R<sub>N</sub></div>'), self.rt.figure,
-             self.readouts] + ([self.superfluid.widget] if self.superfluid is not None else []),
-            layout=widgets.Layout(width="500px"),
+            [widgets.HBox([widgets.HTML('<div class="pd-panel-title">Resistance R(T)/R<sub>N</sub></div>'),
+                           self.exports["rt"].widget], layout=widgets.Layout(justify_content="space-between")),
+             self.rt.widget, self.readouts] + lower,
+            layout=widgets.Layout(width=f"{_MIDDLE_PX + 10}px", max_width="100%"),
         )
-        map_box = widgets.VBox([c.map_mode, self.cluster_map.widget], layout=widgets.Layout(width="410px"))
+        rt_box.add_class("pd-rt-box")
+        map_box = widgets.VBox([c.map_mode, self.cluster_map.widget, self.exports["map"].widget])
+        map_box.add_class("pd-map-column")
         network_tab = widgets.HBox([controls, rt_box, map_box], layout=widgets.Layout(width="100%"))
+        network_tab.add_class("pd-network")
         children = [network_tab, self.thermo.widget]
         titles = ["Network and transport", "Thermodynamics"]
         self._fit_index = None
@@ -328,14 +386,17 @@ class Dashboard:
         self.tabs = widgets.Tab(children=children, titles=titles, selected_index=tab)
         self.tabs.add_class("pd-tabs")
         self.tabs.observe(self._on_tab, names="selected_index")
-        header = widgets.HTML(
+        header = widgets.HBox([widgets.HTML(
             '<div class="pd-header"><b>puddles</b> — superconducting puddles in a metallic matrix: '
-            "an exact random-resistor network (Dezi, Scopigno, Caprara, Grilli, PRB)</div>"
-        )
+            "an exact random-resistor network (Dezi, Scopigno, Caprara, Grilli, PRB)</div>",
+            layout=widgets.Layout(flex="1 1 auto", min_width="0"),
+        ), self.help_button])
+        header.add_class("pd-header-row")
         status = widgets.Box([self.status.widget, self.status.heartbeat], layout=widgets.Layout(width="100%"))
         status.add_class("pd-status-wrap")
-        self.widget = widgets.VBox([widgets.HTML(CSS), header, self.tabs, status])
+        self.widget = widgets.VBox([widgets.HTML(CSS), accessibility_script(), header, self.glossary, self.tabs, status])
         self.widget.add_class("pd-root")
+        no_null_tooltips(self.widget)
 
     @staticmethod
     def fit_panel_available() -> bool:
@@ -351,6 +412,12 @@ class Dashboard:
     def _on_tab(self, change) -> None:
         if change["new"] == self._fit_index:
             self._load_fit_panel()
+
+    def _on_help(self, change) -> None:
+        self.glossary.layout.display = "block" if change["new"] else "none"
+
+    def _on_lower(self, change) -> None:
+        self.lower_stack.selected_index = 0 if change["new"] == "mu" else 1
 
     @_guard("loading the fit panel")
     def _load_fit_panel(self) -> None:
@@ -370,6 +437,7 @@ class Dashboard:
             self.fit_panel = False
             self.status.error(exc, "the fit panel could not be started")
             widget = widgets.HTML(f"<p>The fit panel could not be started: {html.escape(describe_error(exc))}</p>")
+        no_null_tooltips(widget)
         self._fit_box.children = [widget]
         if self.status.level == "busy":
             self.status.set("fit panel ready", "info")
@@ -429,14 +497,13 @@ class Dashboard:
     def apply_scenario(self, name: str) -> None:
         """Set the sliders to a scenario preset and redraw (one rebuild, not one per slider)."""
         values = SCENARIOS[name].values()
-        if self.thermo.drive_w.value:
-            values.pop("w")  # w belongs to the density while "density sets w" is on
-        elif values["w"] < self.controls.w.min:  # never below the current realization's skeleton
+        if values["w"] < self.controls.w.min:  # never below the current realization's skeleton
             values["w"] = self.controls.w.min
         self._set_sliders(values)
         with self._quiet:
             self.controls.scenario.value = name
         self._show_scenario_note(name)
+        self._w_moved()
         self._redraw(curve=True, picture=True, what="scenario")
         self._request_build()
 
@@ -467,6 +534,8 @@ class Dashboard:
         self._capture()
         if change["owner"] is not self.controls.seed and change["owner"] is not self.controls.n:
             self._mark_custom()
+        if change["owner"] is self.controls.w:
+            self._w_moved()
         self._request_build()
 
     @_guard("new realization")
@@ -500,18 +569,44 @@ class Dashboard:
 
     @_guard("density → w")
     def _on_thermo(self, panel: ThermoPanel) -> None:
-        """One-way link: the density's phase fraction sets w (and requests the build)."""
-        driving = bool(panel.drive_w.value)
-        self.controls.w.disabled = driving
-        if not driving:
+        """The density → w direction of "density sets w": the density's phase fraction sets w and
+        requests the build (none when w does not change). Any thermodynamics change also
+        redraws the Network tab's mu(n), whose marker is the density of the w on screen."""
+        if not panel.drive_w.value:
             panel.set_w_note("")
             self.controls.w_note.value = ""
             return
+        self._density_follows = False
         w = self._show_density_note(panel)
         if not math.isclose(float(self.controls.w.value), w, abs_tol=5e-5):
             self._set_sliders({"w": w})
             self._mark_custom()
+            self._show_weight()
             self._request_build()
+
+    def _show_weight(self) -> float | None:
+        """Mark the density the w slider implies on the Network tab's mu(n); returns it (None
+        when the thermodynamic parameters give no coexistence)."""
+        floor, ceiling = self._w_range()
+        return self.thermo.show_weight(float(self.controls.w.value), floor, ceiling)
+
+    def _w_moved(self) -> None:
+        """The w → density direction: the mu(n) marker follows w and, while "density sets w" is
+        on, so does the Thermodynamics tab's density slider (quietly: it must not set w back)."""
+        n = self._show_weight()
+        panel = self.thermo
+        if not panel.drive_w.value:
+            return
+        self._density_follows = True
+        w = float(self.controls.w.value)
+        if n is None:
+            text = "no phase coexistence for these parameters: the density cannot follow w"
+            panel.set_w_note(text, clamped=True)
+        else:
+            panel.follow_weight(n)
+            text = f"n = {panel.density.value:.3f} follows w = {w:.3f} (n = n<sub>1</sub> + w (n<sub>2</sub> − n<sub>1</sub>))"
+            panel.set_w_note(text)
+        self.controls.w_note.value = f'<div class="pd-note">linked to the density: {text}</div>'
 
     def _show_density_note(self, panel: ThermoPanel) -> float:
         """Write the "set by the density" notes; returns the w the density asks for."""
@@ -534,6 +629,53 @@ class Dashboard:
         panel.set_w_note(text, clamped)
         self.controls.w_note.value = f'<div class="pd-note{" pd-warn" if clamped else ""}">set by the density: {text}</div>'
         return w
+
+    # -- exports (matplotlib figures of what is on screen) ----------------------------------
+    def _on_screen(self):
+        """``(entry, state, readouts)`` of the views on screen; ValueError before the first network."""
+        with self._lock:
+            if self.entry is None or self.shown_readouts is None:
+                raise ValueError("no network on screen yet")
+            return self.entry, self.state, self.shown_readouts
+
+    def _rt_figure(self):
+        """R(T) as drawn: the live curve, the pins, the cursor, Tp or the plateau."""
+        from puddles import plot
+
+        entry, state, ro = self._on_screen()
+        T = self.model.T
+        pins = [(p.label, T, p.R, p.colour) for p in self.rt.pins]
+        p = entry.request.params
+        label = f"σ = {state.params.sigma:g} K, T̄c = {state.params.tc_mean:g} K, w = {p.w:g}, w2 = {p.w2:g}, N = {p.n}"
+        fig = plot.plot_rt(T, np.asarray(self.rt.line.y, dtype=float), pins=pins, cursor=state.T, tp=ro.tp,
+                           plateau=ro.plateau if ro.plateau_visible else None, label=label)
+        # The labels carry every parameter: one per line, or three columns of them run off the page.
+        ax = fig.axes[0]
+        for legend in list(fig.legends):
+            legend.remove()
+        fig.legend(*ax.get_legend_handles_labels(), loc="outside upper center", ncols=1, frameon=False)
+        return fig
+
+    def _map_figure(self):
+        """The cluster map at the cursor, as bond states (the currents and weakest-links colourings
+        need solves the export does not repeat), with leads and legend."""
+        from puddles import plot
+
+        entry, state, _ro = self._on_screen()
+        states = entry.net.bond_states(state.T, state.params.tc_mean, state.params.sigma)
+        fig = plot.plot_cluster(states, mode="states")
+        if state.map_mode != "states":  # say which picture this is
+            ax = fig.axes[0]
+            ax.set_title(f"{ax.get_title(loc='left')}: bond states (the map showed {state.map_mode})", loc="left")
+        return fig
+
+    def _mu_figure(self):
+        """mu(n) and kappa^-1(n) of the Thermodynamics tab's film, marked at the density of w."""
+        from puddles import plot
+
+        marker = self.thermo.compact.marker
+        n_w = float(marker.x[0]) if marker.visible else None
+        return plot.plot_mu(self.thermo.params, n_mean=n_w)
 
     # -- the cheap path ----------------------------------------------------------------
     def _map_png(self, entry, k: int, mode: str, *, solve: bool):
@@ -601,6 +743,7 @@ class Dashboard:
                 self.rt_mini.set_curve(R)
                 self.rt_mini.set_markers(ro.tp, ro.plateau, plateau_visible=ro.plateau_visible)
                 self.readouts.value = format_readouts(ro, entry.net.percolates)
+                self.shown_readouts = ro
                 self.mini_readouts.value = self._mini_html(entry, ro)
             self.rt.set_cursor(T)
             self.rt_mini.set_cursor(T)
@@ -629,9 +772,14 @@ class Dashboard:
     def _show_map(self, k: int, T: float, mode: str, rgb, png, view, note) -> None:
         frac = k / max(1, view.superconducting.size)
         path = "superconducting path joins the leads" if view.percolating else "no spanning path"
+        subtitle = f"{frac:.1%} of bonds superconducting; {path}"
+        what = {"states": "bond states", "currents": "current |I| through the normal bonds",
+                "weakest links": "weakest links (minimum cut of Ic) on the bond states"}[mode]
+        n = self.entry.net.n if self.entry is not None else ""
         self.cluster_map.show(
-            rgb, png=png, title=f"Cluster map at T = {T:.2f} K", subtitle=f"{frac:.1%} of bonds superconducting; {path}",
-            mode=mode, note=note,
+            rgb, png=png, title=f"Cluster map at T = {T:.2f} K", subtitle=subtitle, mode=mode, note=note,
+            alt=f"Cluster map of the {n} x {n} lattice at T = {T:.2f} K, {what}: {subtitle}. "
+                "Current flows from the left lead (V) to the right lead (0).",
         )
 
     # -- background jobs of the cheap sliders -------------------------------------------
@@ -839,15 +987,19 @@ class Dashboard:
                     widget.value = value
         network_part = {k: getattr(p, k) for k in ("n", "w", "w2", "puddle_diameter")}
         self.state = AppState(self.state.params.replace(**network_part), seed, self.state.T, self.state.map_mode)
-        if self.thermo.drive_w.value:
-            self._show_density_note(self.thermo)
-        else:
+        if not self.thermo.drive_w.value:
             self.controls.w_note.value = f'<div class="pd-note pd-warn">{note}</div>' if note else ""
+        elif not self._density_follows:  # (when w led, its note stays)
+            self._show_density_note(self.thermo)
+        self._show_weight()
         s = entry.net.summary()
+        n_bonds = s["n_filament"] + s["n_puddle_bonds"] + s["n_broken"] + s["n_matrix"]
+        broken = s["n_broken"] / max(1, round(s["w_skeleton"] * n_bonds))  # over all skeleton bonds
         self.controls.summary.value = (
             f"w<sub>skeleton</sub> = {s['w_skeleton']:.3f} (w minimum) · {s['n_puddles']} "
             f"puddle{'' if s['n_puddles'] == 1 else 's'} · "
-            f"{s['n_filament']} filament, {s['n_puddle_bonds']} puddle, {s['n_broken']} broken bonds · "
+            f"{s['n_filament']} filament, {s['n_puddle_bonds']} puddle, {s['n_broken']} broken bonds "
+            f"({broken:.1%} of the skeleton: the paper's broken-filament fraction) · "
             f"{'percolating' if s['percolates'] else 'non-percolating'} geometry"
         )
         self._redraw(curve=True, picture=True)

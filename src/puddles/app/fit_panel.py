@@ -47,8 +47,10 @@ from puddles.fit import FitResult, SeriesResult, fit_rt, fit_series, read_series
 from puddles.io import RTData, load_rt, read_table
 from puddles.io.columns import choose_columns
 
+from .export import ExportButtons
 from .fit_job import FitCancelled, FitJob, fit_series_job
 from .series_plots import SeriesPanels
+from .style import labelled, y_label_html
 
 __all__ = ["FitPanel", "UPLOAD_MAX_BYTES"]
 
@@ -207,10 +209,20 @@ class FitPanel:
             layout=widgets.Layout(width="330px", flex="0 0 330px"),  # never squeezed by wide results
         )
         controls.add_class("pd-controls")
-        plots = widgets.VBox([self.fig, self.resid_fig], layout=widgets.Layout(width="570px"))
+        # Widths adapt to the page: the plots narrow down to a phone's width, the table wraps under them.
+        fit_box = labelled(self.fig, x_label="", y_label="R (Ω)", width=570, height=360)
+        self.y_label = fit_box.children[0]
+        resid_box = labelled(self.resid_fig, x_label="T (K)", y_label="data − fit", width=570, height=190)
+        plots = widgets.VBox([fit_box, resid_box], layout=widgets.Layout(width="580px"))
         side = widgets.VBox([self.params_html, self.downloads], layout=widgets.Layout(width="340px"))
-        self.results_stack = widgets.Stack([widgets.HBox([plots, side]), self.series_panels.widget], selected_index=0)
-        self.widget = widgets.HBox([controls, self.results_stack], layout=widgets.Layout(width="100%"))
+        # PNG / SVG of the fit on screen (or of the series' four panels), drawn by matplotlib.
+        self.export = ExportButtons(self._fit_figure, "puddles-fit", self._status, what="the fit with its residuals")
+        results = widgets.HBox([plots, side])
+        results.add_class("pd-fit-results")
+        self.results_stack = widgets.Stack([results, self.series_panels.widget], selected_index=0)
+        shown = widgets.VBox([self.results_stack, self.export.widget],
+                             layout=widgets.Layout(flex="1 1 0", min_width="min(100%, 570px)"))
+        self.widget = widgets.HBox([controls, shown], layout=widgets.Layout(width="100%"))
         self.widget.add_class("pd-fit")
         self._show_result(None)
 
@@ -227,25 +239,23 @@ class FitPanel:
         self.band_mark = bq.Lines(x=empty, y=np.zeros((2, 0)), scales={"x": xs, "y": ys}, colors=[_FIT_COLOR],
                                   fill="between", fill_colors=[_FIT_COLOR], fill_opacities=[0.25], stroke_width=0,
                                   opacities=[0.0, 0.0])
-        self.y_axis = bq.Axis(scale=ys, side="left", label="R (Ω)", grid_lines="dashed")
+        # Axis labels are HTML beside the figures (style.labelled): R/R_N gets a real subscript.
+        self.y_axis = bq.Axis(scale=ys, side="left", label="", grid_lines="dashed")
         self.fig = bq.Figure(
             marks=[self.band_mark, self.data_mark, self.fit_mark],
-            axes=[bq.Axis(scale=xs, label="T (K)", grid_lines="dashed"), self.y_axis],
-            fig_margin=dict(top=14, bottom=40, left=70, right=14), animation_duration=0, legend_location="top-left",
-            layout=widgets.Layout(width="560px", height="370px"),
+            axes=[bq.Axis(scale=xs, label="", grid_lines="dashed"), self.y_axis],
+            fig_margin=dict(top=14, bottom=26, left=58, right=14), animation_duration=0, legend_location="top-left",
         )
         self.fig.add_class("pd-fit-plot")
         self.residual_mark = bq.Scatter(x=empty, y=empty, scales={"x": xs, "y": yr}, colors=[_FIT_COLOR],
                                         default_size=14)
         self.zero_line = bq.Lines(x=empty, y=empty, scales={"x": xs, "y": yr}, colors=["#777777"],
                                   line_style="dashed")
-        self.resid_axis = bq.Axis(scale=yr, side="left", label="data − fit", grid_lines="dashed",
-                                  tick_format=".3~g", label_offset="52px")
+        self.resid_axis = bq.Axis(scale=yr, side="left", label="", grid_lines="dashed", tick_format=".3~g")
         self.resid_fig = bq.Figure(
             marks=[self.zero_line, self.residual_mark],
-            axes=[bq.Axis(scale=xs, label="T (K)", grid_lines="dashed"), self.resid_axis],
-            fig_margin=dict(top=8, bottom=40, left=70, right=14), animation_duration=0,
-            layout=widgets.Layout(width="560px", height="190px"),
+            axes=[bq.Axis(scale=xs, label="", grid_lines="dashed"), self.resid_axis],
+            fig_margin=dict(top=8, bottom=30, left=58, right=14), animation_duration=0,
         )
         self.resid_fig.add_class("pd-fit-residuals")
 
@@ -395,7 +405,7 @@ class FitPanel:
         shown = f" ({PLOT_MAX_POINTS} shown)" if len(data) > PLOT_MAX_POINTS else ""
         self.source.value = f'<div class="pd-small">{html.escape(source)}: {len(data)} points{shown}, ' \
                             f"{lo:.4g}–{hi:.4g} K</div>"
-        self.y_axis.label = "R / R_N" if data.r_unit == "normalized" else "R (Ω)"
+        self.y_label.value = y_label_html("R/R<sub>N</sub>" if data.r_unit == "normalized" else "R (Ω)")
         self.data_mark.x, self.data_mark.y = _thin(T, data.R)
         self._show_result(None)
         self._note("")
@@ -574,6 +584,15 @@ class FitPanel:
             'target="_blank">JSON</a> (one row per curve)</div>'
         )
 
+    def _fit_figure(self):
+        """The fit shown (data, model, band, residuals), or the series' panels when a series is shown."""
+        from puddles import plot
+
+        shown = self.series if self.results_stack.selected_index == 1 else self.result
+        if shown is None:
+            raise ValueError("nothing fitted yet: load data and press Fit")
+        return plot.plot_fit(shown)
+
     # -- output ------------------------------------------------------------------------
     def _show_result(self, result: FitResult | None) -> None:
         empty = np.zeros(0)
@@ -581,8 +600,10 @@ class FitPanel:
             self.fit_mark.x, self.fit_mark.y = empty, empty
             self.band_mark.x, self.band_mark.y = empty, np.zeros((2, 0))
             self.residual_mark.x, self.residual_mark.y = empty, empty
-            self.resid_scale.min = self.resid_scale.max = None
-            self.resid_axis.tick_values = None
+            # No residuals yet: a symmetric placeholder range with round ticks (auto ticks of an
+            # empty plot are uneven, and too many for 14 px labels on 190 px).
+            self.resid_scale.min, self.resid_scale.max = -1.0, 1.0
+            self.resid_axis.tick_values = np.array([-1.0, -0.5, 0.0, 0.5, 1.0])
             self.zero_line.x, self.zero_line.y = empty, empty
             self.params_html.value = '<div class="pd-small">Load data and press <b>Fit</b>.</div>'
             self.downloads.value = ""

@@ -18,7 +18,9 @@ import numpy as np
 
 from puddles.colours import LIVE_COLOUR, PIN_COLOURS
 
+from .help import HELP
 from .presets import T_MAX
+from .style import labelled
 
 __all__ = ["RTPlot", "Pin", "PIN_COLOURS", "MAX_PINS", "format_readouts"]
 
@@ -26,6 +28,9 @@ __all__ = ["RTPlot", "Pin", "PIN_COLOURS", "MAX_PINS", "format_readouts"]
 #: the plot on a 1280 x 800 projector).
 MAX_PINS = 6
 Y_MAX = 1.05
+#: Margins (px) of every plot on the R(T) temperature axis (R(T), Ic / rho_s): equal, so the
+#: T axes line up; wide enough for 14 px tick labels.
+FIG_MARGIN = dict(top=14, bottom=30, left=46, right=22)
 
 
 @dataclass(frozen=True)
@@ -42,17 +47,21 @@ def _fmt_t(value: float) -> str:
 
 
 def format_readouts(readouts, percolates: bool) -> str:
-    """HTML of the Tp / T(R_N/2) / plateau readouts under the R(T) plot."""
+    """HTML of the Tp / T(R_N/2) / plateau readouts under the R(T) plot (each with its help on hover)."""
     tp = _fmt_t(readouts.tp) if math.isfinite(readouts.tp) else "none (no zero-resistance path at T ≥ 0)"
     half = _fmt_t(readouts.t_half) if math.isfinite(readouts.t_half) else f"— ({html.escape(readouts.half_note)})"
     geo = "percolating cluster" if percolates else "cluster does not span the sample"
+
+    def item(key: str, body: str) -> str:
+        return f'<span title="{html.escape(HELP[key])}">{body}</span>'
+
     return (
         '<div class="pd-readouts">'
-        f"<span><b>T<sub>p</sub></b> = {tp}</span>"
-        f"<span><b>T</b>(R = R<sub>N</sub>/2) = {half}</span>"
-        f"<span><b>R</b>(T→0)/R<sub>N</sub> = {readouts.plateau:.3f}</span>"
-        f"<span>{geo}</span>"
-        "</div>"
+        + item("tp", f"<b>T<sub>p</sub></b> = {tp}")
+        + item("t_half", f"<b>T</b>(R = R<sub>N</sub>/2) = {half}")
+        + item("plateau", f"<b>R</b>(T→0)/R<sub>N</sub> = {readouts.plateau:.3f}")
+        + item("spanning", geo)
+        + "</div>"
     )
 
 
@@ -70,6 +79,9 @@ class RTPlot:
 
     Attributes
     ----------
+    figure : bqplot.Figure
+    widget : ipywidgets.Box
+        The figure with its HTML axis labels (what the dashboard shows).
     line : bqplot.Lines
         The live curve; ``line.y`` is R/R_N on ``T``.
     pins_mark : bqplot.Lines
@@ -105,37 +117,40 @@ class RTPlot:
             x=[0.0], y=[0.0], scales=self.scales, colors=["#c51b7d"], marker="triangle-up",
             default_size=110 if not compact else 60, visible=False,
         )
+        # Left of Tp the live curve lies on the axis (R = 0), so the label sits there, above the
+        # axis; right of Tp the curve rises through where a label would be.
         self.tp_label = bq.Label(
-            x=[0.0], y=[0.0], scales=self.scales, text=["Tp"], colors=["#c51b7d"], x_offset=6, y_offset=-10,
-            default_size=13, font_weight="bold", visible=False,
+            x=[0.0], y=[0.0], scales=self.scales, text=["T\u209a"], colors=["#c51b7d"], x_offset=-8, y_offset=-10,
+            align="end", default_size=15, font_weight="bold", visible=False,
         )
         self.plateau_mark = bq.Lines(
             x=[0.0, float(T_MAX)], y=[0.0, 0.0], scales=self.scales, colors=["#c51b7d"], line_style="dotted",
             stroke_width=2, visible=False,
         )
+        # At the right end, above the line: R(T) is non-decreasing and near R_N there, far above the
+        # plateau (at low T, where the curve approaches the plateau, a label would sit on it).
         self.plateau_label = bq.Label(
-            x=[0.3], y=[0.0], scales=self.scales, text=["plateau"], colors=["#c51b7d"], y_offset=-8,
-            default_size=13, font_weight="bold", visible=False,
+            x=[float(T_MAX) - 0.4], y=[0.0], scales=self.scales, text=["plateau"], colors=["#c51b7d"], y_offset=-8,
+            align="end", default_size=15, font_weight="bold", visible=False,
         )
+        # Axis labels are HTML beside the figure (see style.labelled): R/R_N with a real subscript.
         ax_x = bq.Axis(
-            scale=xs, label="T (K)", grid_lines="dashed", tick_format=".0f" if compact else ".1f",
-            tick_values=np.arange(0.0, T_MAX + 0.1, 5.0 if compact else 2.5),
+            scale=xs, label="", grid_lines="dashed", tick_format=".0f", tick_values=np.arange(0.0, T_MAX + 0.1, 5.0),
         )
         ax_y = bq.Axis(
-            scale=ys, side="left", label="R / R_N", tick_format="0.1f", grid_lines="dashed",
+            scale=ys, side="left", label="", tick_format="0.1f", grid_lines="dashed",
             tick_values=np.arange(0.0, 1.01, 0.2),
         )
         marks = [self.plateau_mark, self.pins_mark, self.line, self.cursor, self.tp_mark]
         if not compact:
             marks += [self.tp_label, self.plateau_label]
-        margin = dict(top=10, bottom=40, left=52, right=18) if compact else dict(top=14, bottom=44, left=58, right=22)
         self.figure = bq.Figure(
-            marks=marks, axes=[ax_x, ax_y], fig_margin=margin, animation_duration=0,
+            marks=marks, axes=[ax_x, ax_y], fig_margin=FIG_MARGIN, animation_duration=0,
             # No padding: bqplot pads the marks but not the axes, which would misplace R = 0.
             padding_x=0.0, padding_y=0.0,
-            layout=widgets.Layout(width=f"{width}px", height=f"{height}px"),
         )
-        self.figure.add_class("pd-rt")
+        self.figure.add_class("pd-rt-mini" if compact else "pd-rt")
+        self.widget = labelled(self.figure, x_label="T (K)", y_label="R/R<sub>N</sub>", width=width, height=height)
         # The legend is HTML under the plot, not bqplot's: bqplot places its legend when the
         # figure is first laid out, and a figure born in a hidden tab gets it off-plot.
         self.legend = widgets.HTML(layout=widgets.Layout(width=f"{width}px"))
@@ -156,15 +171,19 @@ class RTPlot:
         self.tp_mark.visible = self.tp_label.visible = has_tp
         if has_tp:
             self.tp_mark.x = [float(tp)]
-            self.tp_label.x = [float(tp)]
-            self.tp_label.y = [0.0]
-            self.tp_label.text = [f"Tp = {tp:.2f} K"]
+            # Near T = 0 there is no room on the left: then the label goes right, higher up.
+            left = tp > 1.6
+            with self.tp_label.hold_sync():
+                self.tp_label.x, self.tp_label.y = [float(tp)], [0.0]
+                self.tp_label.align = "end" if left else "start"
+                self.tp_label.x_offset = -8 if left else 8
+                self.tp_label.y_offset = -10 if left else -24
         show_plateau = plateau_visible and (not has_tp) and plateau > 0
         self.plateau_mark.visible = self.plateau_label.visible = show_plateau
         if show_plateau:
             self.plateau_mark.y = [float(plateau), float(plateau)]
             self.plateau_label.y = [float(plateau)]
-            self.plateau_label.text = [f"R(0)/R_N = {plateau:.3f}"]
+            self.plateau_label.text = [f"plateau {plateau:.3f}"]
 
     # -- pins ------------------------------------------------------------------------
     def pin(self, label: str) -> None:

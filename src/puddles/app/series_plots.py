@@ -20,7 +20,7 @@ __all__ = ["SeriesPanels"]
 
 _COLOR = "#08306b"
 _SKELETON_COLOR = "#c51b7d"
-_TITLES = {"tc_mean": "Tc_mean (K)", "sigma": "σ (K)", "w": "w", "w2": "w2"}
+_TITLES = {"tc_mean": "T̄c (K)", "sigma": "σ (K)", "w": "w", "w2": "w2"}
 
 
 class SeriesPanels:

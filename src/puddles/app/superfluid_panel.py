@@ -33,9 +33,10 @@ import bqplot as bq
 import ipywidgets as widgets
 import numpy as np
 
-from .plots import Y_MAX
+from .plots import FIG_MARGIN, Y_MAX
 from .presets import T_MAX
 from .status import describe_error
+from .style import labelled
 
 __all__ = ["SuperfluidPanel", "IC_COLOUR", "RHO_COLOUR"]
 
@@ -103,33 +104,30 @@ class SuperfluidPanel:
         self.cursor_dot = bq.Scatter(
             x=[0.0], y=[0.0], scales=sc, colors=[IC_COLOUR], marker="circle", default_size=110, visible=False
         )
-        ax_x = bq.Axis(
-            scale=xs, label="T (K)", grid_lines="dashed", tick_format=".1f", tick_values=np.arange(0.0, T_MAX + 0.1, 2.5)
-        )
+        ax_x = bq.Axis(scale=xs, label="", grid_lines="dashed", tick_format=".0f", tick_values=np.arange(0.0, T_MAX + 0.1, 5.0))
         ax_y = bq.Axis(
-            scale=ys, side="left", label="fraction of T→0 value", tick_format="0.1f", grid_lines="dashed",
-            tick_values=np.arange(0.0, 1.01, 0.2),
+            scale=ys, side="left", label="", tick_format="0.1f", grid_lines="dashed", tick_values=np.arange(0.0, 1.01, 0.2),
         )
         self.figure = bq.Figure(
             marks=[self.rho_line, self.ic_line, self.cursor, self.cursor_dot], axes=[ax_x, ax_y],
-            fig_margin=dict(top=14, bottom=44, left=58, right=22), animation_duration=0, padding_x=0.0, padding_y=0.0,
-            layout=widgets.Layout(width=f"{width}px", height=f"{height}px"),
+            fig_margin=FIG_MARGIN, animation_duration=0, padding_x=0.0, padding_y=0.0,
         )
         self.figure.add_class("pd-superfluid")
+        plot = labelled(self.figure, x_label="T (K)", y_label="fraction of T→0", width=width, height=height)
         self.title = widgets.HTML("Critical current and superfluid stiffness")
         self.title.add_class("pd-panel-title")
         # Inline styles: the legend reads the same inside the dashboard and in a bare notebook.
         self.legend = widgets.HTML(
             _legend_row(IC_COLOUR, "solid", "I<sub>c</sub>(T)/I<sub>c</sub>(0) critical current (max-flow)")
             + _legend_row(RHO_COLOUR, "dashed", "ρ<sub>s</sub>(T)/ρ<sub>s</sub>(0) superfluid stiffness"),
-            layout=widgets.Layout(width=f"{width}px"),
+            layout=widgets.Layout(max_width=f"{width}px"),
         )
         self.legend.add_class("pd-pins")
-        self.readouts = widgets.HTML(layout=widgets.Layout(width=f"{width}px"))
+        self.readouts = widgets.HTML(layout=widgets.Layout(max_width=f"{width}px"))
         self.readouts.add_class("pd-readouts")
-        self.note = widgets.HTML(layout=widgets.Layout(width=f"{width}px"))
+        self.note = widgets.HTML(layout=widgets.Layout(max_width=f"{width}px"))
         self.note.add_class("pd-note")
-        self.widget = widgets.VBox([self.title, self.figure, self.legend, self.readouts, self.note])
+        self.widget = widgets.VBox([self.title, plot, self.legend, self.readouts, self.note])
         self.widget.add_class("pd-superfluid-box")
 
     # -- computing (no widget is touched: safe in a background thread) -------------------

@@ -11,13 +11,17 @@ The high-density phase is where the superconducting puddles live (paper Sec. III
 w is by definition the fraction of bonds in superconducting regions. So the dashboard
 identifies the two fractions directly::
 
-    w = clip(x, w_skeleton, 1),    x = (n - n1) / (n2 - n1)  (lever rule)
+    w = clip(x, w_skeleton, w_max),    x = (n - n1) / (n2 - n1)  (lever rule)
 
 rather than an affine rescaling such as ``w_skeleton + x (1 - w_skeleton)``, which
 would invent a second, unphysical scale. The clamp is the network's own limit: the
 filamentary skeleton alone already covers w_skeleton of the bonds, so an x below it
 cannot be represented, and w is held at w_skeleton with a visible note. Without phase
 coexistence (a stable film) the engine's convention gives x = 0, hence w = w_skeleton.
+
+The other way, a weight w marks the density n = n1 + w (n2 - n1)
+(:func:`puddles.thermo.density_from_weight`): the Network tab shows it on a compact copy of
+mu(n) (:attr:`ThermoPanel.compact`), and with "density sets w" moving w moves the density.
 """
 
 from __future__ import annotations
@@ -34,7 +38,8 @@ from puddles import thermo
 from puddles.thermo import weight_from_fraction
 
 from .events import Quiet, is_slider_echo
-from .style import float_slider
+from .help import HELP
+from .style import float_slider, labelled
 
 __all__ = ["ThermoPanel", "THERMO_RANGES", "FIG6_PRESETS", "lever_to_w", "nice_ticks", "CUSTOM"]
 
@@ -82,7 +87,133 @@ lever_to_w = weight_from_fraction
 
 
 def _slider(name: str, value: float, description: str, fmt: str) -> widgets.FloatSlider:
-    return float_slider(name, THERMO_RANGES, value, description, fmt, continuous=True, label_px=70, width_px=320)
+    # Own prefix: "W" would otherwise share the class of the network's "w".
+    return float_slider(name, THERMO_RANGES, value, description, fmt, continuous=True, label_px=70, width_px=320,
+                        prefix="pd-thermo-")
+
+
+N_LABEL = "n (electrons per unit cell)"
+
+
+class MuPlot:
+    """mu(n): the unstable branch dashed, the spinodal region shaded, the Maxwell line with n1
+    and n2, and a density marker on the equilibrium mu.
+
+    The Thermodynamics tab shows one with the full controls; the Network tab shows a compact
+    one whose marker is the mean density the network's w implies. Both draw the same arrays.
+
+    Parameters
+    ----------
+    width, height : int
+        Largest size in CSS pixels (the figure narrows with the page).
+    x_label : str
+        HTML label under the plot ("" for none).
+    name : str
+        CSS class of the figure (``pd-mu``, ``pd-mu-compact``).
+    compact : bool
+        Fewer ticks (a small panel beside R(T)).
+
+    Attributes
+    ----------
+    stable, unstable : bqplot.Lines
+        mu(n) where kappa^-1 >= 0 (solid) and where kappa^-1 < 0 (dashed); NaN elsewhere,
+        so together they are exactly :func:`puddles.thermo.chemical_potential`.
+    maxwell, shade : bqplot.Lines
+        The Maxwell line (NaN without coexistence) and the shaded unstable region.
+    marker : bqplot.Scatter
+        The density marker at (n, equilibrium mu); ``marker.visible`` is False when there is none.
+    widget : ipywidgets.Box
+        Figure with its HTML axis labels.
+    """
+
+    def __init__(self, *, width: int, height: int, x_label: str, name: str, compact: bool = False):
+        self.compact = compact
+        self.xscale = bq.LinearScale(min=0.0, max=0.2)
+        self.yscale = bq.LinearScale()
+        sc = {"x": self.xscale, "y": self.yscale}
+        # Tick positions are set explicitly (see nice_ticks) whenever the ranges change:
+        # bqplot's num_ticks spreads ticks evenly over the domain, giving labels like 0.052.
+        # One fixed format that prints every round tick exactly (".6~g": 7.5 -> "7.5", 5 -> "5",
+        # 0.05 -> "0.05"). The format never changes: when it was changed together with the tick
+        # values, the browser could apply the new ticks with the old format ("-3 0 3 5 8" for
+        # -2.5 ... 7.5), because bqplot redraws on each of the two changes separately.
+        self.ax_n = bq.Axis(scale=self.xscale, label="", grid_lines="dashed", tick_format=TICK_FORMAT)
+        self.ax_mu = bq.Axis(scale=self.yscale, side="left", label="", grid_lines="dashed", tick_format=TICK_FORMAT)
+        self.shade = bq.Lines(
+            x=[0, 0, 0, 0], y=[0, 0, 0, 0], scales=sc, fill="inside", colors=[_SHADE], fill_colors=[_SHADE],
+            fill_opacities=[0.35], stroke_width=0, labels=["spinodal region"], visible=False,
+        )
+        zeros = np.zeros(N_POINTS)
+        self.stable = bq.Lines(x=zeros, y=zeros, scales=sc, colors=[_MU], stroke_width=2.5)
+        self.unstable = bq.Lines(x=zeros, y=zeros * np.nan, scales=sc, colors=[_MU], stroke_width=2.5, line_style="dashed")
+        self.maxwell = bq.Lines(x=[0, 0], y=[np.nan, np.nan], scales=sc, colors=[_MAXWELL], stroke_width=2.5)
+        self.coexist = bq.Scatter(
+            x=[0, 0], y=[0, 0], scales=sc, colors=[_MAXWELL], default_size=60, marker="circle", visible=False,
+        )
+        # Where mu crosses the Maxwell line it rises: left of n2 the curve lies below mu*, right of
+        # n1 above it. So n2 is labelled above-left and n1 below-right, never on the curve (and n1 =
+        # 0, the empty band, still has room).
+        label = dict(scales=sc, colors=[_MAXWELL], default_size=15, font_weight="bold", visible=False)
+        self.n1_label = bq.Label(x=[0], y=[0], text=["n\u2081"], x_offset=6, y_offset=18, align="start", **label)
+        self.n2_label = bq.Label(x=[0], y=[0], text=["n\u2082"], x_offset=-6, y_offset=-8, align="end", **label)
+        self.marker = bq.Scatter(x=[0.0], y=[0.0], scales=sc, colors=["#000000"], default_size=90, marker="diamond")
+        self.marker_line = bq.Lines(x=[0, 0], y=[0, 0], scales=sc, colors=["#555555"], line_style="dotted")
+        self.figure = bq.Figure(
+            marks=[self.shade, self.maxwell, self.stable, self.unstable, self.marker_line, self.coexist,
+                   self.n1_label, self.n2_label, self.marker],
+            axes=[self.ax_n, self.ax_mu],
+            fig_margin=dict(top=12, bottom=30, left=62, right=14), animation_duration=0, padding_x=0.0, padding_y=0.0,
+        )
+        self.figure.add_class(name)
+        self.widget = labelled(self.figure, x_label=x_label, y_label="μ (eV)", width=width, height=height)
+
+    def draw(self, n, mu, unstable, shade, res, n_hi: float, lo_mu: float, hi_mu: float) -> None:
+        """Show mu on the grid ``n`` with the ``unstable`` mask, the shaded interval ``shade``
+        (``(lo, hi)`` or None) and the Maxwell construction ``res``."""
+        touch = unstable | np.r_[unstable[1:], False] | np.r_[False, unstable[:-1]]
+        self.xscale.min, self.xscale.max = 0.0, float(n_hi)
+        self.yscale.min, self.yscale.max = lo_mu, hi_mu
+        n_ticks = 4 if self.compact else 6
+        self.ax_n.tick_values = nice_ticks(0.0, n_hi, n_ticks + 1)
+        self.ax_mu.tick_values = nice_ticks(lo_mu, hi_mu, n_ticks)
+        with self.stable.hold_sync():
+            self.stable.x, self.stable.y = n, np.where(unstable, np.nan, mu)
+        with self.unstable.hold_sync():
+            # The dashed piece includes its two neighbours so it joins the solid pieces.
+            self.unstable.x, self.unstable.y = n, np.where(touch, mu, np.nan)
+        if shade is not None:
+            box_x = [shade[0], shade[1], shade[1], shade[0]]
+            with self.shade.hold_sync():
+                self.shade.x, self.shade.y = box_x, [lo_mu, lo_mu, hi_mu, hi_mu]
+                self.shade.visible = True
+        else:
+            self.shade.visible = False
+        if res.coexists:
+            ends = [res.n1, res.n2]
+            with self.maxwell.hold_sync():
+                self.maxwell.x, self.maxwell.y = ends, [res.mu_star, res.mu_star]
+            with self.coexist.hold_sync():
+                self.coexist.x, self.coexist.y = ends, [res.mu_star, res.mu_star]
+                self.coexist.visible = True
+            for label, at in ((self.n1_label, res.n1), (self.n2_label, res.n2)):
+                with label.hold_sync():
+                    label.x, label.y = [at], [res.mu_star]
+                    label.visible = True
+        else:
+            self.maxwell.y = [np.nan, np.nan]
+            self.coexist.visible = self.n1_label.visible = self.n2_label.visible = False
+
+    def set_density(self, n: float | None, mu_eq: float = float("nan")) -> None:
+        """Put the marker at ``(n, mu_eq)`` with a dotted line through it; None hides it."""
+        visible = n is not None
+        with self.marker.hold_sync():
+            if visible:
+                self.marker.x, self.marker.y = [float(n)], [float(mu_eq)]
+            self.marker.visible = visible
+        with self.marker_line.hold_sync():
+            if visible:
+                self.marker_line.x, self.marker_line.y = [n, n], [self.yscale.min, self.yscale.max]
+            self.marker_line.visible = visible
 
 
 class ThermoPanel:
@@ -100,9 +231,13 @@ class ThermoPanel:
 
     Attributes
     ----------
-    mu_stable, mu_unstable : bqplot.Lines
-        mu(n) where kappa^-1 >= 0 (solid) and where kappa^-1 < 0 (dashed); NaN elsewhere,
-        so together they are exactly :func:`puddles.thermo.chemical_potential`.
+    mu_plot : MuPlot
+        mu(n) of this tab, its marker at the mean-density slider.
+    compact : MuPlot
+        The same mu(n) for the Network tab; its marker is the density the network's w
+        implies (:meth:`show_weight`).
+    weight_note : ipywidgets.HTML
+        One line under :attr:`compact`: w and the mean density it implies.
     n : ndarray
         Density grid of the curves.
     fraction : float
@@ -142,6 +277,13 @@ class ThermoPanel:
         self.readout.add_class("pd-thermo-readout")
         self.w_note = widgets.HTML(layout=widgets.Layout(width="320px"))
         self.w_note.add_class("pd-w-note")
+        self.weight_note = widgets.HTML()
+        self.weight_note.add_class("pd-weight-note")
+        self._weight: tuple[float, float, float] | None = None  # (w, w_skeleton, w_max) on the compact view
+
+        for key, widget in (("thermo_preset", self.preset), ("Gamma", self.gamma), ("B", self.B), ("W", self.W),
+                            ("A", self.A), ("nu0", self.nu0), ("density", self.density), ("drive_w", self.drive_w)):
+            widget.tooltip = HELP[key]
 
         self._build_figures()
         for s in (self.gamma, self.B, self.W, self.A, self.nu0):
@@ -153,14 +295,16 @@ class ThermoPanel:
         mapping = widgets.HTML(
             '<div class="pd-small">lever fraction x = (n − n<sub>1</sub>)/(n<sub>2</sub> − n<sub>1</sub>) '
             "of the sample is in the high-density (superconducting-puddle) phase; with "
-            "“density sets w”, w = clip(x, w<sub>skeleton</sub>, 1).</div>",
+            "“density sets w”, w = clip(x, w<sub>skeleton</sub>, w<sub>max</sub>), and moving w on the first "
+            "tab moves n to n<sub>1</sub> + w (n<sub>2</sub> − n<sub>1</sub>).</div>",
             layout=widgets.Layout(width="320px"),
         )
         controls = widgets.VBox(
             [self.preset, self.gamma, self.B, self.W, self.A, self.nu0, self.density, self.readout, self.drive_w, mapping, self.w_note],
             layout=widgets.Layout(width="330px"),
         )
-        plots = widgets.VBox([self.mu_fig, self.kappa_fig], layout=widgets.Layout(width="540px"))
+        plots = widgets.VBox([self.mu_plot.widget, self.kappa_box], layout=widgets.Layout(width="510px", max_width="100%"))
+        plots.add_class("pd-thermo-plots")
         children = [controls, plots] + ([side] if side is not None else [])
         self.widget = widgets.HBox(children, layout=widgets.Layout(width="100%"))
         self.widget.add_class("pd-thermo")
@@ -168,50 +312,14 @@ class ThermoPanel:
 
     # -- figures ---------------------------------------------------------------------
     def _build_figures(self) -> None:
-        xs = bq.LinearScale(min=0.0, max=0.2)
-        ys_mu = bq.LinearScale()
+        self.mu_plot = MuPlot(width=500, height=330, x_label="", name="pd-mu")
+        self.compact = MuPlot(width=440, height=205, x_label=N_LABEL, name="pd-mu-compact", compact=True)
+        xs = self.mu_plot.xscale
         ys_k = bq.LinearScale()
-        s_mu = {"x": xs, "y": ys_mu}
         s_k = {"x": xs, "y": ys_k}
-        self.xscale, self.mu_scale, self.kappa_scale = xs, ys_mu, ys_k
-        nan2 = [np.nan, np.nan]
-        # Tick positions are set explicitly (see nice_ticks) whenever the ranges change:
-        # bqplot's num_ticks spreads ticks evenly over the domain, giving labels like 0.052.
-        # One fixed format that prints every round tick exactly (".6~g": 7.5 -> "7.5", 5 -> "5",
-        # 0.05 -> "0.05"). The format never changes: when it was changed together with the tick
-        # values, the browser could apply the new ticks with the old format ("-3 0 3 5 8" for
-        # -2.5 ... 7.5), because bqplot redraws on each of the two changes separately.
-        fmt = TICK_FORMAT
-        self.ax_n_mu = bq.Axis(scale=xs, label="", grid_lines="dashed", tick_format=fmt)
-        self.ax_mu = bq.Axis(scale=ys_mu, side="left", label="μ (eV)", grid_lines="dashed", tick_format=fmt)
-        self.ax_n_k = bq.Axis(scale=xs, label="n (electrons per unit cell)", grid_lines="dashed", tick_format=fmt)
-        self.ax_k = bq.Axis(scale=ys_k, side="left", label="κ⁻¹ = dμ/dn (eV)", grid_lines="dashed", tick_format=fmt)
-        self.shade_mu = bq.Lines(
-            x=[0, 0, 0, 0], y=[0, 0, 0, 0], scales=s_mu, fill="inside", colors=[_SHADE], fill_colors=[_SHADE],
-            fill_opacities=[0.35], stroke_width=0, labels=["spinodal region"], visible=False,
-        )
-        self.mu_stable = bq.Lines(x=self.n, y=self.n * 0, scales=s_mu, colors=[_MU], stroke_width=2.5)
-        self.mu_unstable = bq.Lines(
-            x=self.n, y=self.n * np.nan, scales=s_mu, colors=[_MU], stroke_width=2.5, line_style="dashed",
-        )
-        self.maxwell = bq.Lines(x=[0, 0], y=nan2, scales=s_mu, colors=[_MAXWELL], stroke_width=2.5)
-        self.coexist = bq.Scatter(
-            x=[0, 0], y=[0, 0], scales=s_mu, colors=[_MAXWELL], default_size=60, marker="circle", visible=False,
-        )
-        self.coexist_labels = bq.Label(
-            x=[0, 0], y=[0, 0], scales=s_mu, text=["n1", "n2"], colors=[_MAXWELL], y_offset=-10, x_offset=4,
-            default_size=13, font_weight="bold", visible=False,
-        )
-        self.density_mark = bq.Scatter(x=[0.0], y=[0.0], scales=s_mu, colors=["#000000"], default_size=70, marker="diamond")
-        self.density_line_mu = bq.Lines(x=[0, 0], y=[0, 0], scales=s_mu, colors=["#555555"], line_style="dotted")
-        self.mu_fig = bq.Figure(
-            marks=[self.shade_mu, self.maxwell, self.mu_stable, self.mu_unstable, self.density_line_mu, self.coexist,
-                   self.coexist_labels, self.density_mark],
-            axes=[self.ax_n_mu, self.ax_mu],
-            fig_margin=dict(top=12, bottom=24, left=62, right=12), animation_duration=0, padding_x=0.0, padding_y=0.0,
-            layout=widgets.Layout(width="530px", height="345px"),
-        )
-        self.mu_fig.add_class("pd-mu")
+        self.kappa_scale = ys_k
+        self.ax_n_k = bq.Axis(scale=xs, label="", grid_lines="dashed", tick_format=TICK_FORMAT)
+        self.ax_k = bq.Axis(scale=ys_k, side="left", label="", grid_lines="dashed", tick_format=TICK_FORMAT)
         self.shade_k = bq.Lines(
             x=[0, 0, 0, 0], y=[0, 0, 0, 0], scales=s_k, fill="inside", colors=[_SHADE], fill_colors=[_SHADE],
             fill_opacities=[0.35], stroke_width=0, visible=False,
@@ -222,10 +330,11 @@ class ThermoPanel:
         self.kappa_fig = bq.Figure(
             marks=[self.shade_k, self.kappa_zero, self.kappa_line, self.density_line_k],
             axes=[self.ax_n_k, self.ax_k],
-            fig_margin=dict(top=8, bottom=44, left=62, right=12), animation_duration=0, padding_x=0.0, padding_y=0.0,
-            layout=widgets.Layout(width="530px", height="235px"),
+            fig_margin=dict(top=8, bottom=30, left=62, right=14), animation_duration=0, padding_x=0.0, padding_y=0.0,
         )
         self.kappa_fig.add_class("pd-kappa")
+        self.kappa_box = labelled(self.kappa_fig, x_label=N_LABEL, y_label="κ<sup>−1</sup> = dμ/dn (eV)",
+                                  width=500, height=225)
 
     # -- parameters ------------------------------------------------------------------
     @property
@@ -312,23 +421,20 @@ class ThermoPanel:
         nbar = min(float(self.density.value), n_hi)
         x = float(thermo.high_density_fraction(nbar, p))
         mu_eq = float(thermo.equilibrium_mu(nbar, p))
+        weight = self._weight_density(p, res) if not density_only else None
 
         # Everything computed: now draw (an exception above leaves the plots untouched).
         if not density_only:
             self._draw_curves(p, res, n_hi, n, mu, kappa)
+            self._show_weight_density(*weight)
         self.result = res
         self.fraction = x
-        with self.density_mark.hold_sync():
-            self.density_mark.x, self.density_mark.y = [nbar], [mu_eq]
-        lo, hi = self.mu_scale.min, self.mu_scale.max
-        self.density_line_mu.x, self.density_line_mu.y = [nbar, nbar], [lo, hi]
+        self.mu_plot.set_density(nbar, mu_eq)
         self.density_line_k.x, self.density_line_k.y = [nbar, nbar], [self.kappa_scale.min, self.kappa_scale.max]
         self.readout.value = self._readout_html(p, res, nbar, x)
 
     def _draw_curves(self, p, res, n_hi, n, mu, kappa) -> None:
         unstable = kappa < 0
-        # The dashed piece includes its two neighbours so it joins the solid pieces.
-        touch = unstable | np.r_[unstable[1:], False] | np.r_[False, unstable[:-1]]
         pad_mu = 0.08 * (np.ptp(mu) or 1.0)
         lo_mu, hi_mu = float(mu.min() - pad_mu), float(mu.max() + pad_mu)
         k_lo, k_hi = float(min(kappa.min(), -0.2)), float(min(kappa.max(), max(3.0, 4 * abs(kappa.min()))))
@@ -338,42 +444,75 @@ class ThermoPanel:
         with self.density.hold_sync():
             with self._quiet:
                 self.density.max = n_hi
-        self.xscale.min, self.xscale.max = 0.0, float(n_hi)
-        self.mu_scale.min, self.mu_scale.max = lo_mu, hi_mu
+        shade = self._unstable_interval(p, res, n, unstable) if unstable.any() else None
+        for plot in (self.mu_plot, self.compact):
+            plot.draw(n, mu, unstable, shade, res, n_hi, lo_mu, hi_mu)
         self.kappa_scale.min, self.kappa_scale.max = k_lo, k_hi
-        for axis, lo, hi, n_ticks in ((self.ax_n_mu, 0.0, n_hi, 6), (self.ax_n_k, 0.0, n_hi, 6),
-                                      (self.ax_mu, lo_mu, hi_mu, 6), (self.ax_k, k_lo, k_hi, 5)):
-            axis.tick_values = nice_ticks(lo, hi, n_ticks)
-        with self.mu_stable.hold_sync():
-            self.mu_stable.x, self.mu_stable.y = n, np.where(unstable, np.nan, mu)
-        with self.mu_unstable.hold_sync():
-            self.mu_unstable.x, self.mu_unstable.y = n, np.where(touch, mu, np.nan)
+        self.ax_n_k.tick_values = nice_ticks(0.0, n_hi, 7)
+        self.ax_k.tick_values = nice_ticks(k_lo, k_hi, 5)
         with self.kappa_line.hold_sync():
             self.kappa_line.x, self.kappa_line.y = n, kappa
         self.kappa_zero.x = [0.0, float(n_hi)]
-        if unstable.any():
-            s_lo, s_hi = self._unstable_interval(p, res, n, unstable)
-            box_x = [s_lo, s_hi, s_hi, s_lo]
-            with self.shade_mu.hold_sync():
-                self.shade_mu.x, self.shade_mu.y = box_x, [lo_mu, lo_mu, hi_mu, hi_mu]
-                self.shade_mu.visible = True
+        if shade is not None:
             with self.shade_k.hold_sync():
-                self.shade_k.x, self.shade_k.y = box_x, [k_lo, k_lo, k_hi, k_hi]
+                self.shade_k.x, self.shade_k.y = [shade[0], shade[1], shade[1], shade[0]], [k_lo, k_lo, k_hi, k_hi]
                 self.shade_k.visible = True
         else:
-            self.shade_mu.visible = self.shade_k.visible = False
-        if res.coexists:
-            with self.maxwell.hold_sync():
-                self.maxwell.x, self.maxwell.y = [res.n1, res.n2], [res.mu_star, res.mu_star]
-            with self.coexist.hold_sync():
-                self.coexist.x, self.coexist.y = [res.n1, res.n2], [res.mu_star, res.mu_star]
-                self.coexist.visible = True
-            with self.coexist_labels.hold_sync():
-                self.coexist_labels.x, self.coexist_labels.y = [res.n1, res.n2], [res.mu_star, res.mu_star]
-                self.coexist_labels.visible = True
+            self.shade_k.visible = False
+
+    # -- the network's w as a density (Network tab's compact view) ----------------------
+    def show_weight(self, w: float, w_skeleton: float, w_max: float) -> float | None:
+        """Mark the mean density that weight ``w`` implies (inverse lever rule) on :attr:`compact`.
+
+        ``w`` is first brought into ``[w_skeleton, w_max]`` (what a build does). Returns that
+        density, or None when these parameters give no coexistence (no density sets w; the
+        marker is hidden and the note says so).
+        """
+        self._weight = (float(w), float(w_skeleton), float(w_max))
+        try:
+            p = self.params
+            weight = self._weight_density(p, thermo.maxwell_construction(p))
+        except ValueError as exc:  # parameters the Thermodynamics tab already reports as invalid
+            self.compact.set_density(None)
+            self.weight_note.value = f'<div class="pd-small pd-warn">{html.escape(str(exc))}</div>'
+            return None
+        return self._show_weight_density(*weight)
+
+    def _weight_density(self, p, res):
+        """``(w, n, mu*, res)`` of the compact marker (``n`` None without coexistence or weight)."""
+        if self._weight is None:
+            return None, None, float("nan"), res
+        w, wsk, wmax = self._weight
+        w = min(max(w, wsk), wmax)
+        if not res.coexists:
+            return w, None, float("nan"), res
+        return w, thermo.density_from_weight(w, p, wsk, wmax), float(res.mu_star), res
+
+    def _show_weight_density(self, w, n_w, mu_star, res) -> float | None:
+        self.compact.set_density(n_w, mu_star)
+        if w is None:
+            self.weight_note.value = ""
+        elif n_w is None:
+            self.weight_note.value = (
+                f'<div class="pd-small">w = {w:.3f}; no phase coexistence for these Γ, B, W, A, ν<sub>0</sub>: '
+                "no density sets w</div>"
+            )
         else:
-            self.maxwell.y = [np.nan, np.nan]
-            self.coexist.visible = self.coexist_labels.visible = False
+            self.weight_note.value = (
+                f'<div class="pd-small"><b>w = {w:.3f}</b> ↔ mean density <b>n = {n_w:.4f}</b> '
+                f"= n<sub>1</sub> + w (n<sub>2</sub> − n<sub>1</sub>) with n<sub>1</sub> = {res.n1:.3f}, "
+                f"n<sub>2</sub> = {res.n2:.3f}</div>"
+            )
+        return n_w
+
+    def follow_weight(self, n: float) -> None:
+        """Move the mean-density slider to ``n`` (rounded to its step) without notifying
+        :attr:`on_change`: the w -> density direction of "density sets w"."""
+        step = float(self.density.step)
+        value = min(round(round(float(n) / step) * step, 6), float(self.density.max))
+        with self._quiet:
+            self.density.value = value
+        self._update(density_only=True)
 
     @staticmethod
     def _unstable_interval(p, res, n, unstable) -> tuple[float, float]:
