@@ -873,6 +873,17 @@ def high_density_fraction(n, p: ThermoParams, n_max: float = DEFAULT_N_MAX):
 # --------------------------------------------------------------------------- units
 
 
+def _check_weight_limits(w_skeleton, w_max) -> tuple[float, float]:
+    """``(w_skeleton, w_max)`` as floats with ``0 <= w_skeleton <= w_max <= 1``, else ValueError."""
+    w_skeleton = _check_real("w_skeleton", w_skeleton, "a fraction in [0, 1]")
+    w_max = _check_real("w_max", w_max, "a fraction in [w_skeleton, 1]")
+    if not (0.0 <= w_skeleton <= 1.0):
+        raise ValueError(f"w_skeleton must lie in [0, 1], got {w_skeleton}")
+    if not (w_skeleton <= w_max <= 1.0):
+        raise ValueError(f"w_max must lie in [w_skeleton, 1] = [{w_skeleton}, 1], got {w_max}")
+    return w_skeleton, w_max
+
+
 def weight_from_fraction(x, w_skeleton: float, w_max: float = 1.0) -> tuple[float, bool]:
     """Superconducting weight ``w`` of the network for a high-density fraction ``x``.
 
@@ -902,14 +913,9 @@ def weight_from_fraction(x, w_skeleton: float, w_max: float = 1.0) -> tuple[floa
         True when ``w != x`` (x was outside [w_skeleton, w_max]).
     """
     x = _check_real("x", x, "a fraction in [0, 1]")
-    w_skeleton = _check_real("w_skeleton", w_skeleton, "a fraction in [0, 1]")
     if not (0.0 <= x <= 1.0):
         raise ValueError(f"x (high-density fraction) must lie in [0, 1], got {x}")
-    w_max = _check_real("w_max", w_max, "a fraction in [w_skeleton, 1]")
-    if not (0.0 <= w_skeleton <= 1.0):
-        raise ValueError(f"w_skeleton must lie in [0, 1], got {w_skeleton}")
-    if not (w_skeleton <= w_max <= 1.0):
-        raise ValueError(f"w_max must lie in [w_skeleton, 1] = [{w_skeleton}, 1], got {w_max}")
+    w_skeleton, w_max = _check_weight_limits(w_skeleton, w_max)
     w = min(max(x, w_skeleton), w_max)
     return w, not math.isclose(w, x, abs_tol=1e-12)
 
@@ -951,12 +957,7 @@ def density_from_weight(
         parameters give no coexistence (a homogeneous film: no density sets ``w``).
     """
     w = _check_real("w", w, "a weight in [w_skeleton, w_max]")
-    w_skeleton = _check_real("w_skeleton", w_skeleton, "a fraction in [0, 1]")
-    w_max = _check_real("w_max", w_max, "a fraction in [w_skeleton, 1]")
-    if not (0.0 <= w_skeleton <= 1.0):
-        raise ValueError(f"w_skeleton must lie in [0, 1], got {w_skeleton}")
-    if not (w_skeleton <= w_max <= 1.0):
-        raise ValueError(f"w_max must lie in [w_skeleton, 1] = [{w_skeleton}, 1], got {w_max}")
+    w_skeleton, w_max = _check_weight_limits(w_skeleton, w_max)
     if not (w_skeleton <= w <= w_max):
         raise ValueError(f"w (superconducting weight) must lie in [w_skeleton, w_max] = [{w_skeleton}, {w_max}], got {w}")
     res = maxwell_construction(p, n_max)
@@ -964,7 +965,9 @@ def density_from_weight(
         raise ValueError(
             "p (thermodynamic parameters) give no phase coexistence (a homogeneous film): no density sets w"
         )
-    return float(res.n1 + w * (res.n2 - res.n1))
+    n1, n2 = res.n1, res.n2
+    assert n1 is not None and n2 is not None  # coexists guarantees both
+    return float(n1 + w * (n2 - n1))
 
 
 def gamma_from_capacitance(C_uF_per_cm2: float, a_cm: float) -> float:

@@ -85,6 +85,8 @@ CSS = """
 /* Back row: tick labels 14 px in full contrast. */
 .pd-root .bqplot .tick text { font-size: 14px !important; fill: #000 !important; opacity: 1 !important; }
 .pd-root .bqplot .axis .domain { stroke: #333; }
+/* Bottom-axis labels (d3 gives them dy=0.71em) clear the axis' 6 px end caps, which would cross the last label. */
+.pd-root .bqplot .tick text[dy="0.71em"] { transform: translateY(4px); }
 .pd-ylabel-box { flex: 0 0 22px; width: 22px; }
 .pd-ylabel-box .widget-html-content { height: 100%; }
 .pd-ylabel { position: relative; height: 100%; font-size: 14px; font-weight: 600; color: #222; line-height: 20px; }
