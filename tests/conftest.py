@@ -1,4 +1,4 @@
-"""Shared test settings: a private skeleton cache and deterministic hypothesis profiles."""
+"""Shared test settings: a private skeleton cache, deterministic hypothesis profiles, one browser."""
 
 import os
 
@@ -21,3 +21,17 @@ def _private_cache(tmp_path_factory):
         os.environ.pop("PUDDLES_CACHE_DIR", None)
     else:
         os.environ["PUDDLES_CACHE_DIR"] = old
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """The session's headless Chromium (one Playwright instance for every browser test module)."""
+    from browser_support import CHROMIUM, CHROMIUM_ARGS, require_browser
+
+    require_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()

@@ -17,14 +17,13 @@ import contextlib
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import time
 from pathlib import Path
-from urllib.parse import urlparse
 
 import numpy as np
 import pytest
+from browser_support import ARTIFACTS, CHROMIUM, free_port, loopback_only, require_browser
 
 from puddles import thermo
 from puddles.app import serve
@@ -33,38 +32,19 @@ from puddles.app.thermo_panel import FIG6_PRESETS
 
 pytestmark = pytest.mark.browser
 
-REPO = Path(__file__).resolve().parents[1]
-ARTIFACTS = REPO / "test-artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]
 VIEWPORT = {"width": 1280, "height": 800}
 #: Bounds on waits (ms): generous for a loaded 2-core CI machine, but never unbounded.
 RENDER_MS = 60_000
 UPDATE_MS = 30_000
 
 
-def _require_browser():
-    if CHROMIUM.exists():
-        return
-    if os.environ.get("CI"):
-        pytest.fail(f"{CHROMIUM} is missing; CI must run the browser tests (apt-get install chromium)")
-    pytest.skip(f"{CHROMIUM} not installed (the browser tests run in CI)")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
 def voila_url(tmp_path_factory):
-    _require_browser()
+    require_browser()
     notebook = serve.find_notebook()
-    port = _free_port()
+    port = free_port()
     env = serve.server_env(jupyter_path=serve.kernelspec_dir(tmp_path_factory.mktemp("jupyter")))
     log = (tmp_path_factory.mktemp("voila") / "voila.log").open("w")
     # Own process group: the kernels Voilà starts are stopped with it.
@@ -89,23 +69,6 @@ def voila_url(tmp_path_factory):
         log.close()
 
 
-@pytest.fixture(scope="session")
-def browser():
-    _require_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        yield b
-        b.close()
-
-
-def _loopback_only(route):
-    host = urlparse(route.request.url).hostname
-    if host in ("127.0.0.1", "localhost") or route.request.url.startswith(("data:", "blob:")):
-        route.continue_()
-    else:
-        route.abort()
 
 
 def _open(browser, url: str):
@@ -113,7 +76,7 @@ def _open(browser, url: str):
     page = browser.new_page(viewport=VIEWPORT)
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.route("**/*", _loopback_only)
+    page.route("**/*", loopback_only)
     t0 = time.perf_counter()
     page.goto(url, timeout=RENDER_MS)
     page.wait_for_function(
@@ -295,7 +258,7 @@ def test_kernel_memory_at_n200(browser, voila_url):
 
 def test_no_browser_install_needed():
     """Guard against a CI script that tries to download browsers: we use the system Chromium."""
-    _require_browser()
+    require_browser()
     assert shutil.which("chromium") or CHROMIUM.exists()
 
 
@@ -493,7 +456,7 @@ def test_closing_the_page_shuts_its_kernel_down(browser, voila_url):
     context = browser.new_context(viewport=VIEWPORT)
     try:
         page = context.new_page()
-        page.route("**/*", _loopback_only)
+        page.route("**/*", loopback_only)
         page.goto(url, timeout=RENDER_MS)
         page.wait_for_selector("img.pd-map", timeout=RENDER_MS)
         kernel_id = page.evaluate(

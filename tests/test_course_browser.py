@@ -16,21 +16,16 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import time
-from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
+from browser_support import ARTIFACTS, free_port, loopback_only
 
 from puddles.app import serve
 
 pytestmark = pytest.mark.browser
 
-REPO = Path(__file__).resolve().parents[1]
-ARTIFACTS = REPO / "test-artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
 VIEWPORT = {"width": 1280, "height": 800}
 #: Bound on one notebook's page (ms), kernel start included, on a loaded 2-core machine.
 RENDER_MS = 120_000
@@ -38,18 +33,10 @@ COURSE = [p for p in serve.pages() if p.name != serve.NOTEBOOK]
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
+def site(tmp_path_factory, browser):
     """(server root URL, browser) for this module."""
-    if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing; CI must run the browser tests (apt-get install chromium)")
-        pytest.skip(f"{CHROMIUM} not installed (the browser tests run in CI)")
-    from playwright.sync_api import sync_playwright
-
     directory = serve.notebooks_dir()
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     env = serve.server_env(jupyter_path=serve.kernelspec_dir(tmp_path_factory.mktemp("jupyter")))
     log_path = tmp_path_factory.mktemp("voila") / "voila.log"
     with log_path.open("w") as log:
@@ -58,11 +45,7 @@ def site(tmp_path_factory):
     try:
         if not serve.wait_for_port(port, timeout=90, proc=proc):
             pytest.fail(f"Voilà did not start; log:\n{log_path.read_text()[-3000:]}")
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                        args=["--headless", "--no-sandbox", "--disable-gpu"])
-            yield f"http://127.0.0.1:{port}/", browser
-            browser.close()
+        yield f"http://127.0.0.1:{port}/", browser
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         try:
@@ -77,12 +60,7 @@ def _new_page(browser):
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
 
-    def loopback_only(route):  # the course needs no internet (fonts and CDN links are refused)
-        if urlparse(route.request.url).hostname in ("127.0.0.1", "localhost") or route.request.url.startswith("data:"):
-            route.continue_()
-        else:
-            route.abort()
-
+    # The course needs no internet: fonts and CDN links are refused.
     page.route("**/*", loopback_only)
     return page, errors
 

@@ -87,44 +87,39 @@ ExportButtons(lambda: plot_rt(T, np.clip((T - 8.0) / 6.0, 0.0, 1.0), tp=8.0), "p
 
 
 @pytest.mark.browser
-def test_downloads_in_a_served_page(tmp_path):
+def test_downloads_in_a_served_page(tmp_path, browser):
     import nbformat
-    from test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, _free_port, _loopback_only, _require_browser
-
-    _require_browser()
-    from playwright.sync_api import sync_playwright
+    from browser_support import ARTIFACTS, free_port, loopback_only
 
     notebook = tmp_path / "export.ipynb"
     nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(NOTEBOOK_CODE)]), notebook)
-    port = _free_port()
+    port = free_port()
     env = serve.server_env(jupyter_path=serve.kernelspec_dir(tmp_path / "jupyter"), directory=tmp_path)
     with (tmp_path / "voila.log").open("w") as log:
         proc = subprocess.Popen(serve.voila_command(notebook, port), cwd=tmp_path, env=env, stdout=log,
                                 stderr=subprocess.STDOUT, start_new_session=True)
     try:
         assert serve.wait_for_port(port, timeout=90, proc=proc), (tmp_path / "voila.log").read_text()[-3000:]
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-            page = browser.new_page(viewport={"width": 800, "height": 400}, accept_downloads=True)
-            errors: list[str] = []
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-            page.route("**/*", _loopback_only)
-            page.goto(f"http://127.0.0.1:{port}/{serve.render_path(notebook.name)}", timeout=60_000)
-            for fmt, head in (("png", b"\x89PNG"), ("svg", b"<?xml")):
-                button = page.get_by_role("button", name=fmt.upper())
-                button.wait_for(timeout=60_000)
-                assert button.get_attribute("title") == f"Save R(T) as {fmt.upper()}"
-                with page.expect_download(timeout=30_000) as info:
-                    button.click()
-                download = info.value
-                assert download.suggested_filename == f"puddles-rt.{fmt}"
-                content = open(download.path(), "rb").read()
-                assert content.startswith(head) and len(content) > 5000
-                ARTIFACTS.mkdir(exist_ok=True)
-                (ARTIFACTS / f"export-rt.{fmt}").write_bytes(content)
-            page.screenshot(path=str(ARTIFACTS / "export-buttons.png"))
-            assert not errors, errors
-            browser.close()
+        page = browser.new_page(viewport={"width": 800, "height": 400}, accept_downloads=True)
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.route("**/*", loopback_only)
+        page.goto(f"http://127.0.0.1:{port}/{serve.render_path(notebook.name)}", timeout=60_000)
+        for fmt, head in (("png", b"\x89PNG"), ("svg", b"<?xml")):
+            button = page.get_by_role("button", name=fmt.upper())
+            button.wait_for(timeout=60_000)
+            assert button.get_attribute("title") == f"Save R(T) as {fmt.upper()}"
+            with page.expect_download(timeout=30_000) as info:
+                button.click()
+            download = info.value
+            assert download.suggested_filename == f"puddles-rt.{fmt}"
+            content = open(download.path(), "rb").read()
+            assert content.startswith(head) and len(content) > 5000
+            ARTIFACTS.mkdir(exist_ok=True)
+            (ARTIFACTS / f"export-rt.{fmt}").write_bytes(content)
+        page.screenshot(path=str(ARTIFACTS / "export-buttons.png"))
+        assert not errors, errors
+        page.close()
     finally:
         try:
             os.killpg(proc.pid, signal.SIGTERM)
