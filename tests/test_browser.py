@@ -299,8 +299,10 @@ PLATEAU_VISIBLE_JS = """() => Array.from(document.querySelectorAll('.pd-rt text'
 def _choose_scenario(page, name: str) -> None:
     select = page.locator(".pd-scenario select")
     labels = [t.replace("\xa0", " ") for t in select.locator("option").all_inner_texts()]  # ipywidgets: nbsp
+    # Choosing the scenario already shown changes nothing: no build, so no new status to wait for.
+    already = select.evaluate("(s, i) => s.selectedIndex === i", labels.index(name))
     select.select_option(index=labels.index(name))
-    w2 = f"w2={SCENARIOS[name].w2:.2f} ready: R(T) to"  # the scenario's network is built and refined
+    w2 = "" if already else f"w2={SCENARIOS[name].w2:.2f} ready: R(T) to"  # the scenario's network is built and refined
     page.wait_for_function(
         "(w2) => document.querySelector('.pd-status').innerText.includes(w2)"
         " && document.querySelector('.pd-scenario-note').innerText.length > 0", arg=w2, timeout=UPDATE_MS,

@@ -112,12 +112,18 @@ def _scalar(name: str, value) -> float | None:
     return x if math.isfinite(x) else None
 
 
+#: Legend labels longer than this (characters) stack in one column.
+LONG_LABEL = 24
+
+
 def _legend(fig: Figure, ax, own: bool, ncols: int = 3) -> None:
     """Legend above the axes on our own figures (outside: it never covers a curve), else at the best spot."""
     handles, labels = ax.get_legend_handles_labels()
     if not handles:
         return
     if own:
+        if max(map(len, labels)) > LONG_LABEL:  # side by side, long labels (a pin's parameters) run off the figure
+            ncols = 1
         fig.legend(handles, labels, loc="outside upper center", ncols=min(ncols, len(handles)), frameon=False)
     else:
         ax.legend(handles, labels, loc="best")

@@ -647,14 +647,8 @@ class Dashboard:
         pins = [(p.label, T, p.R, p.colour) for p in self.rt.pins]
         p = entry.request.params
         label = f"σ = {state.params.sigma:g} K, T̄c = {state.params.tc_mean:g} K, w = {p.w:g}, w2 = {p.w2:g}, N = {p.n}"
-        fig = plot.plot_rt(T, np.asarray(self.rt.line.y, dtype=float), pins=pins, cursor=state.T, tp=ro.tp,
-                           plateau=ro.plateau if ro.plateau_visible else None, label=label)
-        # The labels carry every parameter: one per line, or three columns of them run off the page.
-        ax = fig.axes[0]
-        for legend in list(fig.legends):
-            legend.remove()
-        fig.legend(*ax.get_legend_handles_labels(), loc="outside upper center", ncols=1, frameon=False)
-        return fig
+        return plot.plot_rt(T, np.asarray(self.rt.line.y, dtype=float), pins=pins, cursor=state.T, tp=ro.tp,
+                            plateau=ro.plateau if ro.plateau_visible else None, label=label)
 
     def _map_figure(self):
         """The cluster map at the cursor, as bond states (the currents and weakest-links colourings
