@@ -14,16 +14,13 @@ Screenshots go to ``test-artifacts/`` (gitignored).
 from __future__ import annotations
 
 import contextlib
-import os
 import shutil
-import signal
-import subprocess
 import time
 from pathlib import Path
 
 import numpy as np
 import pytest
-from browser_support import ARTIFACTS, CHROMIUM, free_port, loopback_only, require_browser
+from browser_support import ARTIFACTS, CHROMIUM, loopback_only, require_browser, voila_server
 
 from puddles import thermo
 from puddles.app import serve
@@ -43,30 +40,8 @@ UPDATE_MS = 30_000
 @pytest.fixture(scope="session")
 def voila_url(tmp_path_factory):
     require_browser()
-    notebook = serve.find_notebook()
-    port = free_port()
-    env = serve.server_env(jupyter_path=serve.kernelspec_dir(tmp_path_factory.mktemp("jupyter")))
-    log = (tmp_path_factory.mktemp("voila") / "voila.log").open("w")
-    # Own process group: the kernels Voilà starts are stopped with it.
-    proc = subprocess.Popen(
-        serve.voila_command(notebook, port), cwd=notebook.parent, env=env, stdout=log, stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    try:
-        if not serve.wait_for_port(port, timeout=90, proc=proc):
-            log.flush()
-            pytest.fail(f"Voilà did not start; log:\n{Path(log.name).read_text()[-3000:]}")
+    with voila_server(serve.find_notebook(), tmp_path_factory.mktemp("voila")) as (port, proc):
         yield f"http://127.0.0.1:{port}/{serve.render_path()}", proc  # the dashboard's URL
-    finally:
-        try:
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait(timeout=20)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        log.close()
 
 
 

@@ -14,13 +14,10 @@ screen of each notebook once finished, and of the slowest while its cells still 
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
 import time
 
 import pytest
-from browser_support import ARTIFACTS, free_port, loopback_only
+from browser_support import ARTIFACTS, loopback_only, voila_server
 
 from puddles.app import serve
 
@@ -35,24 +32,8 @@ COURSE = [p for p in serve.pages() if p.name != serve.NOTEBOOK]
 @pytest.fixture(scope="module")
 def site(tmp_path_factory, browser):
     """(server root URL, browser) for this module."""
-    directory = serve.notebooks_dir()
-    port = free_port()
-    env = serve.server_env(jupyter_path=serve.kernelspec_dir(tmp_path_factory.mktemp("jupyter")))
-    log_path = tmp_path_factory.mktemp("voila") / "voila.log"
-    with log_path.open("w") as log:
-        proc = subprocess.Popen(serve.voila_command(directory, port), cwd=directory, env=env, stdout=log,
-                                stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        if not serve.wait_for_port(port, timeout=90, proc=proc):
-            pytest.fail(f"Voilà did not start; log:\n{log_path.read_text()[-3000:]}")
+    with voila_server(serve.notebooks_dir(), tmp_path_factory.mktemp("voila")) as (port, _proc):
         yield f"http://127.0.0.1:{port}/", browser
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
 
 
 def _new_page(browser):

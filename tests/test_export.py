@@ -3,10 +3,6 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-
 import numpy as np
 import pytest
 
@@ -89,17 +85,11 @@ ExportButtons(lambda: plot_rt(T, np.clip((T - 8.0) / 6.0, 0.0, 1.0), tp=8.0), "p
 @pytest.mark.browser
 def test_downloads_in_a_served_page(tmp_path, browser):
     import nbformat
-    from browser_support import ARTIFACTS, free_port, loopback_only
+    from browser_support import ARTIFACTS, loopback_only, voila_server
 
     notebook = tmp_path / "export.ipynb"
     nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(NOTEBOOK_CODE)]), notebook)
-    port = free_port()
-    env = serve.server_env(jupyter_path=serve.kernelspec_dir(tmp_path / "jupyter"), directory=tmp_path)
-    with (tmp_path / "voila.log").open("w") as log:
-        proc = subprocess.Popen(serve.voila_command(notebook, port), cwd=tmp_path, env=env, stdout=log,
-                                stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        assert serve.wait_for_port(port, timeout=90, proc=proc), (tmp_path / "voila.log").read_text()[-3000:]
+    with voila_server(notebook, tmp_path, directory=tmp_path) as (port, _proc):
         page = browser.new_page(viewport={"width": 800, "height": 400}, accept_downloads=True)
         errors: list[str] = []
         page.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -120,9 +110,3 @@ def test_downloads_in_a_served_page(tmp_path, browser):
         page.screenshot(path=str(ARTIFACTS / "export-buttons.png"))
         assert not errors, errors
         page.close()
-    finally:
-        try:
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait(timeout=20)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
-            os.killpg(proc.pid, signal.SIGKILL)

@@ -15,7 +15,6 @@ import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import time
 import urllib.error
@@ -26,6 +25,7 @@ from pathlib import Path
 
 import psutil
 import pytest
+from browser_support import free_port
 from jupyter_server.services.kernels.connection.base import serialize_msg_to_ws_v1
 from traitlets.config.loader import JSONFileConfigLoader
 
@@ -42,16 +42,10 @@ STATIC_S = 1.0
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     notebook = serve.find_notebook()
-    port = _free_port()
+    port = free_port()
     env = serve.server_env(jupyter_path=serve.kernelspec_dir(tmp_path_factory.mktemp("jupyter")))
     log_path = tmp_path_factory.mktemp("voila") / "voila.log"
     with log_path.open("w") as log:
