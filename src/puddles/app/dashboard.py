@@ -570,8 +570,8 @@ class Dashboard:
     @_guard("density → w")
     def _on_thermo(self, panel: ThermoPanel) -> None:
         """The density → w direction of "density sets w": the density's phase fraction sets w and
-        requests the build (none when w does not change). Any thermodynamics change also
-        redraws the Network tab's mu(n), whose marker is the density of the w on screen."""
+        requests the build (none when w does not change). (The panel itself redraws the Network
+        tab's mu(n), whose marker is the density of the w on screen.)"""
         if not panel.drive_w.value:
             panel.set_w_note("")
             self.controls.w_note.value = ""
