@@ -20,6 +20,7 @@ from collections.abc import Callable
 import ipywidgets as widgets
 
 from .status import LEVELS, describe_error
+from .style import run_script, script_output
 
 __all__ = ["FORMATS", "save_figure", "ExportButtons"]
 
@@ -94,7 +95,7 @@ class ExportButtons:
             b.on_click(lambda _b, fmt=fmt: self.export(fmt))
             self.buttons[fmt] = b
         self.link = widgets.HTML(layout=widgets.Layout(margin="0 0 0 6px"))
-        self.output = widgets.Output(layout=widgets.Layout(width="0px", height="0px", overflow="hidden"))
+        self.output = script_output()
         self.widget = widgets.HBox([*self.buttons.values(), self.link, self.output],
                                    layout=widgets.Layout(align_items="center"))
         self.widget.add_class("pd-export-bar")
@@ -113,9 +114,7 @@ class ExportButtons:
                            f'style="font-size:12px">{name}</a>')
         script = (f"(function(){{var a=document.createElement('a');a.download={json.dumps(name)};"
                   f"a.href={json.dumps(url)};document.body.appendChild(a);a.click();a.remove();}})();")
-        # Replacing the outputs (not appending) runs the script once per click, in a kernel or not.
-        self.output.outputs = ({"output_type": "display_data", "data": {"application/javascript": script},
-                                "metadata": {}},)
+        run_script(self.output, script)
         self._report(f"saved {name} ({len(content) / 1024:.0f} kB)", "info")
         return content
 

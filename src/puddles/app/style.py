@@ -201,10 +201,20 @@ ACCESSIBILITY_JS = """(function () {
 })();"""
 
 
+def script_output() -> widgets.Output:
+    """An invisible ``Output`` widget for :func:`run_script`."""
+    return widgets.Output(layout=widgets.Layout(width="0px", height="0px", overflow="hidden"))
+
+
+def run_script(out: widgets.Output, script: str) -> None:
+    """Run JavaScript in the page through ``out``: a JavaScript output of an ``Output`` widget runs
+    in Jupyter and in Voila alike (scripts in ``HTML`` values never do). Replacing the outputs,
+    not appending, runs it once per call and keeps no history."""
+    out.outputs = ({"output_type": "display_data", "data": {"application/javascript": script}, "metadata": {}},)
+
+
 def accessibility_script() -> widgets.Output:
-    """An invisible widget that runs :data:`ACCESSIBILITY_JS` in the page (a JavaScript output of an
-    ``Output`` widget runs in Jupyter and in Voila alike; scripts in ``HTML`` values never do)."""
-    out = widgets.Output(layout=widgets.Layout(width="0px", height="0px", overflow="hidden"))
-    out.outputs = ({"output_type": "display_data", "data": {"application/javascript": ACCESSIBILITY_JS},
-                    "metadata": {}},)
+    """An invisible widget that runs :data:`ACCESSIBILITY_JS` in the page."""
+    out = script_output()
+    run_script(out, ACCESSIBILITY_JS)
     return out
